@@ -1,0 +1,31 @@
+package dev.poolwise.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.poolwise.session.SessionSettings;
+
+/**
+ * The effective configuration of one pool, resolved and validated, ready to apply to Hikari.
+ *
+ * @param size permanent connections
+ * @param overflow burst connections above size
+ * @param timeout wait for a connection
+ * @param recycle maximum connection age, zero for none
+ * @param idleTimeout idle time before an overflow connection closes, zero for never
+ * @param keepalive idle ping interval, zero when pre-ping is off
+ * @param leakDetectionThreshold hold time before a leak is reported, zero for off
+ * @param session session settings
+ * @param driverProperties pgjdbc properties to set, with their sources
+ * @param overrides sentences naming each {@code spring.datasource.hikari} key that db.pool overrode
+ */
+record PoolTuning(Tuned<Integer> size, Tuned<Integer> overflow, Tuned<Duration> timeout, Tuned<Duration> recycle,
+		Tuned<Duration> idleTimeout, Tuned<Duration> keepalive, Tuned<Duration> leakDetectionThreshold,
+		SessionSettings session, Map<String, Tuned<String>> driverProperties, List<String> overrides) {
+
+	int maxPoolSize() {
+		return this.size.value() + this.overflow.value();
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.poolwise.autoconfigure;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.Driver;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration that tunes Spring Boot's Hikari pool for PostgreSQL from {@code db.pool.*}.
+ */
+@AutoConfiguration(before = DataSourceAutoConfiguration.class)
+@ConditionalOnClass({ HikariDataSource.class, Driver.class })
+@ConditionalOnBooleanProperty(name = "db.pool.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PoolwiseProperties.class)
+public final class PoolwiseAutoConfiguration {
+
+	@Bean
+	static PoolwiseDataSourceBeanPostProcessor poolwiseDataSourceBeanPostProcessor(
+			ObjectProvider<PoolwiseProperties> properties, Environment environment,
+			ConfigurableListableBeanFactory beanFactory) {
+		return new PoolwiseDataSourceBeanPostProcessor(properties, environment, beanFactory);
+	}
+
+}

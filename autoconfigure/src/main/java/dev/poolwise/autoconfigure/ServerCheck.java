@@ -1,0 +1,51 @@
+package dev.poolwise.autoconfigure;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.Driver;
+
+import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.session.SessionSettingsVerifier;
+import dev.poolwise.validation.Violations;
+
+/**
+ * Checks a tuned pool against its server over one short-lived driver connection, opened before the pool
+ * starts: the session settings must be accepted and the pool should fit the server's connection budget.
+ * Going around the pool keeps a bad setting from failing every pool connection with a cryptic FATAL.
+ */
+final class ServerCheck {
+
+	private ServerCheck() {
+	}
+
+	/**
+	 * Verifies the session settings and reads the connection budget.
+	 * @param dataSource the tuned, not yet started pool
+	 * @param tuning its tuning
+	 * @param violations where refused settings are recorded
+	 * @return the server's connection budget
+	 * @throws DatabaseUnavailableException if the server cannot be reached
+	 */
+	static ConnectionBudget run(HikariDataSource dataSource, PoolTuning tuning, Violations violations) {
+		Properties info = new Properties();
+		info.putAll(dataSource.getDataSourceProperties());
+		info.remove("options");
+		if (dataSource.getUsername() != null) {
+			info.setProperty("user", dataSource.getUsername());
+		}
+		if (dataSource.getPassword() != null) {
+			info.setProperty("password", dataSource.getPassword());
+		}
+		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
+			SessionSettingsVerifier.verify(connection, tuning.session(), violations);
+			return ConnectionBudget.read(connection);
+		}
+		catch (SQLException ex) {
+			throw new DatabaseUnavailableException(JdbcUrls.mask(dataSource.getJdbcUrl()), ex);
+		}
+	}
+
+}

@@ -1,0 +1,60 @@
+package dev.poolwise.autoconfigure;
+
+import java.time.Duration;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * The one INFO line that says what the pool became and why, with the URL masked.
+ */
+final class StartupReport {
+
+	private StartupReport() {
+	}
+
+	static String describe(String beanName, HikariDataSource dataSource, PoolTuning tuning) {
+		StringBuilder line = new StringBuilder("Poolwise tuned pool '").append(beanName)
+			.append("' for ")
+			.append(JdbcUrls.mask(dataSource.getJdbcUrl()))
+			.append(": ");
+		append(line, "size", tuning.size());
+		append(line, "overflow", tuning.overflow());
+		line.append("max=").append(tuning.maxPoolSize()).append(", ");
+		append(line, "timeout", tuning.timeout());
+		append(line, "recycle", tuning.recycle());
+		append(line, "idle-timeout", tuning.idleTimeout());
+		append(line, "keepalive", tuning.keepalive());
+		append(line, "leak-detection-threshold", tuning.leakDetectionThreshold());
+		line.append("session=").append(tuning.session());
+		return line.toString();
+	}
+
+	private static void append(StringBuilder line, String name, Tuned<?> tuned) {
+		Object value = tuned.value();
+		String text = (value instanceof Duration duration) ? format(duration) : String.valueOf(value);
+		line.append(name).append('=').append(text).append(" (").append(tuned.source()).append("), ");
+	}
+
+	/**
+	 * Durations as people write them in YAML: {@code 30s}, {@code 10m}, {@code 250ms}, {@code off} for 0.
+	 * @param duration the duration
+	 * @return its text
+	 */
+	static String format(Duration duration) {
+		if (duration.isZero()) {
+			return "off";
+		}
+		long millis = duration.toMillis();
+		if (millis % 3_600_000 == 0) {
+			return (millis / 3_600_000) + "h";
+		}
+		if (millis % 60_000 == 0) {
+			return (millis / 60_000) + "m";
+		}
+		if (millis % 1000 == 0) {
+			return (millis / 1000) + "s";
+		}
+		return millis + "ms";
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.poolwise.budget;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The server's connection slots as seen at startup, against what the application's replicas may open.
+ * Slots reserved for superusers (and, from PostgreSQL 16, for roles with pg_use_reserved_connections)
+ * are not available to an application pool.
+ *
+ * @param maxConnections the server's max_connections
+ * @param superuserReserved superuser_reserved_connections
+ * @param reserved reserved_connections, 0 before PostgreSQL 16
+ * @param inUse client connections open before this pool, not counting the one that measured them
+ */
+public record ConnectionBudget(int maxConnections, int superuserReserved, int reserved, int inUse) {
+
+	private static final String QUERY = """
+			SELECT current_setting('max_connections')::int,
+			       current_setting('superuser_reserved_connections')::int,
+			       coalesce(current_setting('reserved_connections', true)::int, 0),
+			       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int - 1
+			""";
+
+	/**
+	 * Reads the budget over the given connection, which is not counted as in use.
+	 * @param connection a connection to the server
+	 * @return the budget
+	 * @throws SQLException if the settings cannot be read
+	 */
+	public static ConnectionBudget read(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(QUERY)) {
+			row.next();
+			return new ConnectionBudget(row.getInt(1), row.getInt(2), row.getInt(3), Math.max(0, row.getInt(4)));
+		}
+	}
+
+	/**
+	 * Slots an application may still open.
+	 * @return max_connections less reserved slots and connections in use, never negative
+	 */
+	public int available() {
+		return Math.max(0, this.maxConnections - this.superuserReserved - this.reserved - this.inUse);
+	}
+
+	/**
+	 * Whether the replicas' pools fit in what is left.
+	 * @param instances replicas
+	 * @param maxPoolSize connections each replica may open
+	 * @return true if {@code instances × maxPoolSize <= available()}
+	 */
+	public boolean fits(int instances, int maxPoolSize) {
+		return (long) instances * maxPoolSize <= available();
+	}
+
+	/**
+	 * The largest pool each replica can have within the budget.
+	 * @param instances replicas
+	 * @return connections per replica, possibly 0
+	 */
+	public int maxPoolSizePerInstance(int instances) {
+		return available() / instances;
+	}
+
+	/**
+	 * The numbers behind {@link #available()}, for log lines and error messages.
+	 * @return e.g. {@code max_connections=100 - 3 superuser_reserved - 0 reserved - 12 in use = 85}
+	 */
+	public String explain() {
+		return "max_connections=" + this.maxConnections + " - " + this.superuserReserved + " superuser_reserved - "
+				+ this.reserved + " reserved - " + this.inUse + " in use = " + available();
+	}
+
+}

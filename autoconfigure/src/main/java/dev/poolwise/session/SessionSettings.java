@@ -1,0 +1,172 @@
+package dev.poolwise.session;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.poolwise.validation.Violations;
+
+/**
+ * The validated session settings of a pool and their delivery in the connection's startup packet. Names
+ * are checked against PostgreSQL's identifier rules and values may not carry control characters, so
+ * nothing configured can become a second setting or a statement.
+ */
+public final class SessionSettings {
+
+	private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)?");
+
+	private static final Map<String, String> REFUSED = Map.of("role",
+			"it would run the application under another role; grant the privileges to the connecting user instead",
+			"session_authorization", "it would run the application as another user; connect as that user instead",
+			"client_encoding", "pgjdbc requires UTF8 and fails on any other encoding",
+			"datestyle", "pgjdbc parses dates in ISO format and fails on any other DateStyle",
+			"standard_conforming_strings", "pgjdbc relies on it to escape string literals",
+			"application_name", "it has its own property; set db.pool.application-name instead");
+
+	private static final Set<String> FIRST_CLASS = Set.of("statement_timeout", "lock_timeout",
+			"idle_in_transaction_session_timeout");
+
+	private final List<SessionSetting> settings;
+
+	private SessionSettings(List<SessionSetting> settings) {
+		this.settings = List.copyOf(settings);
+	}
+
+	/**
+	 * Validates configured settings.
+	 * @param prefix property prefix of the session group, e.g. {@code db.pool.session}
+	 * @param statementTimeout statement_timeout or null
+	 * @param lockTimeout lock_timeout or null
+	 * @param idleInTransactionTimeout idle_in_transaction_session_timeout or null
+	 * @param others other settings keyed as configured ({@code work-mem})
+	 * @param violations where problems are recorded
+	 * @return the settings that passed validation
+	 */
+	public static SessionSettings of(String prefix, Duration statementTimeout, Duration lockTimeout,
+			Duration idleInTransactionTimeout, Map<String, String> others, Violations violations) {
+		Map<String, SessionSetting> byName = new LinkedHashMap<>();
+		addTimeout(byName, prefix + ".statement-timeout", "statement_timeout", statementTimeout, violations);
+		addTimeout(byName, prefix + ".lock-timeout", "lock_timeout", lockTimeout, violations);
+		addTimeout(byName, prefix + ".idle-in-transaction-timeout", "idle_in_transaction_session_timeout",
+				idleInTransactionTimeout, violations);
+		others.forEach((key, value) -> {
+			String property = prefix + ".settings." + key;
+			String name = key.replace('-', '_').toLowerCase(Locale.ROOT);
+			if (!NAME.matcher(name).matches()) {
+				violations.add(property, value, "'" + key + "' is not a valid PostgreSQL setting name",
+						"Use the setting's name with dashes for underscores, e.g. db.pool.session.settings.work-mem");
+			}
+			else if (REFUSED.containsKey(name)) {
+				violations.add(property, value, name + " cannot be set by the pool: " + REFUSED.get(name),
+						"Remove " + property + ".");
+			}
+			else if (FIRST_CLASS.contains(name)) {
+				violations.add(property, value, name + " has a first-class property",
+						"Set it with " + prefix + "." + firstClassKey(name) + " instead.");
+			}
+			else if (checkValue(property, value, violations)) {
+				byName.put(name, new SessionSetting(name, value, property));
+			}
+		});
+		return new SessionSettings(new ArrayList<>(byName.values()));
+	}
+
+	private static void addTimeout(Map<String, SessionSetting> byName, String property, String name, Duration value,
+			Violations violations) {
+		if (value == null) {
+			return;
+		}
+		if (value.isNegative()) {
+			violations.add(property, value, "must not be negative", "Set a positive duration, or 0 to disable it.");
+			return;
+		}
+		byName.put(name, new SessionSetting(name, value.toMillis() + "ms", property));
+	}
+
+	private static String firstClassKey(String name) {
+		return name.equals("idle_in_transaction_session_timeout") ? "idle-in-transaction-timeout"
+				: name.replace('_', '-');
+	}
+
+	private static boolean checkValue(String property, String value, Violations violations) {
+		if (value == null || value.isEmpty()) {
+			violations.add(property, "''", "an empty value cannot be delivered",
+					"Give a value, or remove " + property + " to keep the server default.");
+			return false;
+		}
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isISOControl(c)) {
+				violations.add(property, "(value with control character U+" + String.format("%04X", (int) c) + ")",
+						"values may not contain newlines, NUL or other control characters",
+						"Remove the control character from " + property + ".");
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Every validated setting, in configuration order.
+	 * @return the settings
+	 */
+	public List<SessionSetting> all() {
+		return this.settings;
+	}
+
+	public boolean isEmpty() {
+		return this.settings.isEmpty();
+	}
+
+	/**
+	 * The settings as a startup-packet {@code options} value ({@code -c name=value ...}), delivered with the
+	 * connection request itself so they cost no extra round trip. The server splits options on unescaped
+	 * whitespace and drops the backslash before any character, so escaping whitespace and backslashes
+	 * delivers each value verbatim.
+	 * @return the options string, empty when there are no settings
+	 */
+	public String toStartupOptions() {
+		StringBuilder options = new StringBuilder();
+		for (SessionSetting setting : this.settings) {
+			if (!options.isEmpty()) {
+				options.append(' ');
+			}
+			options.append("-c ").append(setting.name()).append('=').append(escape(setting.value()));
+		}
+		return options.toString();
+	}
+
+	private static String escape(String value) {
+		StringBuilder escaped = new StringBuilder(value.length() + 8);
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (c == '\\' || Character.isWhitespace(c)) {
+				escaped.append('\\');
+			}
+			escaped.append(c);
+		}
+		return escaped.toString();
+	}
+
+	/**
+	 * Settings rendered for the startup log.
+	 * @return e.g. {@code {work_mem=16MB, statement_timeout=5000ms}}
+	 */
+	@Override
+	public String toString() {
+		StringBuilder text = new StringBuilder("{");
+		for (SessionSetting setting : this.settings) {
+			if (text.length() > 1) {
+				text.append(", ");
+			}
+			text.append(setting.name()).append('=').append(setting.value());
+		}
+		return text.append('}').toString();
+	}
+
+}

@@ -1,0 +1,107 @@
+package dev.poolwise.session;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+import dev.poolwise.validation.Violations;
+
+/**
+ * Checks session settings against the server before the pool opens, so a typo or a setting that only
+ * {@code postgresql.conf} can change fails startup instead of every connection attempt. Values are tried
+ * with {@code set_config} in a transaction of their own, which the server discards, so the server's own
+ * parser judges them and nothing sticks to the checking connection.
+ */
+public final class SessionSettingsVerifier {
+
+	private static final String CONTEXTS = "SELECT name, context FROM pg_settings";
+
+	private static final String TRY_VALUE = "SELECT set_config(?, ?, true)";
+
+	private SessionSettingsVerifier() {
+	}
+
+	/**
+	 * Records a violation for every setting the server would refuse.
+	 * @param connection an autocommit connection to the target database
+	 * @param settings the settings to check
+	 * @param violations where problems are recorded
+	 * @throws SQLException if pg_settings cannot be read
+	 */
+	public static void verify(Connection connection, SessionSettings settings, Violations violations)
+			throws SQLException {
+		if (settings.isEmpty()) {
+			return;
+		}
+		Map<String, String> contexts = readContexts(connection);
+		for (SessionSetting setting : settings.all()) {
+			String context = contexts.get(setting.name());
+			if (context == null && !setting.isCustom()) {
+				violations.add(setting.property(), setting.value(),
+						"the server has no setting named " + setting.name(), unknownNameFix(setting, contexts));
+			}
+			else if (context != null && !context.equals("user") && !context.equals("superuser")) {
+				violations.add(setting.property(), setting.value(), setting.name() + " has context '" + context
+						+ "' and cannot be changed per session", contextFix(setting.name(), context));
+			}
+			else {
+				tryValue(connection, setting, violations);
+			}
+		}
+	}
+
+	private static Map<String, String> readContexts(Connection connection) throws SQLException {
+		Map<String, String> contexts = new HashMap<>();
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(CONTEXTS)) {
+			while (rows.next()) {
+				contexts.put(rows.getString(1), rows.getString(2));
+			}
+		}
+		return contexts;
+	}
+
+	private static String unknownNameFix(SessionSetting setting, Map<String, String> contexts) {
+		String squashed = setting.name().replace("_", "");
+		for (String name : contexts.keySet()) {
+			if (name.replace("_", "").equals(squashed)) {
+				return "Did you mean " + name + "? Spring drops underscores from map keys, so write it with dashes: "
+						+ setting.property().substring(0, setting.property().lastIndexOf('.') + 1)
+						+ name.replace('_', '-') + ".";
+			}
+		}
+		return "Check the name against SHOW ALL on the server, or use a dotted name (myapp.key) for a custom setting.";
+	}
+
+	private static String contextFix(String name, String context) {
+		return switch (context) {
+			case "postmaster" -> "Set " + name + " in postgresql.conf or with ALTER SYSTEM and restart the server.";
+			case "sighup" -> "Set " + name + " in postgresql.conf or with ALTER SYSTEM and reload the server.";
+			default -> "Set " + name + " in postgresql.conf, with ALTER SYSTEM, or with ALTER ROLE ... SET " + name
+					+ " where the server allows it.";
+		};
+	}
+
+	private static void tryValue(Connection connection, SessionSetting setting, Violations violations)
+			throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(TRY_VALUE)) {
+			statement.setString(1, setting.name());
+			statement.setString(2, setting.value());
+			statement.execute();
+		}
+		catch (PSQLException ex) {
+			ServerErrorMessage error = ex.getServerErrorMessage();
+			String reason = (error != null) ? error.getMessage() : ex.getMessage();
+			String hint = (error != null && error.getHint() != null) ? " " + error.getHint() : "";
+			violations.add(setting.property(), setting.value(), "the server refused it: " + reason,
+					"Write a value the server accepts." + hint);
+		}
+	}
+
+}

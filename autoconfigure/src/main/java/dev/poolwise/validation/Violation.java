@@ -1,0 +1,21 @@
+package dev.poolwise.validation;
+
+/**
+ * One configuration problem, in the words a user needs to fix it.
+ *
+ * @param property the property at fault, as the user writes it
+ * @param value the value that was given, never a secret
+ * @param rule what the value breaks
+ * @param fix what to write instead
+ */
+public record Violation(String property, Object value, String rule, String fix) {
+
+	/**
+	 * One sentence naming the property, the value and the rule.
+	 * @return the description
+	 */
+	public String describe() {
+		return this.property + "=" + this.value + " is invalid: " + this.rule + ".";
+	}
+
+}
