@@ -13,6 +13,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.poolwise.net.TcpKeepaliveSocketFactory;
 import dev.poolwise.session.SessionSettings;
 import dev.poolwise.sizing.WorkerCountSizing;
+import dev.poolwise.validation.Durations;
 import dev.poolwise.validation.Violations;
 
 /**
@@ -173,21 +174,21 @@ final class PoolTuningResolver {
 		Duration k = keepalive.value();
 		if (!k.isZero() && (k.compareTo(Duration.ofSeconds(30)) < 0 || (limited && k.compareTo(max) >= 0))) {
 			this.violations.add(property(keepalive, "keepalive"), k,
-					"must be at least 30s and less than recycle (" + max + "); Hikari would silently disable it",
+					"must be at least 30s and less than recycle (" + Durations.format(max) + "); Hikari would silently disable it",
 					"Set it between 30s and recycle, e.g. 2m, or set db.pool.pre-ping=false.");
 		}
 		Duration i = idle.value();
 		if (!i.isZero() && (i.compareTo(Duration.ofSeconds(10)) < 0
 				|| (limited && i.plusSeconds(1).compareTo(max) > 0))) {
 			this.violations.add(property(idle, "idle-timeout"), i,
-					"must be at least 10s and at least 1s below recycle (" + max
+					"must be at least 10s and at least 1s below recycle (" + Durations.format(max)
 							+ "); Hikari would silently change it",
 					"Set it between 10s and recycle - 1s, e.g. 10m, or 0 to keep overflow connections open.");
 		}
 		Duration l = leak.value();
 		if (!l.isZero() && (l.compareTo(Duration.ofSeconds(2)) < 0 || (limited && l.compareTo(max) > 0))) {
 			this.violations.add(property(leak, "leak-detection-threshold"), l,
-					"must be at least 2s and at most recycle (" + max + "); Hikari would silently disable it",
+					"must be at least 2s and at most recycle (" + Durations.format(max) + "); Hikari would silently disable it",
 					"Set it between 2s and recycle, e.g. 30s, longer than your slowest legitimate transaction.");
 		}
 	}

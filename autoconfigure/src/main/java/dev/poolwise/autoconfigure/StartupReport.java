@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.poolwise.validation.Durations;
+
 /**
  * The one INFO line that says what the pool became and why, with the URL masked.
  */
@@ -31,30 +33,8 @@ final class StartupReport {
 
 	private static void append(StringBuilder line, String name, Tuned<?> tuned) {
 		Object value = tuned.value();
-		String text = (value instanceof Duration duration) ? format(duration) : String.valueOf(value);
+		String text = (value instanceof Duration duration) ? Durations.format(duration) : String.valueOf(value);
 		line.append(name).append('=').append(text).append(" (").append(tuned.source()).append("), ");
-	}
-
-	/**
-	 * Durations as people write them in YAML: {@code 30s}, {@code 10m}, {@code 250ms}, {@code off} for 0.
-	 * @param duration the duration
-	 * @return its text
-	 */
-	static String format(Duration duration) {
-		if (duration.isZero()) {
-			return "off";
-		}
-		long millis = duration.toMillis();
-		if (millis % 3_600_000 == 0) {
-			return (millis / 3_600_000) + "h";
-		}
-		if (millis % 60_000 == 0) {
-			return (millis / 60_000) + "m";
-		}
-		if (millis % 1000 == 0) {
-			return (millis / 1000) + "s";
-		}
-		return millis + "ms";
 	}
 
 }

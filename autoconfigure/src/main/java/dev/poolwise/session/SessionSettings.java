@@ -55,7 +55,7 @@ public final class SessionSettings {
 		addTimeout(byName, prefix + ".idle-in-transaction-timeout", "idle_in_transaction_session_timeout",
 				idleInTransactionTimeout, violations);
 		others.forEach((key, value) -> {
-			String property = prefix + ".settings." + key;
+			String property = prefix + ".settings." + (key.matches("[a-z0-9-]+") ? key : "[" + key + "]");
 			String name = key.replace('-', '_').toLowerCase(Locale.ROOT);
 			if (!NAME.matcher(name).matches()) {
 				violations.add(property, value, "'" + key + "' is not a valid PostgreSQL setting name",

@@ -1,5 +1,7 @@
 package dev.poolwise.validation;
 
+import java.time.Duration;
+
 /**
  * One configuration problem, in the words a user needs to fix it.
  *
@@ -15,7 +17,8 @@ public record Violation(String property, Object value, String rule, String fix) 
 	 * @return the description
 	 */
 	public String describe() {
-		return this.property + "=" + this.value + " is invalid: " + this.rule + ".";
+		Object shown = (this.value instanceof Duration duration) ? Durations.format(duration) : this.value;
+		return this.property + "=" + shown + " is invalid: " + this.rule + ".";
 	}
 
 }

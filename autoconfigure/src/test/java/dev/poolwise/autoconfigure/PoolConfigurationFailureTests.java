@@ -1,0 +1,135 @@
+package dev.poolwise.autoconfigure;
+
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.poolwise.test.PostgresServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/**
+ * Every bad input fails startup with one report naming the property, the value, the rule and the fix.
+ */
+class PoolConfigurationFailureTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class))
+		.withPropertyValues(PostgresServer.datasourceProperties());
+
+	static Stream<Arguments> badInputs() {
+		return Stream.of(arguments("db.pool.size=0", "db.pool.size=0 is invalid", "at least one"),
+				arguments("db.pool.size=-3", "db.pool.size=-3 is invalid", "at least one"),
+				arguments("db.pool.overflow=-1", "db.pool.overflow=-1 is invalid", "cannot be negative"),
+				arguments("db.pool.overflow=300", "db.pool.size + db.pool.overflow=10 + 300", "sizing.limit=200"),
+				arguments("db.pool.timeout=100ms", "db.pool.timeout=100ms is invalid", "at least 250ms"),
+				arguments("db.pool.timeout=0", "db.pool.timeout=off is invalid", "wait forever"),
+				arguments("db.pool.recycle=10s", "db.pool.recycle=10s is invalid", "silently use 30m"),
+				arguments("db.pool.keepalive=20s", "db.pool.keepalive=20s is invalid", "at least 30s"),
+				arguments("db.pool.keepalive=40m", "db.pool.keepalive=40m is invalid", "less than recycle (30m)"),
+				arguments("db.pool.idle-timeout=5s", "db.pool.idle-timeout=5s is invalid", "at least 10s"),
+				arguments("db.pool.idle-timeout=30m", "db.pool.idle-timeout=30m is invalid", "below recycle"),
+				arguments("db.pool.leak-detection-threshold=1s", "db.pool.leak-detection-threshold=1s is invalid",
+						"at least 2s"),
+				arguments("db.pool.leak-detection-threshold=2h", "db.pool.leak-detection-threshold=2h is invalid",
+						"at most recycle"),
+				arguments("db.pool.worker-count=0", "db.pool.worker-count=0 is invalid", "at least 1"),
+				arguments("db.pool.instances=0", "db.pool.instances=0 is invalid", "at least 1"),
+				arguments("db.pool.connect-timeout=1500ms", "db.pool.connect-timeout=1500ms is invalid",
+						"whole seconds"),
+				arguments("db.pool.login-timeout=0", "db.pool.login-timeout=off is invalid", "wait forever"),
+				arguments("db.pool.tcp-keepalive.count=0", "db.pool.tcp-keepalive.count=0 is invalid", "at least 1"),
+				arguments("spring.datasource.hikari.max-lifetime=10000",
+						"spring.datasource.hikari.max-lifetime=10s is invalid", "silently use 30m"),
+				arguments("db.pool.session.settings.shared-buffers=1GB",
+						"db.pool.session.settings.shared-buffers=1GB is invalid", "context 'postmaster'"),
+				arguments("db.pool.session.settings.workmem=16MB", "the server has no setting named workmem",
+						"Did you mean work_mem?"),
+				arguments("db.pool.session.settings.work-mem=16XB", "db.pool.session.settings.work-mem=16XB",
+						"invalid value for parameter \"work_mem\""),
+				arguments("db.pool.session.settings.role=postgres", "role cannot be set by the pool",
+						"another role"),
+				arguments("db.pool.session.settings.[work mem]=1MB", "not a valid PostgreSQL setting name",
+						"dashes for underscores"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("badInputs")
+	void badInputFailsStartupWithOneClearReport(String property, String description, String detail) {
+		this.contextRunner.withPropertyValues(property).run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription() + analysis.getAction()).contains(description).contains(detail);
+			assertThat(analysis.getAction()).contains(property.substring(0, property.indexOf('=')));
+			assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(PostgresServer.PASSWORD);
+		});
+	}
+
+	@Test
+	void everyProblemIsReportedAtOnce() {
+		this.contextRunner.withPropertyValues("db.pool.size=0", "db.pool.recycle=5s", "db.pool.timeout=10ms")
+			.run((context) -> {
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("db.pool.size=0", "db.pool.recycle=5s",
+						"db.pool.timeout=10ms");
+			});
+	}
+
+	@Test
+	void unknownKeysFailBinding() {
+		this.contextRunner.withPropertyValues("db.pool.sise=5")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("db.pool.sise"));
+	}
+
+	@Test
+	void dbPoolOnANonPostgreSqlUrlIsRefused() {
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:other", "db.pool.size=5")
+			.run((context) -> {
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("spring.datasource.url=jdbc:h2:mem:other")
+					.contains("only tunes PostgreSQL");
+			});
+	}
+
+	@Test
+	void aUrlThatSetsAPropertyDbPoolAlsoSetsIsAConflict() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + PostgresServer.jdbcUrl() + "&connectTimeout=3",
+					"db.pool.connect-timeout=5s")
+			.run((context) -> {
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("it sets connectTimeout")
+					.contains("db.pool.connect-timeout");
+			});
+	}
+
+	@Test
+	void anUnreachableServerFailsStartupNamingHostAndPortButNoPassword() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app?password="
+					+ PostgresServer.PASSWORD, "db.pool.connect-timeout=2s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new DatabaseUnavailableFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("127.0.0.1:1")
+					.contains("password=******")
+					.doesNotContain(PostgresServer.PASSWORD);
+				assertThat(analysis.getAction()).contains("spring.datasource.url");
+			});
+	}
+
+}

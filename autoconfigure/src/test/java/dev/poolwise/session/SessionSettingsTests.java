@@ -1,0 +1,83 @@
+package dev.poolwise.session;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.poolwise.validation.Violation;
+import dev.poolwise.validation.Violations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionSettingsTests {
+
+	private final Violations violations = new Violations();
+
+	@Test
+	void dashedKeysBecomeServerNamesAndTimeoutsBecomeMilliseconds() {
+		SessionSettings settings = of(Duration.ofSeconds(5), Map.of("work-mem", "16MB"));
+		assertThat(settings.all()).extracting(SessionSetting::name, SessionSetting::value)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("statement_timeout", "5000ms"),
+					org.assertj.core.groups.Tuple.tuple("work_mem", "16MB"));
+		assertThat(settings.toStartupOptions()).isEqualTo("-c statement_timeout=5000ms -c work_mem=16MB");
+		assertThat(this.violations.isEmpty()).isTrue();
+	}
+
+	@Test
+	void whitespaceAndBackslashesAreEscapedSoAValueCannotStartASecondOption() {
+		SessionSettings settings = of(null, Map.of("search-path", "\"my schema\", x\\y -c role=admin"));
+		assertThat(settings.toStartupOptions())
+			.isEqualTo("-c search_path=\"my\\ schema\",\\ x\\\\y\\ -c\\ role=admin");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "role", "session-authorization", "client-encoding", "DateStyle", "datestyle",
+			"standard-conforming-strings", "application-name" })
+	void settingsThatWouldBreakTheDriverOrTheSecurityModelAreRefused(String key) {
+		of(null, Map.of(key, "x"));
+		assertThat(this.violations.list()).singleElement()
+			.satisfies((violation) -> assertThat(violation.rule()).contains("cannot be set by the pool"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "work mem", "work_mem;drop table x", "a'b", "1abc", "a.b.c" })
+	void namesThatAreNotSettingNamesAreRefused(String key) {
+		of(null, Map.of(key, "1"));
+		assertThat(this.violations.list()).singleElement()
+			.satisfies((violation) -> assertThat(violation.rule()).contains("not a valid PostgreSQL setting name"));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "16MB\n-c role=admin", "a\u0000b", "x\ry", "" })
+	void valuesWithControlCharactersOrNothingAreRefused(String value) {
+		SessionSettings settings = of(null, Map.of("work-mem", value));
+		assertThat(settings.isEmpty()).isTrue();
+		assertThat(this.violations.list()).singleElement()
+			.extracting(Violation::property)
+			.isEqualTo("db.pool.session.settings.work-mem");
+	}
+
+	@Test
+	void firstClassSettingsCannotAlsoBeSetThroughTheMap() {
+		of(null, Map.of("statement-timeout", "5s"));
+		assertThat(this.violations.list()).singleElement()
+			.satisfies((violation) -> assertThat(violation.fix())
+				.contains("db.pool.session.statement-timeout"));
+	}
+
+	@Test
+	void dottedNamesAreCustomSettings() {
+		SessionSettings settings = of(null, Map.of("myapp.tenant", "acme"));
+		assertThat(settings.all()).singleElement().satisfies((setting) -> assertThat(setting.isCustom()).isTrue());
+	}
+
+	private SessionSettings of(Duration statementTimeout, Map<String, String> others) {
+		return SessionSettings.of("db.pool.session", statementTimeout, null, null, new LinkedHashMap<>(others),
+				this.violations);
+	}
+
+}

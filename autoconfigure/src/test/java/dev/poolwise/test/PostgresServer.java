@@ -1,0 +1,87 @@
+package dev.poolwise.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * The PostgreSQL server integration tests share, started once per JVM: a Testcontainers container when a
+ * Docker engine is available, embedded binaries otherwise. Both serve the same tests.
+ */
+public final class PostgresServer {
+
+	/**
+	 * A password no log line, exception or endpoint may ever show. Both servers accept it.
+	 */
+	public static final String PASSWORD = "s3cret-Pa55word";
+
+	private static final PostgresServer INSTANCE = start();
+
+	private final String jdbcUrl;
+
+	private final String username;
+
+	private PostgresServer(String jdbcUrl, String username) {
+		this.jdbcUrl = jdbcUrl;
+		this.username = username;
+	}
+
+	private static PostgresServer start() {
+		if (DockerClientFactory.instance().isDockerAvailable()) {
+			PostgreSQLContainer container = new PostgreSQLContainer("postgres:18-alpine").withUsername("postgres")
+				.withPassword(PASSWORD);
+			container.start();
+			return new PostgresServer(container.getJdbcUrl(), container.getUsername());
+		}
+		try {
+			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres)));
+			return new PostgresServer(postgres.getJdbcUrl("postgres", "postgres"), "postgres");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start embedded PostgreSQL", ex);
+		}
+	}
+
+	private static void close(EmbeddedPostgres postgres) {
+		try {
+			postgres.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	public static String jdbcUrl() {
+		return INSTANCE.jdbcUrl;
+	}
+
+	public static String username() {
+		return INSTANCE.username;
+	}
+
+	/**
+	 * The properties that point Spring Boot's DataSource at this server.
+	 * @return {@code spring.datasource.*} pairs for a context runner
+	 */
+	public static String[] datasourceProperties() {
+		return new String[] { "spring.datasource.url=" + jdbcUrl(), "spring.datasource.username=" + username(),
+				"spring.datasource.password=" + PASSWORD };
+	}
+
+	/**
+	 * A plain connection outside any pool, for looking at the server from the side.
+	 * @return a new connection
+	 * @throws SQLException if the server refuses
+	 */
+	public static Connection connect() throws SQLException {
+		return DriverManager.getConnection(jdbcUrl(), username(), PASSWORD);
+	}
+
+}
