@@ -20,11 +20,15 @@ import dev.poolwise.session.SessionSettings;
  * @param driverProperties pgjdbc properties to set, with their sources
  * @param overrides sentences naming each {@code spring.datasource.hikari} key that db.pool overrode
  */
-record PoolTuning(Tuned<Integer> size, Tuned<Integer> overflow, Tuned<Duration> timeout, Tuned<Duration> recycle,
+public record PoolTuning(Tuned<Integer> size, Tuned<Integer> overflow, Tuned<Duration> timeout, Tuned<Duration> recycle,
 		Tuned<Duration> idleTimeout, Tuned<Duration> keepalive, Tuned<Duration> leakDetectionThreshold,
 		SessionSettings session, Map<String, Tuned<String>> driverProperties, List<String> overrides) {
 
-	int maxPoolSize() {
+	/**
+	 * Hikari's maximumPoolSize.
+	 * @return size + overflow
+	 */
+	public int maxPoolSize() {
 		return this.size.value() + this.overflow.value();
 	}
 

@@ -58,6 +58,7 @@ final class PoolTuningResolver {
 	PoolTuning resolve(HikariDataSource dataSource) {
 		PoolwiseProperties p = this.properties;
 		checkCounts(p);
+		checkObservability(p);
 		WorkerCountSizing.PoolSize derived = (p.getWorkerCount() != null && p.getWorkerCount() >= 1)
 				? sizing(p.getSizing()).size(p.getWorkerCount()) : null;
 		Tuned<Integer> size = pick("size", p.getSize(), "minimum-idle", dataSource.getMinimumIdle(),
@@ -136,6 +137,30 @@ final class PoolTuningResolver {
 					s.getMinFloor() + "," + s.getMinCeiling() + "," + s.getMaxFloor() + "," + s.getMaxCeiling(),
 					"floors must be at least 1, each floor at most its ceiling, and min-ceiling at most max-ceiling",
 					"Use e.g. min-floor 2, min-ceiling 5, max-floor 10, max-ceiling 20.");
+		}
+	}
+
+	private void checkObservability(PoolwiseProperties p) {
+		PoolwiseProperties.Health health = p.getHealth();
+		double warn = health.getWarnUtilization();
+		double critical = health.getCriticalUtilization();
+		if (!(warn > 0 && warn <= critical && critical <= 1)) {
+			this.violations.add(PREFIX + "health.warn-utilization/critical-utilization", warn + "/" + critical,
+					"must satisfy 0 < warn-utilization <= critical-utilization <= 1",
+					"Use fractions of the pool maximum, e.g. 0.7 and 0.9.");
+		}
+		if (health.getTimeout().toMillis() < 10) {
+			this.violations.add(PREFIX + "health.timeout", health.getTimeout(), "must be at least 10ms",
+					"Set it well below your health probe's own timeout, e.g. 1s.");
+		}
+		if (!health.getSaturatedStatus().matches("[A-Z_]+")) {
+			this.violations.add(PREFIX + "health.saturated-status", health.getSaturatedStatus(),
+					"must be a health status code in capitals", "Use UP, OUT_OF_SERVICE or DOWN.");
+		}
+		if (p.getMonitor().getInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+			this.violations.add(PREFIX + "monitor.interval", p.getMonitor().getInterval(),
+					"must be at least 1s; sampling more often loads the server for no gain",
+					"Set it to your scrape interval or longer, e.g. 15s.");
 		}
 	}
 

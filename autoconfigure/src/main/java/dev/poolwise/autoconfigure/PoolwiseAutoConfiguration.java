@@ -29,4 +29,9 @@ public final class PoolwiseAutoConfiguration {
 		return new PoolwiseDataSourceBeanPostProcessor(properties, environment, beanFactory);
 	}
 
+	@Bean
+	PoolwisePools poolwisePools(PoolwiseDataSourceBeanPostProcessor poolwiseDataSourceBeanPostProcessor) {
+		return poolwiseDataSourceBeanPostProcessor.getPools();
+	}
+
 }

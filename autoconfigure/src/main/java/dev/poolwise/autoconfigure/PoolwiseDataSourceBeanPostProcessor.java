@@ -1,8 +1,5 @@
 package dev.poolwise.autoconfigure;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,7 +34,7 @@ class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered 
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
-	private final Map<String, TunedPool> pools = new ConcurrentHashMap<>();
+	private final PoolwisePools pools = new PoolwisePools();
 
 	PoolwiseDataSourceBeanPostProcessor(ObjectProvider<PoolwiseProperties> properties, Environment environment,
 			ConfigurableListableBeanFactory beanFactory) {
@@ -55,11 +52,11 @@ class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered 
 	}
 
 	/**
-	 * Pools tuned so far, by bean name.
+	 * The registry this post-processor fills as pools are tuned.
 	 * @return the tuned pools
 	 */
-	Map<String, TunedPool> getPools() {
-		return Map.copyOf(this.pools);
+	PoolwisePools getPools() {
+		return this.pools;
 	}
 
 	private boolean isCreatedBySpringBoot(String beanName) {
@@ -89,7 +86,7 @@ class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered 
 		ConnectionBudget budget = ServerCheck.run(dataSource, tuning, violations);
 		checkBudget(budget, tuning, properties, violations);
 		violations.throwIfAny();
-		this.pools.put(beanName, new TunedPool(beanName, dataSource, tuning, budget));
+		this.pools.add(new TunedPool(beanName, dataSource, tuning, budget, properties));
 		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
 		logger.info(StartupReport.describe(beanName, dataSource, tuning));
 	}
@@ -159,18 +156,6 @@ class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered 
 	@Override
 	public int getOrder() {
 		return Ordered.LOWEST_PRECEDENCE - 10;
-	}
-
-	/**
-	 * A pool Poolwise tuned, with what it resolved and measured at startup.
-	 *
-	 * @param beanName the DataSource bean
-	 * @param dataSource the pool
-	 * @param tuning its effective configuration
-	 * @param budget the server's connection budget at startup
-	 */
-	record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning tuning, ConnectionBudget budget) {
-
 	}
 
 }

@@ -1,7 +1,9 @@
 package dev.poolwise.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -98,6 +100,12 @@ public class PoolwiseProperties {
 	private final Sizing sizing = new Sizing();
 
 	private final Budget budget = new Budget();
+
+	private final Health health = new Health();
+
+	private final Monitor monitor = new Monitor();
+
+	private final Endpoint endpoint = new Endpoint();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -233,6 +241,18 @@ public class PoolwiseProperties {
 
 	public Budget getBudget() {
 		return this.budget;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Monitor getMonitor() {
+		return this.monitor;
+	}
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
 	}
 
 	/**
@@ -468,6 +488,132 @@ public class PoolwiseProperties {
 
 		public void setEnforce(boolean enforce) {
 			this.enforce = enforce;
+		}
+
+	}
+
+	/**
+	 * The dbPool health indicator.
+	 */
+	public static class Health {
+
+		/**
+		 * Utilization (active / max) at which health reports a warning.
+		 */
+		private double warnUtilization = 0.7;
+
+		/**
+		 * Utilization (active / max) at which health reports a critical warning.
+		 */
+		private double criticalUtilization = 0.9;
+
+		/**
+		 * Longest the server probe may take before the pool is reported DOWN.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		/**
+		 * Status reported when the pool is saturated (critical utilization or waiting threads), e.g. UP,
+		 * OUT_OF_SERVICE or DOWN.
+		 */
+		private String saturatedStatus = "UP";
+
+		/**
+		 * Extensions that must be installed in the database, e.g. vector; health is DOWN without them.
+		 */
+		private List<String> requiredExtensions = new ArrayList<>();
+
+		public double getWarnUtilization() {
+			return this.warnUtilization;
+		}
+
+		public void setWarnUtilization(double warnUtilization) {
+			this.warnUtilization = warnUtilization;
+		}
+
+		public double getCriticalUtilization() {
+			return this.criticalUtilization;
+		}
+
+		public void setCriticalUtilization(double criticalUtilization) {
+			this.criticalUtilization = criticalUtilization;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public String getSaturatedStatus() {
+			return this.saturatedStatus;
+		}
+
+		public void setSaturatedStatus(String saturatedStatus) {
+			this.saturatedStatus = saturatedStatus;
+		}
+
+		public List<String> getRequiredExtensions() {
+			return this.requiredExtensions;
+		}
+
+		public void setRequiredExtensions(List<String> requiredExtensions) {
+			this.requiredExtensions = requiredExtensions;
+		}
+
+	}
+
+	/**
+	 * The background sampler of server-side statistics.
+	 */
+	public static class Monitor {
+
+		/**
+		 * Whether server-side session statistics are sampled in the background.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two samples of pg_stat_activity.
+		 */
+		private Duration interval = Duration.ofSeconds(15);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * The dbpool actuator endpoint.
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Whether the endpoint may change size and overflow at runtime.
+		 */
+		private boolean resizeEnabled;
+
+		public boolean isResizeEnabled() {
+			return this.resizeEnabled;
+		}
+
+		public void setResizeEnabled(boolean resizeEnabled) {
+			this.resizeEnabled = resizeEnabled;
 		}
 
 	}

@@ -8,10 +8,12 @@ package dev.poolwise.autoconfigure;
  * @param value the effective value, null when the feature is off
  * @param source {@code default}, {@code worker-count} or the property that set it
  */
-record Tuned<T>(T value, String source) {
+public record Tuned<T>(T value, String source) {
 
-	static final String DEFAULT = "default";
+	/** Source of a value nobody configured. */
+	public static final String DEFAULT = "default";
 
-	static final String WORKER_COUNT = "worker-count";
+	/** Source of a value derived from db.pool.worker-count. */
+	public static final String WORKER_COUNT = "worker-count";
 
 }

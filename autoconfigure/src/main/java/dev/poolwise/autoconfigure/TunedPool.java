@@ -1,0 +1,19 @@
+package dev.poolwise.autoconfigure;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.poolwise.budget.ConnectionBudget;
+
+/**
+ * A pool Poolwise tuned, with what it resolved and measured at startup.
+ *
+ * @param beanName the DataSource bean
+ * @param dataSource the pool
+ * @param tuning its effective configuration with the source of each value
+ * @param budget the server's connection budget at startup
+ * @param properties the properties it was tuned from
+ */
+public record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning tuning, ConnectionBudget budget,
+		PoolwiseProperties properties) {
+
+}
