@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -30,7 +29,7 @@ final class PoolTuningResolver {
 
 	private final PoolwiseProperties properties;
 
-	private final Predicate<String> isSet;
+	private final PropertyKeys keys;
 
 	private final String defaultApplicationName;
 
@@ -40,12 +39,12 @@ final class PoolTuningResolver {
 
 	/**
 	 * @param properties bound {@code db.pool} properties
-	 * @param isSet whether a property is set explicitly in the environment
+	 * @param keys which properties are set explicitly for this pool
 	 * @param defaultApplicationName {@code spring.application.name}, or null
 	 */
-	PoolTuningResolver(PoolwiseProperties properties, Predicate<String> isSet, String defaultApplicationName) {
+	PoolTuningResolver(PoolwiseProperties properties, PropertyKeys keys, String defaultApplicationName) {
 		this.properties = properties;
-		this.isSet = isSet;
+		this.keys = keys;
 		this.defaultApplicationName = defaultApplicationName;
 	}
 
@@ -74,12 +73,12 @@ final class PoolTuningResolver {
 				dataSource.getIdleTimeout());
 		Tuned<Duration> keepalive = p.isPrePing()
 				? pickDuration("keepalive", p.getKeepalive(), "keepalive-time", dataSource.getKeepaliveTime())
-				: new Tuned<>(Duration.ZERO, PREFIX + "pre-ping");
+				: new Tuned<>(Duration.ZERO, name("pre-ping"));
 		Tuned<Duration> leak = pickDuration("leak-detection-threshold", p.getLeakDetectionThreshold(),
 				"leak-detection-threshold", dataSource.getLeakDetectionThreshold());
 		checkTimes(timeout, recycle, idleTimeout, keepalive, leak);
 		PoolwiseProperties.Session s = p.getSession();
-		SessionSettings session = SessionSettings.of(PREFIX + "session", s.getStatementTimeout(), s.getLockTimeout(),
+		SessionSettings session = SessionSettings.of(name("session"), s.getStatementTimeout(), s.getLockTimeout(),
 				s.getIdleInTransactionTimeout(), s.getSettings(), this.violations);
 		Map<String, Tuned<String>> driver = driverProperties(dataSource, session);
 		this.violations.throwIfAny();
@@ -93,13 +92,13 @@ final class PoolTuningResolver {
 	}
 
 	private <T> Tuned<T> pick(String key, T ownValue, String hikariKey, T hikariValue, T derivedValue) {
-		boolean own = this.isSet.test(PREFIX + key);
-		boolean hikari = this.isSet.test(HIKARI + hikariKey);
-		if (own) {
+		String own = this.keys.explicit(key);
+		boolean hikari = this.keys.isHikariSet(hikariKey);
+		if (own != null) {
 			if (hikari) {
-				this.overrides.add(PREFIX + key + " overrides " + HIKARI + hikariKey);
+				this.overrides.add(own + " overrides " + HIKARI + hikariKey);
 			}
-			return new Tuned<>(ownValue, PREFIX + key);
+			return new Tuned<>(ownValue, own);
 		}
 		if (hikari) {
 			return new Tuned<>(hikariValue, HIKARI + hikariKey);
@@ -119,21 +118,21 @@ final class PoolTuningResolver {
 	private void checkCounts(PoolwiseProperties p) {
 		Integer workers = p.getWorkerCount();
 		if (workers != null && workers < 1) {
-			this.violations.add(PREFIX + "worker-count", workers, "must be at least 1",
+			this.violations.add(name("worker-count"), workers, "must be at least 1",
 					"Set db.pool.worker-count to the number of threads that use the database, or remove it.");
 		}
 		if (p.getInstances() < 1) {
-			this.violations.add(PREFIX + "instances", p.getInstances(), "must be at least 1",
+			this.violations.add(name("instances"), p.getInstances(), "must be at least 1",
 					"Set db.pool.instances to the number of application replicas sharing the database.");
 		}
 		PoolwiseProperties.Sizing s = p.getSizing();
 		if (s.getMinRatio() <= 0 || s.getMaxRatio() < s.getMinRatio()) {
-			this.violations.add(PREFIX + "sizing.min-ratio/max-ratio", s.getMinRatio() + "/" + s.getMaxRatio(),
+			this.violations.add(name("sizing.min-ratio/max-ratio"), s.getMinRatio() + "/" + s.getMaxRatio(),
 					"ratios must be positive with min-ratio <= max-ratio", "Use e.g. min-ratio 0.1 and max-ratio 0.5.");
 		}
 		if (s.getMinFloor() < 1 || s.getMinFloor() > s.getMinCeiling() || s.getMaxFloor() > s.getMaxCeiling()
 				|| s.getMinCeiling() > s.getMaxCeiling()) {
-			this.violations.add(PREFIX + "sizing.*-floor/*-ceiling",
+			this.violations.add(name("sizing.*-floor/*-ceiling"),
 					s.getMinFloor() + "," + s.getMinCeiling() + "," + s.getMaxFloor() + "," + s.getMaxCeiling(),
 					"floors must be at least 1, each floor at most its ceiling, and min-ceiling at most max-ceiling",
 					"Use e.g. min-floor 2, min-ceiling 5, max-floor 10, max-ceiling 20.");
@@ -145,20 +144,20 @@ final class PoolTuningResolver {
 		double warn = health.getWarnUtilization();
 		double critical = health.getCriticalUtilization();
 		if (!(warn > 0 && warn <= critical && critical <= 1)) {
-			this.violations.add(PREFIX + "health.warn-utilization/critical-utilization", warn + "/" + critical,
+			this.violations.add(name("health.warn-utilization/critical-utilization"), warn + "/" + critical,
 					"must satisfy 0 < warn-utilization <= critical-utilization <= 1",
 					"Use fractions of the pool maximum, e.g. 0.7 and 0.9.");
 		}
 		if (health.getTimeout().toMillis() < 10) {
-			this.violations.add(PREFIX + "health.timeout", health.getTimeout(), "must be at least 10ms",
+			this.violations.add(name("health.timeout"), health.getTimeout(), "must be at least 10ms",
 					"Set it well below your health probe's own timeout, e.g. 1s.");
 		}
 		if (!health.getSaturatedStatus().matches("[A-Z_]+")) {
-			this.violations.add(PREFIX + "health.saturated-status", health.getSaturatedStatus(),
+			this.violations.add(name("health.saturated-status"), health.getSaturatedStatus(),
 					"must be a health status code in capitals", "Use UP, OUT_OF_SERVICE or DOWN.");
 		}
 		if (p.getMonitor().getInterval().compareTo(Duration.ofSeconds(1)) < 0) {
-			this.violations.add(PREFIX + "monitor.interval", p.getMonitor().getInterval(),
+			this.violations.add(name("monitor.interval"), p.getMonitor().getInterval(),
 					"must be at least 1s; sampling more often loads the server for no gain",
 					"Set it to your scrape interval or longer, e.g. 15s.");
 		}
@@ -231,7 +230,7 @@ final class PoolTuningResolver {
 			String idle = seconds("tcp-keepalive.idle", keepalive.getIdle(), 1).value();
 			String interval = seconds("tcp-keepalive.interval", keepalive.getInterval(), 1).value();
 			if (keepalive.getCount() < 1) {
-				this.violations.add(PREFIX + "tcp-keepalive.count", keepalive.getCount(), "must be at least 1",
+				this.violations.add(name("tcp-keepalive.count"), keepalive.getCount(), "must be at least 1",
 						"Set it to the unanswered probes after which a connection is dead, e.g. 6.");
 			}
 			String source = own("tcp-keepalive.enabled");
@@ -246,23 +245,24 @@ final class PoolTuningResolver {
 				: this.defaultApplicationName;
 		if (applicationName != null) {
 			driver.put("ApplicationName", new Tuned<>(applicationName,
-					(p.getApplicationName() != null) ? PREFIX + "application-name" : "spring.application.name"));
+					(p.getApplicationName() != null) ? name("application-name") : "spring.application.name"));
 		}
 		if (!session.isEmpty()) {
-			driver.put("options", new Tuned<>(session.toStartupOptions(), PREFIX + "session"));
+			driver.put("options", new Tuned<>(session.toStartupOptions(), name("session")));
 		}
 		checkUrlConflicts(dataSource, driver);
 		return driver;
 	}
 
 	private String own(String key) {
-		return this.isSet.test(PREFIX + key) ? PREFIX + key : Tuned.DEFAULT;
+		String explicit = this.keys.explicit(key);
+		return (explicit != null) ? explicit : Tuned.DEFAULT;
 	}
 
 	private Tuned<String> seconds(String key, Duration value, int minimum) {
 		long millis = value.toMillis();
 		if (millis % 1000 != 0 || millis < minimum * 1000L) {
-			this.violations.add(PREFIX + key, value, "pgjdbc takes whole seconds"
+			this.violations.add(name(key), value, "pgjdbc takes whole seconds"
 					+ ((minimum > 0) ? " and 0 would wait forever" : ""), "Set it to a whole number of seconds"
 							+ ((minimum > 0) ? " of at least " + minimum + "s" : "") + ", e.g. 10s.");
 		}
@@ -300,8 +300,13 @@ final class PoolTuningResolver {
 		}
 	}
 
-	private static String property(Tuned<?> tuned, String key) {
-		return tuned.source().startsWith(HIKARI) ? tuned.source() : PREFIX + key;
+	private String name(String key) {
+		String explicit = this.keys.explicit(key);
+		return (explicit != null) ? explicit : PREFIX + key;
+	}
+
+	private String property(Tuned<?> tuned, String key) {
+		return tuned.source().startsWith(HIKARI) ? tuned.source() : name(key);
 	}
 
 }

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -25,8 +26,8 @@ public final class PoolwiseAutoConfiguration {
 	@Bean
 	static PoolwiseDataSourceBeanPostProcessor poolwiseDataSourceBeanPostProcessor(
 			ObjectProvider<PoolwiseProperties> properties, Environment environment,
-			ConfigurableListableBeanFactory beanFactory) {
-		return new PoolwiseDataSourceBeanPostProcessor(properties, environment, beanFactory);
+			ConfigurableListableBeanFactory beanFactory, ApplicationContext applicationContext) {
+		return new PoolwiseDataSourceBeanPostProcessor(properties, environment, beanFactory, applicationContext);
 	}
 
 	@Bean

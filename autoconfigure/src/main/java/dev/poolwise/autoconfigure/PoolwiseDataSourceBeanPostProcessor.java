@@ -1,32 +1,43 @@
 package dev.poolwise.autoconfigure;
 
+import java.util.List;
+
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.registry.LivePool;
+import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.validation.Violations;
 
 /**
- * Tunes the Hikari pool Spring Boot creates, after {@code spring.datasource.hikari} is bound and before
- * the pool starts, so there is only ever one pool and it starts with the final configuration.
+ * Tunes every Hikari pool on a PostgreSQL URL after its properties are bound and before it starts, so
+ * there is only ever one pool per DataSource and it starts with the final configuration. Pools join the
+ * {@link JvmPoolRegistry} when tuned and leave it when their context destroys them.
  */
-class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered {
+class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostProcessor, Ordered {
 
 	private static final Log logger = LogFactory.getLog(PoolwiseDataSourceBeanPostProcessor.class);
 
 	private static final String BOOT_HIKARI_CONFIGURATION = "org.springframework.boot.jdbc.autoconfigure.DataSourceConfiguration";
+
+	private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("db.pool");
 
 	private final ObjectProvider<PoolwiseProperties> properties;
 
@@ -34,21 +45,36 @@ class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered 
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
+	private final ApplicationContext applicationContext;
+
 	private final PoolwisePools pools = new PoolwisePools();
 
 	PoolwiseDataSourceBeanPostProcessor(ObjectProvider<PoolwiseProperties> properties, Environment environment,
-			ConfigurableListableBeanFactory beanFactory) {
+			ConfigurableListableBeanFactory beanFactory, ApplicationContext applicationContext) {
 		this.properties = properties;
 		this.environment = environment;
 		this.beanFactory = beanFactory;
+		this.applicationContext = applicationContext;
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (bean instanceof HikariDataSource dataSource && isCreatedBySpringBoot(beanName)) {
+		if (bean instanceof HikariDataSource dataSource) {
 			tune(dataSource, beanName);
 		}
 		return bean;
+	}
+
+	@Override
+	public void postProcessBeforeDestruction(Object bean, String beanName) {
+		if (bean instanceof HikariDataSource dataSource) {
+			JvmPoolRegistry.get().deregister(dataSource);
+		}
+	}
+
+	@Override
+	public boolean requiresDestruction(Object bean) {
+		return bean instanceof HikariDataSource;
 	}
 
 	/**
@@ -57,6 +83,100 @@ class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered 
 	 */
 	PoolwisePools getPools() {
 		return this.pools;
+	}
+
+	private void tune(HikariDataSource dataSource, String beanName) {
+		PoolwiseProperties defaults = this.properties.getObject();
+		ConfigurationPropertyName ownPrefix = ConfigurationPropertyName.adapt("db.pool.datasources." + beanName, '.');
+		PoolwiseProperties properties = propertiesFor(ownPrefix);
+		if (!defaults.isEnabled() || !properties.isEnabled()) {
+			return;
+		}
+		boolean bootPool = isCreatedBySpringBoot(beanName);
+		if (!JdbcUrls.isPostgreSql(dataSource.getJdbcUrl())) {
+			if (isConfigured(bootPool ? PREFIX : ownPrefix)) {
+				refuse(dataSource);
+			}
+			logger.debug("DataSource '" + beanName + "' is not on a PostgreSQL URL; Poolwise leaves it untouched");
+			return;
+		}
+		if (dataSource.isRunning()) {
+			logger.warn("Pool '" + beanName + "' was started before Poolwise could tune it; db.pool is not applied");
+			return;
+		}
+		PoolTuning tuning = new PoolTuningResolver(properties, keys(beanName, ownPrefix, bootPool),
+				this.environment.getProperty("spring.application.name"))
+			.resolve(dataSource);
+		apply(tuning, dataSource, beanName);
+		Violations violations = new Violations();
+		ConnectionBudget budget = ServerCheck.run(dataSource, tuning, violations);
+		LivePool live = new LivePool(beanName, owner(), PoolTarget.of(dataSource.getJdbcUrl(),
+				dataSource.getUsername()), dataSource);
+		List<LivePool> others = JvmPoolRegistry.get().onServer(live.target().server());
+		new BudgetCheck(budget, others, properties).check(live, tuning, violations);
+		violations.throwIfAny();
+		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()
+				+ " is a second pool to " + live.target() + " next to pool " + other.describe()
+				+ ". Each holds its own connections; if this is a cached test context or a duplicate DataSource, "
+				+ "share one pool or close the other context."));
+		this.pools.add(new TunedPool(beanName, dataSource, tuning, budget, properties));
+		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
+		logger.info(StartupReport.describe(beanName, dataSource, tuning));
+	}
+
+	private PoolwiseProperties propertiesFor(ConfigurationPropertyName ownPrefix) {
+		Binder binder = Binder.get(this.environment);
+		PoolwiseProperties merged = binder.bind(PREFIX, Bindable.of(PoolwiseProperties.class))
+			.orElseGet(PoolwiseProperties::new);
+		binder.bind(ownPrefix, Bindable.ofInstance(merged));
+		return merged;
+	}
+
+	private PropertyKeys keys(String beanName, ConfigurationPropertyName ownPrefix, boolean bootPool) {
+		return new PropertyKeys() {
+
+			@Override
+			public String explicit(String key) {
+				ConfigurationPropertyName own = ownPrefix.append(key);
+				if (isSet(own)) {
+					return "db.pool.datasources." + beanName + "." + key;
+				}
+				return isSet(PREFIX.append(key)) ? "db.pool." + key : null;
+			}
+
+			@Override
+			public boolean isHikariSet(String key) {
+				return bootPool && isSet(ConfigurationPropertyName.of("spring.datasource.hikari." + key));
+			}
+
+		};
+	}
+
+	private boolean isSet(ConfigurationPropertyName name) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
+			if (source.getConfigurationProperty(name) != null
+					|| source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private boolean isConfigured(ConfigurationPropertyName prefix) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
+			if (source.containsDescendantOf(prefix) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static void refuse(HikariDataSource dataSource) {
+		Violations violations = new Violations();
+		violations.add("spring.datasource.url", JdbcUrls.mask(dataSource.getJdbcUrl()),
+				"db.pool.* is configured but only tunes PostgreSQL (jdbc:postgresql:) pools",
+				"Point spring.datasource.url at PostgreSQL, or remove db.pool.* (or set db.pool.enabled=false).");
+		violations.throwIfAny();
 	}
 
 	private boolean isCreatedBySpringBoot(String beanName) {
@@ -68,51 +188,9 @@ class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered 
 		return factory != null && factory.startsWith(BOOT_HIKARI_CONFIGURATION);
 	}
 
-	private void tune(HikariDataSource dataSource, String beanName) {
-		if (!JdbcUrls.isPostgreSql(dataSource.getJdbcUrl())) {
-			refuseIfConfigured(dataSource);
-			return;
-		}
-		if (dataSource.isRunning()) {
-			logger.warn("Pool '" + beanName + "' was started before Poolwise could tune it; db.pool is not applied");
-			return;
-		}
-		PoolwiseProperties properties = this.properties.getObject();
-		PoolTuning tuning = new PoolTuningResolver(properties, this::isSet,
-				this.environment.getProperty("spring.application.name"))
-			.resolve(dataSource);
-		apply(tuning, dataSource, beanName);
-		Violations violations = new Violations();
-		ConnectionBudget budget = ServerCheck.run(dataSource, tuning, violations);
-		checkBudget(budget, tuning, properties, violations);
-		violations.throwIfAny();
-		this.pools.add(new TunedPool(beanName, dataSource, tuning, budget, properties));
-		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
-		logger.info(StartupReport.describe(beanName, dataSource, tuning));
-	}
-
-	private void refuseIfConfigured(HikariDataSource dataSource) {
-		ConfigurationPropertyName prefix = ConfigurationPropertyName.of("db.pool");
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
-			if (source.containsDescendantOf(prefix) == ConfigurationPropertyState.PRESENT) {
-				Violations violations = new Violations();
-				violations.add("spring.datasource.url", JdbcUrls.mask(dataSource.getJdbcUrl()),
-						"db.pool.* is configured but only tunes PostgreSQL (jdbc:postgresql:) pools",
-						"Point spring.datasource.url at PostgreSQL, or remove db.pool.* (or set db.pool.enabled=false).");
-				violations.throwIfAny();
-			}
-		}
-		logger.debug("Not a PostgreSQL URL; Poolwise leaves the pool untouched");
-	}
-
-	private boolean isSet(String name) {
-		ConfigurationPropertyName property = ConfigurationPropertyName.of(name);
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
-			if (source.getConfigurationProperty(property) != null) {
-				return true;
-			}
-		}
-		return false;
+	private String owner() {
+		return "context '" + this.applicationContext.getId() + "' ("
+				+ Integer.toHexString(System.identityHashCode(this.applicationContext)) + ")";
 	}
 
 	private static void apply(PoolTuning tuning, HikariDataSource dataSource, String beanName) {
@@ -129,28 +207,6 @@ class PoolwiseDataSourceBeanPostProcessor implements BeanPostProcessor, Ordered 
 		dataSource.setKeepaliveTime(tuning.keepalive().value().toMillis());
 		dataSource.setLeakDetectionThreshold(tuning.leakDetectionThreshold().value().toMillis());
 		tuning.driverProperties().forEach((name, value) -> dataSource.addDataSourceProperty(name, value.value()));
-	}
-
-	private static void checkBudget(ConnectionBudget budget, PoolTuning tuning, PoolwiseProperties properties,
-			Violations violations) {
-		int instances = properties.getInstances();
-		if (budget.fits(instances, tuning.maxPoolSize())) {
-			return;
-		}
-		int perInstance = budget.maxPoolSizePerInstance(instances);
-		String rule = "connection budget exceeded: " + instances + " instance(s) x " + tuning.maxPoolSize()
-				+ " connections = " + (instances * tuning.maxPoolSize()) + ", but the server has " + budget.explain();
-		String fix = (perInstance < 1) ? "Run fewer instances, or raise max_connections (or put PgBouncer in front)."
-				: "Keep size + overflow at or below " + perInstance + " per instance, e.g. db.pool.size="
-						+ Math.min(tuning.size().value(), perInstance) + " and db.pool.overflow="
-						+ (perInstance - Math.min(tuning.size().value(), perInstance))
-						+ ", or raise max_connections.";
-		if (properties.getBudget().isEnforce()) {
-			violations.add("db.pool.size + db.pool.overflow", tuning.maxPoolSize(), rule, fix);
-		}
-		else {
-			logger.warn("Poolwise " + rule + ". " + fix + " (db.pool.budget.enforce=true fails startup instead)");
-		}
 	}
 
 	@Override

@@ -107,6 +107,11 @@ public class PoolwiseProperties {
 
 	private final Endpoint endpoint = new Endpoint();
 
+	/**
+	 * Per-DataSource overrides of any db.pool key, by bean name.
+	 */
+	private Map<String, PoolwiseProperties> datasources = new LinkedHashMap<>();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -253,6 +258,14 @@ public class PoolwiseProperties {
 
 	public Endpoint getEndpoint() {
 		return this.endpoint;
+	}
+
+	public Map<String, PoolwiseProperties> getDatasources() {
+		return this.datasources;
+	}
+
+	public void setDatasources(Map<String, PoolwiseProperties> datasources) {
+		this.datasources = datasources;
 	}
 
 	/**

@@ -38,6 +38,17 @@ public record ConnectionBudget(int maxConnections, int superuserReserved, int re
 	}
 
 	/**
+	 * The budget with connections that are already counted elsewhere (other pools of this JVM, whose
+	 * maximum is counted in full) taken out of {@code inUse}.
+	 * @param connections connections to stop counting as in use
+	 * @return the adjusted budget
+	 */
+	public ConnectionBudget excluding(int connections) {
+		return new ConnectionBudget(this.maxConnections, this.superuserReserved, this.reserved,
+				Math.max(0, this.inUse - connections));
+	}
+
+	/**
 	 * Slots an application may still open.
 	 * @return max_connections less reserved slots and connections in use, never negative
 	 */

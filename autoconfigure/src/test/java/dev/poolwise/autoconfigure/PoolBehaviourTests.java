@@ -87,7 +87,7 @@ class PoolBehaviourTests {
 			assertThat(context).hasNotFailed();
 			assertThat(output).contains("connection budget exceeded: 50 instance(s) x 20 connections = 1000")
 				.contains("max_connections=300")
-				.contains("Keep size + overflow at or below");
+				.contains("Keep size + overflow of 'dataSource' at or below");
 		});
 	}
 

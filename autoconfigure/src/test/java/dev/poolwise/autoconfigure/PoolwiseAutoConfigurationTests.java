@@ -173,10 +173,27 @@ class PoolwiseAutoConfigurationTests {
 	}
 
 	@Test
-	void backsOffForAUserDefinedDataSource() {
+	void aUserDefinedHikariPoolIsTunedToo() {
 		this.contextRunner.withPropertyValues("db.pool.size=3")
 			.withUserConfiguration(UserDataSourceConfiguration.class)
+			.run((context) -> assertThat(context.getBean(HikariDataSource.class).getMinimumIdle()).isEqualTo(3));
+	}
+
+	@Test
+	void backsOffForAUserDefinedPoolSwitchedOffByName() {
+		this.contextRunner.withPropertyValues("db.pool.size=3", "db.pool.datasources.dataSource.enabled=false")
+			.withUserConfiguration(UserDataSourceConfiguration.class)
 			.run((context) -> assertThat(context.getBean(HikariDataSource.class).getMinimumIdle()).isEqualTo(1));
+	}
+
+	@Test
+	void backsOffForAUserDefinedDataSourceThatIsNotAPool() {
+		this.contextRunner.withPropertyValues("db.pool.size=3")
+			.withBean("dataSource", DataSource.class, () -> new SimpleDriverDataSource(new org.postgresql.Driver(),
+					PostgresServer.jdbcUrl()))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.hasSingleBean(SimpleDriverDataSource.class)
+				.doesNotHaveBean(HikariDataSource.class));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,23 @@
+package dev.poolwise.autoconfigure;
+
+/**
+ * Which properties a pool's configuration sets explicitly, so the resolver can tell a default from a
+ * choice and name the exact key in messages.
+ */
+interface PropertyKeys {
+
+	/**
+	 * The property that explicitly sets a {@code db.pool} key for this pool.
+	 * @param key the key relative to {@code db.pool}, e.g. {@code size}
+	 * @return {@code db.pool.datasources.<bean>.size}, {@code db.pool.size}, or null when neither is set
+	 */
+	String explicit(String key);
+
+	/**
+	 * Whether a {@code spring.datasource.hikari} key is set for this pool.
+	 * @param key the key relative to {@code spring.datasource.hikari}, e.g. {@code minimum-idle}
+	 * @return true if set
+	 */
+	boolean isHikariSet(String key);
+
+}

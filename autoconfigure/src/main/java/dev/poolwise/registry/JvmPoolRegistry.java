@@ -1,0 +1,80 @@
+package dev.poolwise.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * Every live Poolwise pool in this JVM, whichever application context owns it. Connection limits are per
+ * server, not per context: Spring's test-context cache, or a parent and child context, can each hold a
+ * pool to the same database, and only a JVM-wide view can count them all. This is deliberately the one
+ * piece of static state in Poolwise; pools leave it when their context closes them.
+ */
+public final class JvmPoolRegistry {
+
+	private static final JvmPoolRegistry INSTANCE = new JvmPoolRegistry();
+
+	private final List<LivePool> pools = new CopyOnWriteArrayList<>();
+
+	private final Set<String> warnedPairs = ConcurrentHashMap.newKeySet();
+
+	private JvmPoolRegistry() {
+	}
+
+	public static JvmPoolRegistry get() {
+		return INSTANCE;
+	}
+
+	/**
+	 * Registers a pool.
+	 * @param pool the pool
+	 * @return pools already live for the same target that have not been reported with this one before
+	 */
+	public List<LivePool> register(LivePool pool) {
+		List<LivePool> duplicates = new ArrayList<>();
+		for (LivePool other : this.pools) {
+			if (other.target().equals(pool.target()) && other.dataSource() != pool.dataSource()
+					&& this.warnedPairs.add(pairKey(other, pool))) {
+				duplicates.add(other);
+			}
+		}
+		this.pools.add(pool);
+		return duplicates;
+	}
+
+	/**
+	 * Removes a closed pool.
+	 * @param dataSource the pool being closed
+	 */
+	public void deregister(HikariDataSource dataSource) {
+		this.pools.removeIf((pool) -> pool.dataSource() == dataSource);
+	}
+
+	/**
+	 * Live pools.
+	 * @return every registered pool
+	 */
+	public List<LivePool> all() {
+		return List.copyOf(this.pools);
+	}
+
+	/**
+	 * Live pools connecting to one server, any database or user.
+	 * @param server {@code host:port}
+	 * @return the pools
+	 */
+	public List<LivePool> onServer(String server) {
+		return this.pools.stream().filter((pool) -> pool.target().server().equals(server)).toList();
+	}
+
+	private static String pairKey(LivePool first, LivePool second) {
+		int a = System.identityHashCode(first.dataSource());
+		int b = System.identityHashCode(second.dataSource());
+		return Math.min(a, b) + "/" + Math.max(a, b);
+	}
+
+}

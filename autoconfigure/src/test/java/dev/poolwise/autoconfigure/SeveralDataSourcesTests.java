@@ -1,0 +1,158 @@
+package dev.poolwise.autoconfigure;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.test.PostgresServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Several PostgreSQL pools: each gets its own settings, and pools to the same place are noticed and counted
+ * together, across application contexts.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SeveralDataSourcesTests {
+
+	private static EmbeddedPostgres smallServer;
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class));
+
+	@BeforeAll
+	static void startSmallServer() throws IOException {
+		smallServer = EmbeddedPostgres.builder().setServerConfig("max_connections", "20").start();
+	}
+
+	@AfterAll
+	static void stopSmallServer() throws IOException {
+		smallServer.close();
+	}
+
+	@Test
+	void eachPoolGetsTheDefaultsWithItsOwnOverrides() {
+		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withBean("reporting", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withPropertyValues("db.pool.size=4", "db.pool.overflow=6", "db.pool.datasources.reporting.size=2",
+					"db.pool.datasources.reporting.session.statement-timeout=30s",
+					"db.pool.datasources.reporting.application-name=reporting")
+			.run((context) -> {
+				HikariDataSource primary = context.getBean("primary", HikariDataSource.class);
+				HikariDataSource reporting = context.getBean("reporting", HikariDataSource.class);
+				assertThat(primary.getMinimumIdle()).isEqualTo(4);
+				assertThat(primary.getMaximumPoolSize()).isEqualTo(10);
+				assertThat(reporting.getMinimumIdle()).isEqualTo(2);
+				assertThat(reporting.getMaximumPoolSize()).isEqualTo(8);
+				assertThat(show(primary, "statement_timeout")).isEqualTo("0");
+				assertThat(show(reporting, "statement_timeout")).isEqualTo("30s");
+				assertThat(show(reporting, "application_name")).isEqualTo("reporting");
+				assertThat(context.getBean(PoolwisePools.class).all()).extracting(TunedPool::beanName)
+					.containsExactly("primary", "reporting");
+			});
+	}
+
+	@Test
+	void aBadValueForOnePoolNamesThatPoolsKey() {
+		this.contextRunner.withBean("reporting", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withPropertyValues("db.pool.datasources.reporting.recycle=5s")
+			.run((context) -> {
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("db.pool.datasources.reporting.recycle=5s is invalid");
+			});
+	}
+
+	@Test
+	void aSecondPoolToTheSameTargetIsReportedOnceNamingBothPools(CapturedOutput output) {
+		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withBean("copy", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.run((context) -> {
+				assertThat(output).contains("Pool 'copy' of context").contains("next to pool 'primary' of context");
+				assertThat(output.toString().split("is a second pool to", -1)).hasSize(2);
+			});
+	}
+
+	@Test
+	void aPoolInACachedContextIsSeenFromTheNextContext(CapturedOutput output) {
+		ApplicationContextRunner cached = this.contextRunner.withPropertyValues(PostgresServer.datasourceProperties());
+		cached.run((first) -> cached.run((second) -> {
+			assertThat(JvmPoolRegistry.get().onServer(PoolTargetServer.of(PostgresServer.jdbcUrl()))).hasSize(2);
+			assertThat(output).contains("is a second pool to postgres@");
+		}));
+		assertThat(JvmPoolRegistry.get().onServer(PoolTargetServer.of(PostgresServer.jdbcUrl()))).isEmpty();
+	}
+
+	@Test
+	void theBudgetCountsEveryLivePoolOfTheJvm(CapturedOutput output) {
+		ApplicationContextRunner small = this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
+					"db.pool.size=2", "db.pool.overflow=8");
+		small.run((first) -> {
+			assertThat(output).doesNotContain("connection budget exceeded");
+			small.run((second) -> assertThat(output)
+				.contains("connection budget exceeded: 1 instance(s) x 20 connections (pool 'dataSource' with 10 "
+						+ "plus 1 other live pool(s) of this JVM with 10)"));
+		});
+	}
+
+	@Test
+	void closingAContextClosesItsPoolSoContextsNeverExhaustTheServer() {
+		ApplicationContextRunner small = this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
+					"db.pool.size=6", "db.pool.overflow=0");
+		for (int i = 0; i < 8; i++) {
+			small.run((context) -> {
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				try (Connection connection = pool.getConnection()) {
+					assertThat(connection.isValid(1)).isTrue();
+				}
+				org.awaitility.Awaitility.await()
+					.until(() -> pool.getHikariPoolMXBean().getTotalConnections() == 6);
+			});
+		}
+		assertThat(JvmPoolRegistry.get().onServer(PoolTargetServer.of(smallServer.getJdbcUrl("postgres", "postgres"))))
+			.isEmpty();
+	}
+
+	private static HikariDataSource pool(String url) {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(url);
+		dataSource.setUsername(PostgresServer.username());
+		dataSource.setPassword(PostgresServer.PASSWORD);
+		return dataSource;
+	}
+
+	private static String show(HikariDataSource pool, String name) throws SQLException {
+		try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+				ResultSet row = statement.executeQuery("SHOW " + name)) {
+			row.next();
+			return row.getString(1);
+		}
+	}
+
+	private static final class PoolTargetServer {
+
+		static String of(String url) {
+			return dev.poolwise.registry.PoolTarget.of(url, null).server();
+		}
+
+	}
+
+}
