@@ -109,11 +109,13 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 			.resolve(dataSource);
 		apply(tuning, dataSource, beanName);
 		Violations violations = new Violations();
-		ConnectionBudget budget = ServerCheck.run(dataSource, tuning, violations);
 		LivePool live = new LivePool(beanName, owner(), PoolTarget.of(dataSource.getJdbcUrl(),
 				dataSource.getUsername()), dataSource);
-		List<LivePool> others = JvmPoolRegistry.get().onServer(live.target().server());
-		new BudgetCheck(budget, others, properties).check(live, tuning, violations);
+		ConnectionBudget budget = check(dataSource, tuning, properties, violations);
+		if (budget != null) {
+			List<LivePool> others = JvmPoolRegistry.get().onServer(live.target().server());
+			new BudgetCheck(budget, others, properties).check(live, tuning, violations);
+		}
 		violations.throwIfAny();
 		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()
 				+ " is a second pool to " + live.target() + " next to pool " + other.describe()
@@ -122,6 +124,26 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		this.pools.add(new TunedPool(beanName, dataSource, tuning, budget, properties));
 		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
 		logger.info(StartupReport.describe(beanName, dataSource, tuning));
+	}
+
+	/**
+	 * Runs the server check, or with lazy start lets the application come up without the server: the pool
+	 * then starts on first use and keeps retrying in the background instead of failing that first call.
+	 */
+	private static ConnectionBudget check(HikariDataSource dataSource, PoolTuning tuning,
+			PoolwiseProperties properties, Violations violations) {
+		if (!properties.isLazyStart()) {
+			return ServerCheck.run(dataSource, tuning, violations);
+		}
+		dataSource.setInitializationFailTimeout(-1);
+		try {
+			return ServerCheck.run(dataSource, tuning, violations);
+		}
+		catch (DatabaseUnavailableException ex) {
+			logger.warn(ex.getMessage() + "; starting anyway (db.pool.lazy-start=true). Session settings and the "
+					+ "connection budget were not checked.");
+			return null;
+		}
 	}
 
 	private PoolwiseProperties propertiesFor(ConfigurationPropertyName ownPrefix) {

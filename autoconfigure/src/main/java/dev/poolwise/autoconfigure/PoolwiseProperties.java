@@ -89,6 +89,12 @@ public class PoolwiseProperties {
 	private Duration socketTimeout;
 
 	/**
+	 * Whether the application starts while PostgreSQL is unreachable; the pool then connects on first use
+	 * and the startup checks of session settings and connection budget are skipped.
+	 */
+	private boolean lazyStart;
+
+	/**
 	 * Name shown in pg_stat_activity (pgjdbc ApplicationName); defaults to spring.application.name.
 	 */
 	private String applicationName;
@@ -222,6 +228,14 @@ public class PoolwiseProperties {
 
 	public void setSocketTimeout(Duration socketTimeout) {
 		this.socketTimeout = socketTimeout;
+	}
+
+	public boolean isLazyStart() {
+		return this.lazyStart;
+	}
+
+	public void setLazyStart(boolean lazyStart) {
+		this.lazyStart = lazyStart;
 	}
 
 	public String getApplicationName() {

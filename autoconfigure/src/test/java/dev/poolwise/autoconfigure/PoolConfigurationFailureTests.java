@@ -1,6 +1,9 @@
 package dev.poolwise.autoconfigure;
 
+import java.sql.SQLTransientConnectionException;
 import java.util.stream.Stream;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +18,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -129,6 +133,19 @@ class PoolConfigurationFailureTests {
 					.contains("password=******")
 					.doesNotContain(PostgresServer.PASSWORD);
 				assertThat(analysis.getAction()).contains("spring.datasource.url");
+			});
+	}
+
+	@Test
+	void withLazyStartAnUnreachableServerDoesNotStopStartup() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app", "db.pool.lazy-start=true",
+					"db.pool.connect-timeout=1s", "db.pool.timeout=1s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(pool::getConnection);
+				assertThat(pool.getInitializationFailTimeout()).isEqualTo(-1);
 			});
 	}
 
