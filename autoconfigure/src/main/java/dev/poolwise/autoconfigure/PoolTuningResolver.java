@@ -10,6 +10,7 @@ import java.util.Set;
 import com.zaxxer.hikari.HikariDataSource;
 
 import dev.poolwise.net.TcpKeepaliveSocketFactory;
+import dev.poolwise.session.SessionSetting;
 import dev.poolwise.session.SessionSettings;
 import dev.poolwise.sizing.WorkerCountSizing;
 import dev.poolwise.validation.Durations;
@@ -81,9 +82,42 @@ final class PoolTuningResolver {
 		SessionSettings session = SessionSettings.of(name("session"), s.getStatementTimeout(), s.getLockTimeout(),
 				s.getIdleInTransactionTimeout(), s.getSettings(), this.violations);
 		Map<String, Tuned<String>> driver = driverProperties(dataSource, session);
+		if (p.getPgbouncer().isEnabled()) {
+			checkPgbouncer(p, session, keepalive, driver);
+		}
 		this.violations.throwIfAny();
 		return new PoolTuning(size, overflow, timeout, recycle, idleTimeout, keepalive, leak, session, driver,
 				List.copyOf(this.overrides));
+	}
+
+	/**
+	 * In transaction pooling a client's transactions run on whichever server connection is free, so
+	 * anything tied to a server session (settings, named prepared statements) leaks to other clients or
+	 * vanishes, and PgBouncer drops client connections idle longer than its client_idle_timeout.
+	 */
+	private void checkPgbouncer(PoolwiseProperties p, SessionSettings session, Tuned<Duration> keepalive,
+			Map<String, Tuned<String>> driver) {
+		for (SessionSetting setting : session.all()) {
+			this.violations.add(setting.property(), setting.value(),
+					"session settings cannot work through PgBouncer in transaction pooling: each transaction may "
+							+ "run on another server connection, where the setting is missing or leaks to other clients",
+					"Remove it and use ALTER ROLE <user> SET " + setting.name() + " = '" + setting.value()
+							+ "' (every server connection of that role gets it) or SET LOCAL " + setting.name()
+							+ " inside each transaction.");
+		}
+		if (!p.getPgbouncer().isPreparedStatements()) {
+			driver.put("prepareThreshold", new Tuned<>("0", name("pgbouncer.prepared-statements")));
+		}
+		Duration clientIdle = p.getPgbouncer().getClientIdleTimeout();
+		if (clientIdle != null && !clientIdle.isZero()
+				&& (keepalive.value().isZero() || keepalive.value().compareTo(clientIdle) >= 0)) {
+			this.violations.add(name("pgbouncer.client-idle-timeout"), clientIdle,
+					"PgBouncer closes client connections idle that long, but the pool pings idle connections "
+							+ (keepalive.value().isZero() ? "never (pre-ping is off)"
+									: "only every " + Durations.format(keepalive.value())),
+					"Set db.pool.keepalive below " + Durations.format(clientIdle)
+							+ " (and at least 30s) with db.pool.pre-ping=true, or raise client_idle_timeout.");
+		}
 	}
 
 	private static WorkerCountSizing sizing(PoolwiseProperties.Sizing s) {

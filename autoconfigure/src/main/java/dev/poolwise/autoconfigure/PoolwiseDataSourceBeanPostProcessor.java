@@ -129,9 +129,14 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 	/**
 	 * Runs the server check, or with lazy start lets the application come up without the server: the pool
 	 * then starts on first use and keeps retrying in the background instead of failing that first call.
+	 * Behind PgBouncer the server's max_connections does not bound the pool, so there is no budget.
 	 */
 	private static ConnectionBudget check(HikariDataSource dataSource, PoolTuning tuning,
 			PoolwiseProperties properties, Violations violations) {
+		if (properties.getPgbouncer().isEnabled()) {
+			ServerCheck.run(dataSource, tuning, violations);
+			return null;
+		}
 		if (!properties.isLazyStart()) {
 			return ServerCheck.run(dataSource, tuning, violations);
 		}

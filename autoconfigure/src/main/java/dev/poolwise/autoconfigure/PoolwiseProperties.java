@@ -113,6 +113,8 @@ public class PoolwiseProperties {
 
 	private final Endpoint endpoint = new Endpoint();
 
+	private final Pgbouncer pgbouncer = new Pgbouncer();
+
 	/**
 	 * Per-DataSource overrides of any db.pool key, by bean name.
 	 */
@@ -272,6 +274,10 @@ public class PoolwiseProperties {
 
 	public Endpoint getEndpoint() {
 		return this.endpoint;
+	}
+
+	public Pgbouncer getPgbouncer() {
+		return this.pgbouncer;
 	}
 
 	public Map<String, PoolwiseProperties> getDatasources() {
@@ -641,6 +647,54 @@ public class PoolwiseProperties {
 
 		public void setResizeEnabled(boolean resizeEnabled) {
 			this.resizeEnabled = resizeEnabled;
+		}
+
+	}
+
+	/**
+	 * Connecting through PgBouncer in transaction pooling mode.
+	 */
+	public static class Pgbouncer {
+
+		/**
+		 * Whether the URL points at PgBouncer in transaction pooling mode.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Whether PgBouncer handles protocol-level prepared statements (1.21+ with max_prepared_statements
+		 * above 0); otherwise server-side prepared statements are switched off.
+		 */
+		private boolean preparedStatements;
+
+		/**
+		 * PgBouncer's client_idle_timeout, when it is set there; idle pool connections must be pinged more
+		 * often than this.
+		 */
+		private Duration clientIdleTimeout;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isPreparedStatements() {
+			return this.preparedStatements;
+		}
+
+		public void setPreparedStatements(boolean preparedStatements) {
+			this.preparedStatements = preparedStatements;
+		}
+
+		public Duration getClientIdleTimeout() {
+			return this.clientIdleTimeout;
+		}
+
+		public void setClientIdleTimeout(Duration clientIdleTimeout) {
+			this.clientIdleTimeout = clientIdleTimeout;
 		}
 
 	}

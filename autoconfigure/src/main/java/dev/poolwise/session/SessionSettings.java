@@ -85,7 +85,22 @@ public final class SessionSettings {
 			violations.add(property, value, "must not be negative", "Set a positive duration, or 0 to disable it.");
 			return;
 		}
-		byName.put(name, new SessionSetting(name, value.toMillis() + "ms", property));
+		byName.put(name, new SessionSetting(name, serverDuration(value), property));
+	}
+
+	/**
+	 * A duration in PostgreSQL's units (ms, s, min, h), largest whole unit first, as SHOW prints it.
+	 */
+	private static String serverDuration(Duration value) {
+		long millis = value.toMillis();
+		if (millis == 0 || millis % 1000 != 0) {
+			return millis + "ms";
+		}
+		long seconds = millis / 1000;
+		if (seconds % 3600 == 0) {
+			return (seconds / 3600) + "h";
+		}
+		return (seconds % 60 == 0) ? (seconds / 60) + "min" : seconds + "s";
 	}
 
 	private static String firstClassKey(String name) {

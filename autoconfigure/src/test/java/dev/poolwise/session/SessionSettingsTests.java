@@ -21,9 +21,9 @@ class SessionSettingsTests {
 	void dashedKeysBecomeServerNamesAndTimeoutsBecomeMilliseconds() {
 		SessionSettings settings = of(Duration.ofSeconds(5), Map.of("work-mem", "16MB"));
 		assertThat(settings.all()).extracting(SessionSetting::name, SessionSetting::value)
-			.containsExactly(org.assertj.core.groups.Tuple.tuple("statement_timeout", "5000ms"),
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("statement_timeout", "5s"),
 					org.assertj.core.groups.Tuple.tuple("work_mem", "16MB"));
-		assertThat(settings.toStartupOptions()).isEqualTo("-c statement_timeout=5000ms -c work_mem=16MB");
+		assertThat(settings.toStartupOptions()).isEqualTo("-c statement_timeout=5s -c work_mem=16MB");
 		assertThat(this.violations.isEmpty()).isTrue();
 	}
 

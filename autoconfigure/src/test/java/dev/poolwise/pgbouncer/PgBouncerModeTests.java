@@ -1,0 +1,184 @@
+package dev.poolwise.pgbouncer;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.PoolwisePools;
+import dev.poolwise.test.PgBouncerServer;
+import dev.poolwise.test.PostgresServer;
+import dev.poolwise.validation.PoolConfigurationException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A pool behind a real PgBouncer in transaction pooling mode.
+ */
+class PgBouncerModeTests {
+
+	private static PgBouncerServer pgbouncer;
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class))
+		.withPropertyValues("spring.datasource.url=" + pgbouncer.jdbcUrl("postgres"),
+				"spring.datasource.username=" + PostgresServer.username(), "db.pool.pgbouncer.enabled=true",
+				"db.pool.size=2", "db.pool.overflow=6", "db.pool.timeout=2s");
+
+	@BeforeAll
+	static void startPgBouncer() {
+		pgbouncer = PgBouncerServer.start(2);
+	}
+
+	@AfterAll
+	static void stopPgBouncer() {
+		pgbouncer.close();
+	}
+
+	@Test
+	void preparedStatementsUnderLoadNeverHitAnotherClientsServerConnection() {
+		this.contextRunner.run((context) -> {
+			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			assertThat(pool.getDataSourceProperties()).containsEntry("prepareThreshold", "0");
+			assertThat(context.getBean(PoolwisePools.class).get("dataSource").budget()).isNull();
+			AtomicInteger failures = new AtomicInteger();
+			ExecutorService workers = Executors.newFixedThreadPool(8);
+			try {
+				List<Future<?>> runs = new ArrayList<>();
+				for (int worker = 0; worker < 8; worker++) {
+					runs.add(workers.submit(() -> repeatPrepared(pool, 150, failures)));
+				}
+				for (Future<?> run : runs) {
+					run.get();
+				}
+			}
+			finally {
+				workers.shutdownNow();
+			}
+			assertThat(failures).hasValue(0);
+		});
+	}
+
+	@Test
+	void serverSidePreparedStatementsBreakUnderTransactionPoolingWhenLeftOn() {
+		this.contextRunner.withPropertyValues("db.pool.pgbouncer.prepared-statements=true").run((context) -> {
+			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			assertThat(pool.getDataSourceProperties()).doesNotContainKey("prepareThreshold");
+			AtomicInteger failures = new AtomicInteger();
+			ExecutorService workers = Executors.newFixedThreadPool(8);
+			try {
+				List<Future<?>> runs = new ArrayList<>();
+				for (int worker = 0; worker < 8; worker++) {
+					runs.add(workers.submit(() -> repeatPrepared(pool, 150, failures)));
+				}
+				for (Future<?> run : runs) {
+					run.get();
+				}
+			}
+			finally {
+				workers.shutdownNow();
+			}
+			assertThat(failures.get()).isPositive();
+		});
+	}
+
+	@Test
+	void sessionSettingsAreRefusedWithTheAlternatives() {
+		this.contextRunner.withPropertyValues("db.pool.session.statement-timeout=5s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(PoolConfigurationException.class)
+				.hasMessageContaining("db.pool.session.statement-timeout=5s is invalid")
+				.hasMessageContaining("transaction pooling");
+			PoolConfigurationException failure = (PoolConfigurationException) context.getStartupFailure().getCause();
+			assertThat(failure.getViolations().get(0).fix()).contains("ALTER ROLE", "SET LOCAL statement_timeout");
+		});
+	}
+
+	@Test
+	void aKeepaliveSlowerThanPgBouncersClientIdleTimeoutIsRefused() {
+		this.contextRunner.withPropertyValues("db.pool.pgbouncer.client-idle-timeout=60s", "db.pool.keepalive=2m")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("db.pool.pgbouncer.client-idle-timeout=1m is invalid")
+				.hasMessageContaining("only every 2m"));
+	}
+
+	@Test
+	void thePoolRecoversFromAPgBouncerRestart() {
+		this.contextRunner.run((context) -> {
+			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			assertThat(selectOne(pool)).isOne();
+			pgbouncer.stop();
+			long started = System.nanoTime();
+			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> selectOne(pool));
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2 + 5 + 2));
+			pgbouncer.restart();
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> selectOne(pool) == 1);
+		});
+	}
+
+	@Test
+	void reconnectAndKillFromTheAdminConsoleAreHealed() {
+		this.contextRunner.run((context) -> {
+			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			assertThat(selectOne(pool)).isOne();
+			pgbouncer.admin("RECONNECT postgres");
+			assertThat(selectOne(pool)).isOne();
+			pgbouncer.admin("KILL postgres");
+			pgbouncer.admin("RESUME postgres");
+			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> selectOne(pool) == 1);
+			assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isLessThanOrEqualTo(8);
+		});
+	}
+
+	private static void repeatPrepared(HikariDataSource pool, int times, AtomicInteger failures) {
+		for (int i = 0; i < times; i++) {
+			try (Connection connection = pool.getConnection();
+					PreparedStatement statement = connection.prepareStatement("SELECT ?::int + 1")) {
+				statement.setInt(1, i);
+				try (ResultSet row = statement.executeQuery()) {
+					row.next();
+					if (row.getInt(1) != i + 1) {
+						failures.incrementAndGet();
+					}
+				}
+			}
+			catch (SQLTransientConnectionException ex) {
+				failures.incrementAndGet();
+			}
+			catch (SQLException ex) {
+				failures.incrementAndGet();
+			}
+		}
+	}
+
+	private static int selectOne(HikariDataSource pool) throws SQLException {
+		try (Connection connection = pool.getConnection();
+				PreparedStatement statement = connection.prepareStatement("SELECT 1");
+				ResultSet row = statement.executeQuery()) {
+			row.next();
+			return row.getInt(1);
+		}
+	}
+
+}

@@ -1,0 +1,192 @@
+package dev.poolwise.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Assumptions;
+import org.postgresql.Driver;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real PgBouncer (the Debian package's binary) in transaction pooling mode in front of
+ * {@link PostgresServer}, on a free loopback port. Outside CI a missing binary skips the calling test
+ * with the install command; in CI ({@code CI=true}) it fails, so the suite can never pass without it.
+ */
+public final class PgBouncerServer implements AutoCloseable {
+
+	private static final String INSTALL = "apt-get install -y pgbouncer";
+
+	private final Path directory;
+
+	private final int port;
+
+	private Process process;
+
+	private PgBouncerServer(Path directory, int port) {
+		this.directory = directory;
+		this.port = port;
+	}
+
+	/**
+	 * Starts PgBouncer with a fresh configuration.
+	 * @param defaultPoolSize server connections per database/user pair
+	 * @return the running server
+	 */
+	public static PgBouncerServer start(int defaultPoolSize) {
+		Path binary = findBinary();
+		try {
+			Path directory = Files.createTempDirectory("pgbouncer");
+			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+			PgBouncerServer server = new PgBouncerServer(directory, freePort());
+			server.writeConfiguration(defaultPoolSize);
+			server.launch(binary);
+			return server;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start PgBouncer", ex);
+		}
+	}
+
+	private static Path findBinary() {
+		for (String candidate : List.of("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer")) {
+			if (Files.isExecutable(Paths.get(candidate))) {
+				return Paths.get(candidate);
+			}
+		}
+		String message = "PgBouncer is not installed: " + INSTALL;
+		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+			throw new IllegalStateException(message + " (CI must install it, see .ci/run)");
+		}
+		Assumptions.abort(message);
+		return null;
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	private void writeConfiguration(int defaultPoolSize) throws IOException {
+		Properties target = Driver.parseURL(PostgresServer.jdbcUrl(), new Properties());
+		Path users = this.directory.resolve("userlist.txt");
+		Files.writeString(users, "\"" + PostgresServer.username() + "\" \"\"\n");
+		Files.writeString(configuration(), String.join("\n", "[databases]",
+				"* = host=" + target.getProperty("PGHOST") + " port=" + target.getProperty("PGPORT"), "",
+				"[pgbouncer]", "listen_addr = 127.0.0.1", "listen_port = " + this.port, "unix_socket_dir =",
+				"auth_type = trust", "auth_file = " + users, "admin_users = " + PostgresServer.username(),
+				"pool_mode = transaction", "default_pool_size = " + defaultPoolSize, "max_client_conn = 500",
+				"ignore_startup_parameters = extra_float_digits", "server_check_delay = 1", "server_login_retry = 1",
+				"logfile = " + this.directory.resolve("pgbouncer.log"),
+				"pidfile = " + this.directory.resolve("pgbouncer.pid"), ""));
+	}
+
+	private Path configuration() {
+		return this.directory.resolve("pgbouncer.ini");
+	}
+
+	/**
+	 * (Re)starts the process on the same port and waits until it accepts connections.
+	 */
+	private void launch(Path binary) throws IOException {
+		List<String> command = new ArrayList<>();
+		if ("root".equals(System.getProperty("user.name"))) {
+			// PgBouncer refuses to run as root.
+			command.addAll(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
+		}
+		command.add(binary.toString());
+		command.add(configuration().toString());
+		this.process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(this.directory.resolve("stdout.log").toFile())
+			.start();
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(this::accepts);
+	}
+
+	private boolean accepts() throws IOException {
+		if (!this.process.isAlive()) {
+			throw new IllegalStateException("PgBouncer exited: " + Files.readString(this.directory.resolve("stdout.log")));
+		}
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			return true;
+		}
+	}
+
+	/**
+	 * Stops PgBouncer; clients see their connections closed.
+	 */
+	public void stop() {
+		this.process.destroy();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.process.isAlive());
+	}
+
+	/**
+	 * Starts PgBouncer again on the same port.
+	 */
+	public void restart() {
+		try {
+			launch(findBinary());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * A JDBC URL of the given database through PgBouncer.
+	 * @param database the database, or {@code pgbouncer} for the admin console
+	 * @return the URL
+	 */
+	public String jdbcUrl(String database) {
+		return "jdbc:postgresql://127.0.0.1:" + this.port + "/" + database;
+	}
+
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Runs an admin console command ({@code RECONNECT}, {@code KILL db}, {@code RESUME db}, ...) with psql:
+	 * the console speaks only the simple query protocol and reports a version pgjdbc mistakes for a very
+	 * old server, so the JDBC driver cannot talk to it.
+	 * @param command the command
+	 */
+	public void admin(String command) {
+		try {
+			Process psql = new ProcessBuilder("psql", "-h", "127.0.0.1", "-p", Integer.toString(this.port), "-U",
+					PostgresServer.username(), "-d", "pgbouncer", "-v", "ON_ERROR_STOP=1", "-c", command)
+				.redirectErrorStream(true)
+				.start();
+			String output = new String(psql.getInputStream().readAllBytes());
+			if (psql.waitFor() != 0) {
+				throw new IllegalStateException("PgBouncer refused '" + command + "': " + output);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("psql is needed for the PgBouncer admin console: apt-get install -y "
+					+ "postgresql-client", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.process != null && this.process.isAlive()) {
+			stop();
+		}
+	}
+
+}
