@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -82,6 +84,24 @@ public final class PostgresServer {
 	 */
 	public static Connection connect() throws SQLException {
 		return DriverManager.getConnection(jdbcUrl(), username(), PASSWORD);
+	}
+
+	/**
+	 * Sessions the server has open for one application name, as pgjdbc's ApplicationName sets it.
+	 * @param applicationName the exact name
+	 * @return how many
+	 * @throws SQLException if the server refuses
+	 */
+	public static int sessions(String applicationName) throws SQLException {
+		try (Connection connection = connect();
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+			statement.setString(1, applicationName);
+			try (ResultSet row = statement.executeQuery()) {
+				row.next();
+				return row.getInt(1);
+			}
+		}
 	}
 
 }

@@ -1,0 +1,90 @@
+package dev.poolwise.autoconfigure.health;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.SimpleAutowireCandidateResolver;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthContributors;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.PoolwisePools;
+import dev.poolwise.autoconfigure.TunedPool;
+import dev.poolwise.health.PoolHealthIndicator;
+
+/**
+ * Auto-configuration of the {@code dbPool} health component: one {@link PoolHealthIndicator} per tuned
+ * pool, or a composite keyed by DataSource bean name when there are several.
+ */
+@AutoConfiguration(after = PoolwiseAutoConfiguration.class)
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(PoolwisePools.class)
+public final class PoolHealthContributorAutoConfiguration {
+
+	/**
+	 * The switch sits on the method, as in Spring Boot's HealthContributorAutoConfiguration: its condition
+	 * class is loaded only once the class-level check has found Spring Boot's health support. Resolving
+	 * the DataSource beans first runs each through the post-processor that registers the pools it tunes,
+	 * so the registry is complete whatever order the beans are created in.
+	 */
+	@Bean
+	@ConditionalOnEnabledHealthIndicator("dbpool")
+	@ConditionalOnMissingBean(name = { "dbPoolHealthIndicator", "dbPoolHealthContributor" })
+	HealthContributor dbPoolHealthContributor(ConfigurableListableBeanFactory beanFactory, PoolwisePools pools) {
+		Map<String, PoolHealthIndicator> indicators = new TreeMap<>();
+		for (String name : SimpleAutowireCandidateResolver
+			.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)
+			.keySet()) {
+			TunedPool pool = pools.get(name);
+			if (pool != null) {
+				indicators.put(name, new PoolHealthIndicator(pool));
+			}
+		}
+		return (indicators.size() == 1) ? indicators.values().iterator().next()
+				: new PoolHealthIndicators(indicators);
+	}
+
+	/**
+	 * The indicators of several pools, closed with the context so that their probe connections are.
+	 */
+	static final class PoolHealthIndicators implements CompositeHealthContributor, AutoCloseable {
+
+		private final Map<String, PoolHealthIndicator> indicators;
+
+		private final CompositeHealthContributor delegate;
+
+		PoolHealthIndicators(Map<String, PoolHealthIndicator> indicators) {
+			this.indicators = indicators;
+			this.delegate = CompositeHealthContributor.fromMap(indicators);
+		}
+
+		@Override
+		public HealthContributor getContributor(String name) {
+			return this.delegate.getContributor(name);
+		}
+
+		@Override
+		public Stream<HealthContributors.Entry> stream() {
+			return this.delegate.stream();
+		}
+
+		@Override
+		public void close() {
+			this.indicators.values().forEach(PoolHealthIndicator::close);
+		}
+
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.poolwise.health;
+
+import java.sql.SQLException;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+import dev.poolwise.autoconfigure.JdbcUrls;
+import dev.poolwise.autoconfigure.PoolwiseProperties;
+import dev.poolwise.autoconfigure.TunedPool;
+
+/**
+ * Health of one tuned pool that answers within {@code db.pool.health.timeout} whatever the pool or the
+ * network does. Spring Boot's {@code db} indicator borrows a connection and so blocks for up to the
+ * pool's connection timeout exactly when the pool is saturated; this one reads the pool's counters and
+ * asks the server over a connection of its own (see {@link ServerProbe}).
+ * <p>
+ * DOWN when the server does not answer in time or lacks a required extension. A saturated pool
+ * (critical utilization or threads waiting) is a warning with the {@code db.pool.health.saturated-status}
+ * status, UP unless configured otherwise: restarting or unrouting an instance because it is busy
+ * rarely helps.
+ */
+public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
+
+	/** Detail: Hikari pool name. */
+	public static final String POOL = "pool";
+
+	/** Detail: connections lent out. */
+	public static final String ACTIVE = "active";
+
+	/** Detail: connections ready to lend. */
+	public static final String IDLE = "idle";
+
+	/** Detail: open connections. */
+	public static final String TOTAL = "total";
+
+	/** Detail: pool maximum (size + overflow). */
+	public static final String MAX = "max";
+
+	/** Detail: permanent connections (size). */
+	public static final String MIN = "min";
+
+	/** Detail: threads waiting for a connection. */
+	public static final String PENDING = "pending";
+
+	/** Detail: active / max, from 0 to 1. */
+	public static final String UTILIZATION = "utilization";
+
+	/** Detail: round trip of the probe query in milliseconds. */
+	public static final String LATENCY = "latencyMs";
+
+	/** Detail: the server's server_version. */
+	public static final String SERVER_VERSION = "serverVersion";
+
+	/** Detail: sentences about utilization, waiting threads and the connection budget. */
+	public static final String WARNINGS = "warnings";
+
+	/** Detail: required extensions the database lacks. */
+	public static final String MISSING_EXTENSIONS = "missingExtensions";
+
+	/** Detail: why the server probe failed, exception class and message. */
+	public static final String ERROR = "error";
+
+	private final TunedPool pool;
+
+	private final ServerProbe probe;
+
+	/**
+	 * @param pool the pool to report on, with its {@code db.pool.health} settings
+	 */
+	public PoolHealthIndicator(TunedPool pool) {
+		this.pool = pool;
+		PoolwiseProperties.Health health = pool.properties().getHealth();
+		this.probe = new ServerProbe(pool.dataSource(), health.getTimeout(), health.getRequiredExtensions());
+	}
+
+	@Override
+	public Health health() {
+		PoolwiseProperties properties = this.pool.properties();
+		PoolwiseProperties.Health settings = properties.getHealth();
+		PoolUsage usage = PoolUsage.of(this.pool.dataSource());
+		Status status = usage.isSaturated(settings.getCriticalUtilization()) ? new Status(settings.getSaturatedStatus())
+				: Status.UP;
+		Health.Builder health = Health.status(status)
+			.withDetail(POOL, this.pool.dataSource().getPoolName())
+			.withDetail(ACTIVE, usage.active())
+			.withDetail(IDLE, usage.idle())
+			.withDetail(TOTAL, usage.total())
+			.withDetail(MAX, usage.max())
+			.withDetail(MIN, usage.min())
+			.withDetail(PENDING, usage.pending())
+			.withDetail(UTILIZATION, Math.round(usage.utilization() * 1000) / 1000.0)
+			.withDetail(WARNINGS, usage.warnings(properties, this.pool.budget()));
+		try {
+			ServerProbe.Result result = this.probe.run();
+			health.withDetail(LATENCY, Math.round(result.latency().toNanos() / 10_000.0) / 100.0)
+				.withDetail(SERVER_VERSION, result.serverVersion());
+			if (!result.missingExtensions().isEmpty()) {
+				health.down().withDetail(MISSING_EXTENSIONS, result.missingExtensions());
+			}
+		}
+		catch (SQLException ex) {
+			health.down().withDetail(ERROR, ex.getClass().getName() + ": " + withoutSecrets(ex.getMessage()));
+		}
+		return health.build();
+	}
+
+	private String withoutSecrets(String message) {
+		HikariDataSource dataSource = this.pool.dataSource();
+		String safe = String.valueOf(message).replace(dataSource.getJdbcUrl(), JdbcUrls.mask(dataSource.getJdbcUrl()));
+		String password = dataSource.getPassword();
+		return (password != null && !password.isEmpty()) ? safe.replace(password, "******") : safe;
+	}
+
+	/**
+	 * Closes the probe connection and its thread.
+	 */
+	@Override
+	public void close() {
+		this.probe.close();
+	}
+
+}
