@@ -63,7 +63,7 @@ record PoolUsage(int active, int idle, int total, int max, int min, int pending,
 	/**
 	 * Sentences for what an operator should look at, with the numbers behind them.
 	 * @param properties the pool's properties
-	 * @param budget the server's connection budget at startup
+	 * @param budget the server's connection budget at startup, null when unknown (lazy start, PgBouncer)
 	 * @return the warnings, empty when there is nothing to say
 	 */
 	List<String> warnings(PoolwiseProperties properties, ConnectionBudget budget) {
@@ -82,7 +82,7 @@ record PoolUsage(int active, int idle, int total, int max, int min, int pending,
 					+ Durations.format(this.timeout));
 		}
 		long planned = (long) properties.getInstances() * this.max;
-		if (planned * 10 > budget.available() * 9L) {
+		if (budget != null && planned * 10 > budget.available() * 9L) {
 			warnings.add("connection budget " + ((planned > budget.available()) ? "exceeded" : "nearly spent") + ": "
 					+ properties.getInstances() + " instance(s) x " + this.max + " connections = " + planned
 					+ ", but the server had " + budget.explain() + " at startup");

@@ -71,6 +71,12 @@ class PoolUsageTests {
 			.startsWith("connection budget exceeded: 5 instance(s) x 20 connections = 100, but");
 	}
 
+	@Test
+	void anUnknownBudgetGivesNoBudgetWarning() {
+		this.properties.setInstances(50);
+		assertThat(usage(0, 20, 0).warnings(this.properties, null)).isEmpty();
+	}
+
 	private static PoolUsage usage(int active, int max, int pending) {
 		return new PoolUsage(active, max - active, max, max, 1, pending, Duration.ofSeconds(30));
 	}

@@ -44,7 +44,7 @@ class SampleApplicationIntegrationTests {
 	/**
 	 * The health component that reports the pool: Spring Boot's, until Poolwise's own dbPool indicator ships.
 	 */
-	private static final String POOL_HEALTH_COMPONENT = "db";
+	private static final String POOL_HEALTH_COMPONENT = "dbPool";
 
 	private final SampleClient client;
 
@@ -83,6 +83,9 @@ class SampleApplicationIntegrationTests {
 		ResponseEntity<JsonNode> readiness = this.client.get("/actuator/health/readiness");
 		assertThat(readiness.getBody().path("components").path(POOL_HEALTH_COMPONENT).path("status").asString())
 			.isEqualTo("UP");
+		assertThat(health.getBody().path("components").path(POOL_HEALTH_COMPONENT).path("details").path("max").asInt())
+			.isEqualTo(10);
+		assertThat(health.getBody().path("components").has("db")).as("Boot's blocking db indicator is off").isFalse();
 		PrometheusScrape prometheus = this.client.prometheus();
 		assertThat(prometheus.value("hikaricp_connections_active", POOL)).isPresent();
 		assertThat(prometheus.value("hikaricp_connections_max", POOL)).hasValue(10.0);
