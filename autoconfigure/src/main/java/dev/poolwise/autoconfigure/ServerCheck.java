@@ -2,12 +2,11 @@ package dev.poolwise.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.postgresql.Driver;
 
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.net.SideConnections;
 import dev.poolwise.session.SessionSettingsVerifier;
 import dev.poolwise.validation.Violations;
 
@@ -30,16 +29,7 @@ final class ServerCheck {
 	 * @throws DatabaseUnavailableException if the server cannot be reached
 	 */
 	static ConnectionBudget run(HikariDataSource dataSource, PoolTuning tuning, Violations violations) {
-		Properties info = new Properties();
-		info.putAll(dataSource.getDataSourceProperties());
-		info.remove("options");
-		if (dataSource.getUsername() != null) {
-			info.setProperty("user", dataSource.getUsername());
-		}
-		if (dataSource.getPassword() != null) {
-			info.setProperty("password", dataSource.getPassword());
-		}
-		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
+		try (Connection connection = SideConnections.open(dataSource)) {
 			SessionSettingsVerifier.verify(connection, tuning.session(), violations);
 			return ConnectionBudget.read(connection);
 		}
