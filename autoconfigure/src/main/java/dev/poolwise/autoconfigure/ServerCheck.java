@@ -2,11 +2,12 @@ package dev.poolwise.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.Driver;
 
 import dev.poolwise.budget.ConnectionBudget;
-import dev.poolwise.net.SideConnections;
 import dev.poolwise.session.SessionSettingsVerifier;
 import dev.poolwise.validation.Violations;
 
@@ -29,7 +30,16 @@ final class ServerCheck {
 	 * @throws DatabaseUnavailableException if the server cannot be reached
 	 */
 	static ConnectionBudget run(HikariDataSource dataSource, PoolTuning tuning, Violations violations) {
-		try (Connection connection = SideConnections.open(dataSource)) {
+		Properties info = new Properties();
+		info.putAll(dataSource.getDataSourceProperties());
+		info.remove("options");
+		if (dataSource.getUsername() != null) {
+			info.setProperty("user", dataSource.getUsername());
+		}
+		if (dataSource.getPassword() != null) {
+			info.setProperty("password", dataSource.getPassword());
+		}
+		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
 			SessionSettingsVerifier.verify(connection, tuning.session(), violations);
 			return ConnectionBudget.read(connection);
 		}
