@@ -2,7 +2,6 @@ package dev.poolwise.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.Driver;
@@ -30,16 +29,8 @@ final class ServerCheck {
 	 * @throws DatabaseUnavailableException if the server cannot be reached
 	 */
 	static ConnectionBudget run(HikariDataSource dataSource, PoolTuning tuning, Violations violations) {
-		Properties info = new Properties();
-		info.putAll(dataSource.getDataSourceProperties());
-		info.remove("options");
-		if (dataSource.getUsername() != null) {
-			info.setProperty("user", dataSource.getUsername());
-		}
-		if (dataSource.getPassword() != null) {
-			info.setProperty("password", dataSource.getPassword());
-		}
-		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
+		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(),
+				DirectConnections.properties(dataSource))) {
 			SessionSettingsVerifier.verify(connection, tuning.session(), violations);
 			return ConnectionBudget.read(connection);
 		}
