@@ -80,25 +80,28 @@ public class PoolMeterBinder implements MeterBinder {
 					.register(registry);
 			}
 		}
-		Gauge.builder("db.pool.server.connections.max", this.sampler, server(beanName, ServerStatistics::maxConnections))
+		Gauge
+			.builder("db.pool.server.connections.max", this.sampler,
+					server(beanName, ServerStatistics::maxConnections))
 			.tags(tags)
 			.description("Connections the server allows applications: max_connections less reserved slots")
-			.register(registry);
-		TimeGauge
-			.builder("db.pool.server.oldest.transaction", this.sampler, TimeUnit.SECONDS,
-					server(beanName, ServerStatistics::oldestTransactionSeconds))
-			.tags(tags)
-			.description("Age of the oldest open transaction in the database")
-			.register(registry);
-		TimeGauge
-			.builder("db.pool.server.oldest.query", this.sampler, TimeUnit.SECONDS,
-					server(beanName, ServerStatistics::oldestQuerySeconds))
-			.tags(tags)
-			.description("Run time of the longest running statement in the database")
 			.register(registry);
 		Gauge.builder("db.pool.server.waiting", this.sampler, server(beanName, ServerStatistics::waiting))
 			.tags(tags)
 			.description("Sessions in the database waiting for a lock")
+			.register(registry);
+		seconds(registry, "db.pool.server.oldest.transaction",
+				server(beanName, ServerStatistics::oldestTransactionSeconds), tags,
+				"Age of the oldest open transaction in the database");
+		seconds(registry, "db.pool.server.oldest.query", server(beanName, ServerStatistics::oldestQuerySeconds), tags,
+				"Run time of the longest running statement in the database");
+	}
+
+	private void seconds(MeterRegistry registry, String name, ToDoubleFunction<ServerStatisticsSampler> value,
+			Tags tags, String description) {
+		TimeGauge.builder(name, this.sampler, TimeUnit.SECONDS, value)
+			.tags(tags)
+			.description(description)
 			.register(registry);
 	}
 

@@ -1,8 +1,8 @@
 package dev.poolwise.net;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -10,32 +10,26 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
+import dev.poolwise.autoconfigure.DirectConnections;
+
 /**
- * Physical connections to a pool's server that go around the pool. Whatever Poolwise needs from the server
- * (the startup check, the statistics sampler, the endpoint) must never wait for, or take, a connection the
- * application needs, so it opens its own with the pool's URL, credentials and driver properties. The pool's
- * session {@code options} are left out: they belong to the application's sessions, and a bad one must not
- * hide the server's state.
+ * Bounded connections to a pool's server that go around the pool. The statistics sampler and the endpoint
+ * must never wait for, or take, a connection the application needs, so they open their own with the pool's
+ * URL, credentials and driver properties ({@link DirectConnections}), without its session options.
  */
 public final class SideConnections {
+
+	private static final String NAME_AND_TIMEOUT = "SELECT set_config('application_name', ?, false), "
+			+ "set_config('statement_timeout', ?, false)";
 
 	private SideConnections() {
 	}
 
 	/**
-	 * Opens a connection exactly as the pool would, less its session options.
-	 * @param pool the pool whose server to reach
-	 * @return a new autocommit connection
-	 * @throws SQLException if the server cannot be reached
-	 */
-	public static Connection open(HikariDataSource pool) throws SQLException {
-		return new Driver().connect(pool.getJdbcUrl(), properties(pool));
-	}
-
-	/**
-	 * Opens a connection for a bounded read: it carries its own application name, so it is told apart from
-	 * the application's sessions in {@code pg_stat_activity}, and every statement is cancelled by the server
-	 * after {@code timeout}; the socket gives up a little later in case the server stops answering at all.
+	 * Opens a connection for a bounded read. It names itself, so it is told apart from the application's
+	 * sessions in {@code pg_stat_activity} even when the URL sets an ApplicationName; the server cancels
+	 * each statement after {@code timeout}, and the socket gives up a little later in case the server stops
+	 * answering at all.
 	 * @param pool the pool whose server to reach
 	 * @param applicationName the name the connection shows in {@code pg_stat_activity}
 	 * @param timeout longest a statement may run, in whole seconds of at least 1
@@ -44,12 +38,13 @@ public final class SideConnections {
 	 */
 	public static Connection open(HikariDataSource pool, String applicationName, Duration timeout)
 			throws SQLException {
-		Properties info = properties(pool);
-		PGProperty.APPLICATION_NAME.set(info, applicationName);
+		Properties info = DirectConnections.properties(pool);
 		PGProperty.SOCKET_TIMEOUT.set(info, (int) timeout.toSeconds() * 3);
 		Connection connection = new Driver().connect(pool.getJdbcUrl(), info);
-		try (Statement statement = connection.createStatement()) {
-			statement.execute("SET statement_timeout = " + timeout.toMillis());
+		try (PreparedStatement statement = connection.prepareStatement(NAME_AND_TIMEOUT)) {
+			statement.setString(1, applicationName);
+			statement.setString(2, Long.toString(timeout.toMillis()));
+			statement.execute();
 			return connection;
 		}
 		catch (SQLException ex) {
@@ -67,19 +62,6 @@ public final class SideConnections {
 	public static String applicationName(HikariDataSource pool) {
 		Properties merged = Driver.parseURL(pool.getJdbcUrl(), pool.getDataSourceProperties());
 		return PGProperty.APPLICATION_NAME.getOrDefault((merged != null) ? merged : pool.getDataSourceProperties());
-	}
-
-	private static Properties properties(HikariDataSource pool) {
-		Properties info = new Properties();
-		info.putAll(pool.getDataSourceProperties());
-		info.remove(PGProperty.OPTIONS.getName());
-		if (pool.getUsername() != null) {
-			info.setProperty("user", pool.getUsername());
-		}
-		if (pool.getPassword() != null) {
-			info.setProperty("password", pool.getPassword());
-		}
-		return info;
 	}
 
 }

@@ -40,7 +40,8 @@ class PoolSizeRecommendationTests {
 
 	@ParameterizedTest(name = "size {0}, max {1} -> {2}")
 	@CsvSource(delimiter = '|', value = {
-			"2 | 4 | The pool is too small for this load: raise db.pool.size + db.pool.overflow to at least 6 within the connection budget, or hold connections for less time.",
+			"2 | 4 | The pool is too small for this load: raise db.pool.size + db.pool.overflow to at least 6 "
+					+ "within the connection budget, or hold connections for less time.",
 			"4 | 10 | consider db.pool.size=6.",
 			"6 | 10 | The permanent connections cover this load.",
 			"20 | 30 | The permanent connections cover this load; db.pool.size=6 would free server slots." })

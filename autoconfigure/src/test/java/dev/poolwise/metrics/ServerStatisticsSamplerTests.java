@@ -1,6 +1,5 @@
 package dev.poolwise.metrics;
 
-import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,29 +12,23 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
-import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
 import dev.poolwise.metrics.ServerStatistics.Scope;
 import dev.poolwise.metrics.ServerStatistics.State;
+import dev.poolwise.test.MetricsContexts;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.test.Sessions;
 import dev.poolwise.test.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The sampler against a real server: what it counts, that it never competes with the application for a
@@ -44,14 +37,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class ServerStatisticsSamplerTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
-				MetricsAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class,
-				PoolMetricsAutoConfiguration.class))
-		.withBean(SimpleMeterRegistry.class)
-		.withPropertyValues(PostgresServer.datasourceProperties())
-		.withPropertyValues("management.metrics.use-global-registry=false", "db.pool.size=2", "db.pool.overflow=0",
-				"db.pool.monitor.interval=1s");
+	private final ApplicationContextRunner contextRunner = MetricsContexts.runner()
+		.withPropertyValues("db.pool.size=2", "db.pool.overflow=0", "db.pool.monitor.interval=1s");
 
 	@Test
 	void sessionIdleInTransactionOfTheSameApplicationIsCountedAndAgesTheOldestTransaction() {
@@ -69,6 +56,21 @@ class ServerStatisticsSamplerTests {
 					() -> assertThat(connections(registry, "idle_in_transaction", "application")).isZero());
 			assertThat(registry.get("db.pool.server.connections.max").gauge().value()).isEqualTo(297);
 		});
+	}
+
+	@Test
+	void applicationScopeFollowsAnApplicationNameSetInTheUrlAndLeavesTheSamplerOut() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + PostgresServer.jdbcUrl() + "&ApplicationName=orders-url")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				try (Connection pooled = context.getBean(HikariDataSource.class).getConnection()) {
+					await().untilAsserted(
+							() -> assertThat(connections(registry, "idle", "application")).isEqualTo(2));
+					assertThat(connections(registry, "active", "application")).isZero();
+					assertThat(connections(registry, "active", "database")).isGreaterThanOrEqualTo(1);
+				}
+			});
 	}
 
 	@Test

@@ -8,6 +8,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
@@ -84,7 +86,9 @@ class DbPoolEndpointWebIntegrationTests {
 					assertThat(result).bodyJson()
 						.extractingPath("$.pools.dataSource.driverProperties.ApplicationName.source")
 						.isEqualTo("spring.application.name");
-					assertThat(result).bodyJson().extractingPath("$.pools.dataSource.session.work_mem").isEqualTo("8MB");
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.session.work_mem")
+						.isEqualTo("8MB");
 					assertThat(result).bodyJson().extractingPath("$.pools.dataSource.statistics.max").isEqualTo(5);
 					assertThat(result).bodyJson()
 						.extractingPath("$.pools.dataSource.server.sessions.application.idle_in_transaction")
@@ -96,27 +100,16 @@ class DbPoolEndpointWebIntegrationTests {
 			}));
 	}
 
-	@Test
-	void queryTextsAreShownWhenShowValuesIsAlways() {
-		this.contextRunner.withPropertyValues("management.endpoint.dbpool.show-values=always")
+	@ParameterizedTest(name = "show-values={0}")
+	@CsvSource({ "always, SELECT 'card-4111-1111' AS secret", "when-authorized, ******", "never, ******" })
+	void queryTextsAreShownOnlyWhenShowValuesAllowsIt(String showValues, String shown) {
+		this.contextRunner.withPropertyValues("management.endpoint.dbpool.show-values=" + showValues)
 			.run(withMockMvc((mvc, pool) -> {
 				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
 					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
 					assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
 						.extractingPath("$.pools.dataSource.server.longestRunning[0].query")
-						.isEqualTo("SELECT 'card-4111-1111' AS secret");
-				}
-			}));
-	}
-
-	@Test
-	void queryTextsStayHiddenFromAnonymousCallersWhenAuthorizedOnly() {
-		this.contextRunner.withPropertyValues("management.endpoint.dbpool.show-values=when-authorized")
-			.run(withMockMvc((mvc, pool) -> {
-				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
-					assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
-						.extractingPath("$.pools.dataSource.server.longestRunning[0].query")
-						.isEqualTo("******");
+						.isEqualTo(shown);
 				}
 			}));
 	}

@@ -10,37 +10,27 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
-import org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.metrics.PoolMeterBinder;
 import dev.poolwise.metrics.ServerStatisticsSampler;
-import dev.poolwise.test.PostgresServer;
+import dev.poolwise.test.MetricsContexts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 class PoolMetricsAutoConfigurationTests {
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
-				MetricsAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class,
-				PoolMetricsAutoConfiguration.class))
-		.withBean(SimpleMeterRegistry.class)
-		.withPropertyValues(PostgresServer.datasourceProperties())
-		.withPropertyValues("management.metrics.use-global-registry=false", "db.pool.size=2", "db.pool.overflow=3",
-				"db.pool.monitor.interval=1s", "spring.application.name=metrics-wiring");
+	private final ApplicationContextRunner contextRunner = MetricsContexts.runner()
+		.withPropertyValues("db.pool.size=2", "db.pool.overflow=3", "db.pool.monitor.interval=1s",
+				"spring.application.name=metrics-wiring");
 
 	@Test
 	void everyMeterIsTaggedWithThePoolAndNothingButStateAndScope() {
