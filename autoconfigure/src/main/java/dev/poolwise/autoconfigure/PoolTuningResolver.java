@@ -14,6 +14,7 @@ import dev.poolwise.session.SessionSetting;
 import dev.poolwise.session.SessionSettings;
 import dev.poolwise.sizing.WorkerCountSizing;
 import dev.poolwise.validation.Durations;
+import dev.poolwise.validation.SizeRules;
 import dev.poolwise.validation.Violations;
 
 /**
@@ -198,21 +199,8 @@ final class PoolTuningResolver {
 	}
 
 	private void checkSize(Tuned<Integer> size, Tuned<Integer> overflow, int limit) {
-		if (size.value() < 1) {
-			this.violations.add(property(size, "size"), size.value(),
-					"the pool needs at least one permanent connection", "Set it to 1 or more.");
-		}
-		if (overflow.value() < 0) {
-			this.violations.add(property(overflow, "overflow"), overflow.value(),
-					"overflow cannot be negative (maximum pool size is size + overflow)",
-					"Set db.pool.overflow to 0 for a fixed-size pool, or more for bursts.");
-		}
-		if (size.value() + overflow.value() > limit) {
-			this.violations.add(property(size, "size") + " + " + property(overflow, "overflow"),
-					size.value() + " + " + overflow.value(), "more than db.pool.sizing.limit=" + limit
-							+ " connections per pool, which overloads PostgreSQL rather than speeding it up",
-					"Use a smaller pool (a few connections per database core), or raise db.pool.sizing.limit.");
-		}
+		SizeRules.check(property(size, "size"), size.value(), property(overflow, "overflow"), overflow.value(), limit,
+				this.violations);
 	}
 
 	private void checkTimes(Tuned<Duration> timeout, Tuned<Duration> recycle, Tuned<Duration> idle,

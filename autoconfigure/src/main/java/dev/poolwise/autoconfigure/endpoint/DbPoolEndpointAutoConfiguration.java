@@ -1,0 +1,47 @@
+package dev.poolwise.autoconfigure.endpoint;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.PoolwisePools;
+import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
+import dev.poolwise.endpoint.DbPoolEndpoint;
+import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
+import dev.poolwise.metrics.PoolSizeAdvisor;
+
+/**
+ * Auto-configuration of the {@code dbpool} actuator endpoint. After the metrics, whose size advisor it
+ * shows when Micrometer is present.
+ */
+@AutoConfiguration(after = { PoolwiseAutoConfiguration.class, PoolMetricsAutoConfiguration.class })
+@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+@ConditionalOnAvailableEndpoint(DbPoolEndpoint.class)
+@ConditionalOnBean(PoolwisePools.class)
+@EnableConfigurationProperties(DbPoolEndpointProperties.class)
+public final class DbPoolEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	DbPoolEndpoint dbPoolEndpoint(PoolwisePools pools, ObjectProvider<PoolSizeAdvisor> poolSizeAdvisor,
+			DbPoolEndpointProperties properties) {
+		return new DbPoolEndpoint(pools, poolSizeAdvisor.getIfAvailable(), properties.getShowValues());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(DbPoolEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	DbPoolEndpointWebExtension dbPoolEndpointWebExtension(DbPoolEndpoint dbPoolEndpoint,
+			DbPoolEndpointProperties properties) {
+		return new DbPoolEndpointWebExtension(dbPoolEndpoint, properties.getShowValues(), properties.getRoles());
+	}
+
+}

@@ -1,0 +1,52 @@
+package dev.poolwise.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.PoolwisePools;
+import dev.poolwise.autoconfigure.PoolwiseProperties;
+import dev.poolwise.metrics.MeterRegistryPoolSizeAdvisor;
+import dev.poolwise.metrics.PoolMeterBinder;
+import dev.poolwise.metrics.PoolSizeAdvisor;
+import dev.poolwise.metrics.ServerStatisticsSampler;
+
+/**
+ * Auto-configuration of Poolwise's meters for the tuned pools. Runs after Spring Boot's own pool metrics,
+ * which make Hikari record the timers the size recommendation is computed from.
+ */
+@AutoConfiguration(after = PoolwiseAutoConfiguration.class,
+		afterName = { "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBean({ MeterRegistry.class, PoolwisePools.class })
+public final class PoolMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PoolSizeAdvisor poolSizeAdvisor(MeterRegistry registry, PoolwiseProperties properties) {
+		return new MeterRegistryPoolSizeAdvisor(registry, properties.getMonitor().getInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "db.pool.monitor.enabled", matchIfMissing = true)
+	ServerStatisticsSampler serverStatisticsSampler(PoolwisePools pools, PoolwiseProperties properties) {
+		return new ServerStatisticsSampler(pools, properties.getMonitor().getInterval());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PoolMeterBinder poolMeterBinder(PoolwisePools pools, PoolSizeAdvisor poolSizeAdvisor,
+			ObjectProvider<ServerStatisticsSampler> serverStatisticsSampler) {
+		return new PoolMeterBinder(pools, poolSizeAdvisor, serverStatisticsSampler.getIfAvailable());
+	}
+
+}

@@ -1,0 +1,127 @@
+package dev.poolwise.endpoint;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import dev.poolwise.autoconfigure.JdbcUrls;
+import dev.poolwise.autoconfigure.PoolwisePools;
+import dev.poolwise.autoconfigure.TunedPool;
+import dev.poolwise.endpoint.PoolDescriptor.Recommendation;
+import dev.poolwise.endpoint.PoolDescriptor.Setting;
+import dev.poolwise.endpoint.PoolDescriptor.Statistics;
+import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
+import dev.poolwise.metrics.PoolSizeAdvisor;
+import dev.poolwise.metrics.PoolStatistics;
+import dev.poolwise.net.SideConnections;
+
+/**
+ * {@link Endpoint @Endpoint} that shows each tuned pool: its configuration and where each number came from,
+ * its counters, the server's sessions and index usage, and a size recommendation; and, when enabled,
+ * resizes a pool at runtime. The server is read over a short-lived connection of the endpoint's own with a
+ * statement timeout, so an exhausted pool or a slow server cannot hang the endpoint. Query texts may carry
+ * values, so they are shown only as {@code management.endpoint.dbpool.show-values} allows.
+ */
+@Endpoint(id = "dbpool")
+public class DbPoolEndpoint {
+
+	private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+
+	private final PoolwisePools pools;
+
+	private final PoolSizeAdvisor advisor;
+
+	private final Show showValues;
+
+	/**
+	 * @param pools the tuned pools
+	 * @param advisor source of size recommendations, or null without Micrometer
+	 * @param showValues when query texts are shown
+	 */
+	public DbPoolEndpoint(PoolwisePools pools, @Nullable PoolSizeAdvisor advisor, Show showValues) {
+		this.pools = pools;
+		this.advisor = advisor;
+		this.showValues = showValues;
+	}
+
+	@ReadOperation
+	public PoolsDescriptor pools() {
+		return pools(this.showValues.isShown(true));
+	}
+
+	PoolsDescriptor pools(boolean showQueries) {
+		Map<String, PoolDescriptor> descriptors = new LinkedHashMap<>();
+		for (TunedPool pool : this.pools.all()) {
+			descriptors.put(pool.beanName(), describe(pool, showQueries));
+		}
+		return new PoolsDescriptor(descriptors);
+	}
+
+	/**
+	 * Changes a pool's size and overflow; either may be left out to keep it.
+	 * @param name the pool's bean name
+	 * @param size new permanent connections
+	 * @param overflow new burst connections above size
+	 * @return what happened
+	 */
+	@WriteOperation
+	public ResizeDescriptor resize(@Selector String name, @Nullable Integer size, @Nullable Integer overflow) {
+		TunedPool pool = this.pools.get(name);
+		if (pool == null) {
+			return ResizeDescriptor.rejected(name, Outcome.UNKNOWN_POOL, "No pool named '" + name + "'; pools: "
+					+ this.pools.all().stream().map(TunedPool::beanName).toList() + ".", null);
+		}
+		return PoolResizer.resize(pool, size, overflow);
+	}
+
+	private PoolDescriptor describe(TunedPool pool, boolean showQueries) {
+		HikariDataSource dataSource = pool.dataSource();
+		PoolStatistics statistics = PoolStatistics.of(dataSource);
+		Map<String, Setting> driverProperties = new LinkedHashMap<>();
+		pool.tuning().driverProperties().forEach((name, value) -> {
+			if (!name.equals("options")) {
+				driverProperties.put(name, Setting.of(value));
+			}
+		});
+		Map<String, String> session = new LinkedHashMap<>();
+		pool.tuning().session().all().forEach((setting) -> session.put(setting.name(), setting.value()));
+		ServerReport server = null;
+		IndexUsage indexes = null;
+		String serverError = null;
+		try (Connection connection = SideConnections.open(dataSource, "poolwise-endpoint-" + dataSource.getPoolName(),
+				QUERY_TIMEOUT)) {
+			server = ServerReport.read(connection, SideConnections.applicationName(dataSource), showQueries);
+			indexes = IndexUsage.read(connection);
+		}
+		catch (SQLException ex) {
+			serverError = ex.getMessage();
+		}
+		Recommendation recommendation = Recommendation
+			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
+		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()),
+				PoolDescriptor.configuration(pool.tuning(), dataSource), driverProperties, session,
+				Statistics.of(statistics), server, indexes, serverError, recommendation);
+	}
+
+	/**
+	 * Every tuned pool, by bean name.
+	 *
+	 * @param pools the pools
+	 */
+	public record PoolsDescriptor(Map<String, PoolDescriptor> pools) implements OperationResponseBody {
+
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.poolwise.endpoint;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.poolwise.autoconfigure.PoolTuning;
+import dev.poolwise.autoconfigure.Tuned;
+import dev.poolwise.metrics.PoolSizeRecommendation;
+import dev.poolwise.metrics.PoolStatistics;
+import dev.poolwise.validation.Durations;
+
+/**
+ * One pool as the {@code dbpool} endpoint describes it.
+ *
+ * @param url the JDBC URL, masked
+ * @param configuration each effective number with where it came from
+ * @param driverProperties pgjdbc properties Poolwise set, with where they came from
+ * @param session session settings applied to every connection
+ * @param statistics the pool's own counters now
+ * @param server the server's sessions, read now; null if the server could not be read
+ * @param indexes index usage of the database; null if the server could not be read
+ * @param serverError why the server could not be read, or null
+ * @param recommendation the measured size recommendation and its reasoning
+ */
+public record PoolDescriptor(String url, Map<String, Setting> configuration, Map<String, Setting> driverProperties,
+		Map<String, String> session, Statistics statistics, ServerReport server, IndexUsage indexes,
+		String serverError, Recommendation recommendation) {
+
+	/** Source of a value changed through the endpoint since startup. */
+	static final String RUNTIME_RESIZE = "runtime resize (/actuator/dbpool)";
+
+	static Map<String, Setting> configuration(PoolTuning tuning, HikariDataSource pool) {
+		int size = pool.getMinimumIdle();
+		int max = pool.getMaximumPoolSize();
+		Map<String, Setting> configuration = new LinkedHashMap<>();
+		configuration.put("size", live(tuning.size(), size));
+		configuration.put("overflow", live(tuning.overflow(), max - size));
+		configuration.put("max", new Setting(max, "size + overflow"));
+		configuration.put("timeout", Setting.of(tuning.timeout()));
+		configuration.put("recycle", Setting.of(tuning.recycle()));
+		configuration.put("idle-timeout", Setting.of(tuning.idleTimeout()));
+		configuration.put("keepalive", Setting.of(tuning.keepalive()));
+		configuration.put("leak-detection-threshold", Setting.of(tuning.leakDetectionThreshold()));
+		return configuration;
+	}
+
+	private static Setting live(Tuned<Integer> tuned, int live) {
+		return new Setting(live, (tuned.value() == live) ? tuned.source() : RUNTIME_RESIZE);
+	}
+
+	/**
+	 * A value and its source.
+	 *
+	 * @param value the value; durations as written in YAML, e.g. {@code 30s}
+	 * @param source {@code default}, {@code worker-count}, or the property that set it
+	 */
+	public record Setting(Object value, String source) {
+
+		static Setting of(Tuned<?> tuned) {
+			Object value = (tuned.value() instanceof Duration duration) ? Durations.format(duration) : tuned.value();
+			return new Setting(value, tuned.source());
+		}
+
+	}
+
+	/**
+	 * The pool's counters.
+	 *
+	 * @param active connections lent out
+	 * @param idle connections ready
+	 * @param total connections open
+	 * @param pending threads waiting for a connection
+	 * @param max most connections the pool may open
+	 * @param min permanent connections
+	 * @param utilization active / max
+	 */
+	public record Statistics(int active, int idle, int total, int pending, int max, int min, double utilization) {
+
+		static Statistics of(PoolStatistics statistics) {
+			return new Statistics(statistics.active(), statistics.idle(), statistics.total(), statistics.pending(),
+					statistics.max(), statistics.min(), statistics.utilization());
+		}
+
+	}
+
+	/**
+	 * A size recommendation with the numbers behind it; only the reasoning when nothing was measured.
+	 *
+	 * @param recommendedSize connections the measured load needs
+	 * @param connectionsInUse mean connections in use (L)
+	 * @param acquisitionsPerSecond connections handed out per second (λ)
+	 * @param meanUsageSeconds mean seconds a connection was held (W)
+	 * @param headroom factor applied for bursts
+	 * @param reasoning what the numbers mean for this pool
+	 */
+	public record Recommendation(Integer recommendedSize, Double connectionsInUse, Double acquisitionsPerSecond,
+			Double meanUsageSeconds, Double headroom, String reasoning) {
+
+		static Recommendation of(PoolSizeRecommendation recommendation, PoolStatistics statistics) {
+			if (recommendation == null) {
+				return new Recommendation(null, null, null, null, null, "No load measured yet: the recommendation "
+						+ "needs Micrometer with Hikari's meters (spring-boot-starter-actuator) and one full "
+						+ "db.pool.monitor.interval of traffic.");
+			}
+			return new Recommendation(recommendation.recommendedSize(), recommendation.connectionsInUse(),
+					recommendation.acquireRate(), recommendation.meanUsageSeconds(), PoolSizeRecommendation.HEADROOM,
+					recommendation.explain(statistics.min(), statistics.max(), statistics.utilization()));
+		}
+
+	}
+
+}

@@ -1,0 +1,116 @@
+package dev.poolwise.metrics;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import dev.poolwise.autoconfigure.PoolwisePools;
+import dev.poolwise.autoconfigure.TunedPool;
+import dev.poolwise.metrics.ServerStatistics.Scope;
+import dev.poolwise.metrics.ServerStatistics.State;
+
+/**
+ * Poolwise's meters for every tuned pool, tagged only with {@code pool} (Hikari's pool name, as on the
+ * {@code hikaricp.*} meters) and, for session counts, {@code state} and {@code scope}. Every gauge reads
+ * memory: Hikari's counters, Hikari's timers, or the sampler's last result. None of them touches the server,
+ * so a scrape costs no connection and cannot hang on a slow database. Server meters read NaN when there is
+ * no sample (yet, or since a failed one).
+ */
+public class PoolMeterBinder implements MeterBinder {
+
+	private final PoolwisePools pools;
+
+	private final PoolSizeAdvisor advisor;
+
+	private final ServerStatisticsSampler sampler;
+
+	/**
+	 * @param pools the pools to instrument
+	 * @param advisor source of {@code db.pool.size.recommended}
+	 * @param sampler source of the {@code db.pool.server.*} meters, or null when sampling is off
+	 */
+	public PoolMeterBinder(PoolwisePools pools, PoolSizeAdvisor advisor, ServerStatisticsSampler sampler) {
+		this.pools = pools;
+		this.advisor = advisor;
+		this.sampler = sampler;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		for (TunedPool pool : this.pools.all()) {
+			HikariDataSource dataSource = pool.dataSource();
+			String poolName = dataSource.getPoolName();
+			Tags tags = Tags.of("pool", poolName);
+			Gauge.builder("db.pool.utilization", dataSource, (ds) -> PoolStatistics.of(ds).utilization())
+				.tags(tags)
+				.description("Active connections divided by the pool maximum")
+				.register(registry);
+			Gauge.builder("db.pool.overflow.active", dataSource, (ds) -> PoolStatistics.of(ds).overflowActive())
+				.tags(tags)
+				.description("Open connections above the permanent size")
+				.register(registry);
+			Gauge.builder("db.pool.size.recommended", this.advisor, (advisor) -> recommended(advisor, poolName))
+				.tags(tags)
+				.description("Connections the measured load needs (Little's law with 1.5x headroom)")
+				.register(registry);
+			if (this.sampler != null) {
+				bindServer(registry, pool.beanName(), tags);
+			}
+		}
+	}
+
+	private static double recommended(PoolSizeAdvisor advisor, String poolName) {
+		PoolSizeRecommendation recommendation = advisor.recommend(poolName);
+		return (recommendation != null) ? recommendation.recommendedSize() : Double.NaN;
+	}
+
+	private void bindServer(MeterRegistry registry, String beanName, Tags tags) {
+		for (Scope scope : Scope.values()) {
+			for (State state : State.values()) {
+				Gauge.builder("db.pool.server.connections", this.sampler,
+						server(beanName, (statistics) -> statistics.sessions(scope, state)))
+					.tags(tags.and("state", state.tag(), "scope", scope.tag()))
+					.description("Server sessions by state, of this application or of the whole database")
+					.register(registry);
+			}
+		}
+		Gauge
+			.builder("db.pool.server.connections.max", this.sampler,
+					server(beanName, ServerStatistics::maxConnections))
+			.tags(tags)
+			.description("Connections the server allows applications: max_connections less reserved slots")
+			.register(registry);
+		Gauge.builder("db.pool.server.waiting", this.sampler, server(beanName, ServerStatistics::waiting))
+			.tags(tags)
+			.description("Sessions in the database waiting for a lock")
+			.register(registry);
+		seconds(registry, "db.pool.server.oldest.transaction",
+				server(beanName, ServerStatistics::oldestTransactionSeconds), tags,
+				"Age of the oldest open transaction in the database");
+		seconds(registry, "db.pool.server.oldest.query", server(beanName, ServerStatistics::oldestQuerySeconds), tags,
+				"Run time of the longest running statement in the database");
+	}
+
+	private void seconds(MeterRegistry registry, String name, ToDoubleFunction<ServerStatisticsSampler> value,
+			Tags tags, String description) {
+		TimeGauge.builder(name, this.sampler, TimeUnit.SECONDS, value)
+			.tags(tags)
+			.description(description)
+			.register(registry);
+	}
+
+	private static ToDoubleFunction<ServerStatisticsSampler> server(String beanName,
+			ToDoubleFunction<ServerStatistics> value) {
+		return (sampler) -> {
+			ServerStatistics statistics = sampler.latest(beanName);
+			return (statistics != null) ? value.applyAsDouble(statistics) : Double.NaN;
+		};
+	}
+
+}

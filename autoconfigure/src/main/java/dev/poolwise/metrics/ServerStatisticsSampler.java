@@ -1,0 +1,70 @@
+package dev.poolwise.metrics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.context.SmartLifecycle;
+
+import dev.poolwise.autoconfigure.PoolwisePools;
+import dev.poolwise.autoconfigure.TunedPool;
+
+/**
+ * Samples server-side session statistics of every tuned pool in the background, one query per pool and
+ * interval, and keeps the last result in memory. Meters and scrapes only read that result, so a slow or
+ * unreachable server never blocks a scrape; sampling starts with the context and stops when it closes.
+ */
+public class ServerStatisticsSampler implements SmartLifecycle {
+
+	private final PoolwisePools pools;
+
+	private final Duration interval;
+
+	private final Map<String, ServerMonitor> monitors = new ConcurrentHashMap<>();
+
+	private volatile boolean running;
+
+	/**
+	 * @param pools the pools to sample
+	 * @param interval time between two samples of one pool
+	 */
+	public ServerStatisticsSampler(PoolwisePools pools, Duration interval) {
+		this.pools = pools;
+		this.interval = interval;
+	}
+
+	@Override
+	public void start() {
+		for (TunedPool pool : this.pools.all()) {
+			ServerMonitor monitor = new ServerMonitor(pool.dataSource());
+			this.monitors.put(pool.beanName(), monitor);
+			monitor.start(this.interval);
+		}
+		this.running = true;
+	}
+
+	/**
+	 * Stops sampling. The last samples stay readable.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.monitors.values().forEach(ServerMonitor::stop);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * The last sample of one pool's server, from memory.
+	 * @param beanName the pool's DataSource bean
+	 * @return the statistics, or null if there is no successful sample (yet, or since the last failure)
+	 */
+	public ServerStatistics latest(String beanName) {
+		ServerMonitor monitor = this.monitors.get(beanName);
+		return (monitor != null) ? monitor.latest() : null;
+	}
+
+}

@@ -1,0 +1,298 @@
+package dev.poolwise.autoconfigure.endpoint;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementContextAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.servlet.autoconfigure.actuate.web.ServletManagementContextAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ContextConsumer;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.web.context.WebApplicationContext;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
+import dev.poolwise.endpoint.DbPoolEndpoint;
+import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
+import dev.poolwise.test.PostgresServer;
+import dev.poolwise.test.Sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code /actuator/dbpool} over HTTP against a real server.
+ */
+class DbPoolEndpointWebIntegrationTests {
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
+				HttpMessageConvertersAutoConfiguration.class, WebMvcAutoConfiguration.class,
+				DispatcherServletAutoConfiguration.class, EndpointAutoConfiguration.class,
+				JacksonEndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class,
+				ManagementContextAutoConfiguration.class, ServletManagementContextAutoConfiguration.class,
+				DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class, MetricsAutoConfiguration.class,
+				DataSourcePoolMetricsAutoConfiguration.class, PoolMetricsAutoConfiguration.class,
+				DbPoolEndpointAutoConfiguration.class))
+		.withBean(SimpleMeterRegistry.class)
+		.withPropertyValues(PostgresServer.datasourceProperties())
+		.withPropertyValues("management.endpoints.web.exposure.include=dbpool",
+				"management.metrics.use-global-registry=false", "db.pool.size=2", "db.pool.overflow=3",
+				"db.pool.monitor.interval=1s", "spring.application.name=endpoint-app");
+
+	@Test
+	void readShowsConfigurationWithSourcesPoolCountersAndServerSessions() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + PostgresServer.jdbcUrl() + "&password="
+					+ PostgresServer.PASSWORD, "db.pool.session.settings.work-mem=8MB")
+			.run(withMockMvc((mvc, pool) -> {
+				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
+					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
+					MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
+					assertThat(result).hasStatusOk();
+					assertThat(result).bodyText()
+						.contains("password=******")
+						.doesNotContain(PostgresServer.PASSWORD)
+						.doesNotContain("card-4111-1111");
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.configuration.size")
+						.isEqualTo(Map.of("value", 2, "source", "db.pool.size"));
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.configuration.timeout")
+						.isEqualTo(Map.of("value", "30s", "source", "default"));
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.driverProperties.ApplicationName.source")
+						.isEqualTo("spring.application.name");
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.session.work_mem")
+						.isEqualTo("8MB");
+					assertThat(result).bodyJson().extractingPath("$.pools.dataSource.statistics.max").isEqualTo(5);
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.server.sessions.application.idle_in_transaction")
+						.isEqualTo(1);
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.server.longestRunning[0].query")
+						.isEqualTo("******");
+				}
+			}));
+	}
+
+	@ParameterizedTest(name = "show-values={0}")
+	@CsvSource({ "always, SELECT 'card-4111-1111' AS secret", "when-authorized, ******", "never, ******" })
+	void queryTextsAreShownOnlyWhenShowValuesAllowsIt(String showValues, String shown) {
+		this.contextRunner.withPropertyValues("management.endpoint.dbpool.show-values=" + showValues)
+			.run(withMockMvc((mvc, pool) -> {
+				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
+					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
+					assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
+						.extractingPath("$.pools.dataSource.server.longestRunning[0].query")
+						.isEqualTo(shown);
+				}
+			}));
+	}
+
+	@Test
+	void indexUsageListsANeverScannedIndexButNotAUniqueOne() throws SQLException {
+		try (Connection admin = PostgresServer.connect()) {
+			Sessions.execute(admin, "CREATE TABLE endpoint_orders (id bigint PRIMARY KEY, code text UNIQUE, "
+					+ "customer bigint)");
+			Sessions.execute(admin, "CREATE INDEX endpoint_orders_customer ON endpoint_orders (customer)");
+			try {
+				this.contextRunner.run(withMockMvc((mvc, pool) -> {
+					MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.indexes.unused[*].name")
+						.asArray()
+						.contains("endpoint_orders_customer")
+						.doesNotContain("endpoint_orders_pkey", "endpoint_orders_code_key");
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.indexes.largest[*].name")
+						.asArray()
+						.contains("endpoint_orders_customer", "endpoint_orders_pkey", "endpoint_orders_code_key");
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.indexes.unused[0].sizeBytes")
+						.asNumber()
+						.isEqualTo(8192);
+				}));
+			}
+			finally {
+				Sessions.execute(admin, "DROP TABLE endpoint_orders");
+			}
+		}
+	}
+
+	@Test
+	void serverIsReadEvenWhenThePoolIsExhausted() {
+		this.contextRunner.withPropertyValues("db.pool.size=1", "db.pool.overflow=0", "db.pool.timeout=250ms")
+			.run(withMockMvc((mvc, pool) -> {
+				try (Connection only = pool.getConnection()) {
+					MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
+					assertThat(result).bodyJson().extractingPath("$.pools.dataSource.statistics.active").isEqualTo(1);
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.server.sessions.application.idle")
+						.isEqualTo(1);
+				}
+			}));
+	}
+
+	@Test
+	void recommendationExplainsTheMeasuredLoad() {
+		this.contextRunner.run(withMockMvc((mvc, pool) -> {
+			try (Connection connection = pool.getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+			await().untilAsserted(() -> assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
+				.extractingPath("$.pools.dataSource.recommendation.recommendedSize")
+				.isEqualTo(1));
+			assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
+				.extractingPath("$.pools.dataSource.recommendation.reasoning")
+				.asString()
+				.contains("Little's law")
+				.contains("It allows 5 (2 permanent)");
+		}));
+	}
+
+	@Test
+	void resizeIsRefusedUnlessEnabled() {
+		this.contextRunner.run(withMockMvc((mvc, pool) -> {
+			MvcTestResult result = resize(mvc, "dataSource", "{\"size\":4,\"overflow\":6}");
+			assertThat(result).hasStatus(HttpStatus.FORBIDDEN);
+			assertThat(result).bodyJson()
+				.extractingPath("$.message")
+				.asString()
+				.contains("set db.pool.endpoint.resize-enabled=true");
+			assertThat(pool.getMinimumIdle()).isEqualTo(2);
+			assertThat(pool.getMaximumPoolSize()).isEqualTo(5);
+		}));
+	}
+
+	@Test
+	void resizeChangesTheLivePoolWhenEnabled() {
+		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true").run(withMockMvc((mvc, pool) -> {
+			try (Connection connection = pool.getConnection()) {
+				MvcTestResult result = resize(mvc, "dataSource", "{\"size\":4,\"overflow\":6}");
+				assertThat(result).hasStatusOk();
+				assertThat(result).bodyJson()
+					.extractingPath("$.current")
+					.isEqualTo(Map.of("size", 4, "overflow", 6, "max", 10));
+				assertThat(result).bodyJson()
+					.extractingPath("$.previous")
+					.isEqualTo(Map.of("size", 2, "overflow", 3, "max", 5));
+			}
+			assertThat(pool.getHikariConfigMXBean().getMinimumIdle()).isEqualTo(4);
+			assertThat(pool.getHikariConfigMXBean().getMaximumPoolSize()).isEqualTo(10);
+			await().untilAsserted(() -> assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isEqualTo(4));
+			assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
+				.extractingPath("$.pools.dataSource.configuration.size.source")
+				.isEqualTo("runtime resize (/actuator/dbpool)");
+		}));
+	}
+
+	@Test
+	void resizeBeyondTheConnectionBudgetWarns() {
+		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true", "db.pool.instances=2")
+			.run(withMockMvc((mvc, pool) -> {
+				MvcTestResult result = resize(mvc, "dataSource", "{\"overflow\":198}");
+				assertThat(result).hasStatusOk();
+				assertThat(result).bodyJson()
+					.extractingPath("$.warnings[0]")
+					.asString()
+					.startsWith("2 instance(s) x 200 connections exceed the connection budget measured at startup");
+			}));
+	}
+
+	@Test
+	void invalidResizeAnswersBadRequestNamingPropertyValueRuleAndFix() {
+		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true").run(withMockMvc((mvc, pool) -> {
+			MvcTestResult result = resize(mvc, "dataSource", "{\"size\":0}");
+			assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+			assertThat(result).bodyJson()
+				.extractingPath("$.violations[0]")
+				.isEqualTo(Map.of("property", "size", "value", 0, "rule",
+						"the pool needs at least one permanent connection", "fix", "Set it to 1 or more."));
+			assertThat(result).bodyJson()
+				.extractingPath("$.message")
+				.isEqualTo("size=0 is invalid: the pool needs at least one permanent connection.");
+			assertThat(pool.getMinimumIdle()).isEqualTo(2);
+		}));
+	}
+
+	@Test
+	void resizeOfAnUnknownPoolIsNotFound() {
+		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true")
+			.run(withMockMvc((mvc, pool) -> assertThat(resize(mvc, "orders", "{\"size\":3}"))
+				.hasStatus(HttpStatus.NOT_FOUND)
+				.bodyJson()
+				.extractingPath("$.message")
+				.isEqualTo("No pool named 'orders'; pools: [dataSource].")));
+	}
+
+	@Test
+	void endpointWorksWithoutMicrometerAndSaysWhyThereIsNoRecommendation() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run(withMockMvc((mvc, pool) -> {
+				MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
+				assertThat(result).hasStatusOk();
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.dataSource.recommendation.reasoning")
+					.asString()
+					.startsWith("No load measured yet");
+				assertThat(result).bodyJson().extractingPath("$.pools.dataSource.server.maxConnections").isEqualTo(297);
+			}));
+	}
+
+	@Test
+	void endpointIsAbsentUnlessExposed() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=health")
+			.run((context) -> assertThat(context).doesNotHaveBean(DbPoolEndpoint.class)
+				.doesNotHaveBean(DbPoolEndpointWebExtension.class));
+	}
+
+	@Test
+	void endpointIsAbsentWhenPoolwiseIsDisabled() {
+		this.contextRunner.withPropertyValues("db.pool.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DbPoolEndpoint.class));
+	}
+
+	private static MvcTestResult resize(MockMvcTester mvc, String pool, String body) {
+		return mvc.post()
+			.uri("/actuator/dbpool/" + pool)
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(body)
+			.exchange();
+	}
+
+	private ContextConsumer<WebApplicationContext> withMockMvc(EndpointTest test) {
+		return (context) -> test.run(MockMvcTester.from(context), context.getBean(HikariDataSource.class));
+	}
+
+	interface EndpointTest {
+
+		void run(MockMvcTester mvc, HikariDataSource pool) throws Exception;
+
+	}
+
+}

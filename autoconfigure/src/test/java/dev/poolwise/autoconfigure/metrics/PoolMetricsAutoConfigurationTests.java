@@ -1,0 +1,133 @@
+package dev.poolwise.autoconfigure.metrics;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.poolwise.metrics.PoolMeterBinder;
+import dev.poolwise.metrics.ServerStatisticsSampler;
+import dev.poolwise.test.MetricsContexts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class PoolMetricsAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = MetricsContexts.runner()
+		.withPropertyValues("db.pool.size=2", "db.pool.overflow=3", "db.pool.monitor.interval=1s",
+				"spring.application.name=metrics-wiring");
+
+	@Test
+	void everyMeterIsTaggedWithThePoolAndNothingButStateAndScope() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			List<Meter> meters = registry.getMeters()
+				.stream()
+				.filter((meter) -> meter.getId().getName().startsWith("db.pool"))
+				.toList();
+			assertThat(meters).extracting((meter) -> meter.getId().getName())
+				.containsOnly("db.pool.utilization", "db.pool.size.recommended", "db.pool.overflow.active",
+						"db.pool.server.connections", "db.pool.server.connections.max",
+						"db.pool.server.oldest.transaction", "db.pool.server.oldest.query", "db.pool.server.waiting");
+			assertThat(meters).allSatisfy((meter) -> {
+				assertThat(meter.getId().getTag("pool")).isEqualTo("dataSource");
+				assertThat(meter.getId().getTags()).extracting(Tag::getKey).isSubsetOf("pool", "state", "scope");
+			});
+			assertThat(registry.find("db.pool.server.connections").meters()).hasSize(10)
+				.extracting((meter) -> meter.getId().getTag("scope") + "/" + meter.getId().getTag("state"))
+				.contains("application/idle_in_transaction", "database/idle_in_transaction_aborted",
+						"database/other");
+		});
+	}
+
+	@Test
+	void poolMetersFollowTheConnectionsInUse() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			DataSource dataSource = context.getBean(DataSource.class);
+			try (Connection first = dataSource.getConnection(); Connection second = dataSource.getConnection();
+					Connection third = dataSource.getConnection()) {
+				assertThat(registry.get("db.pool.utilization").gauge().value()).isEqualTo(3.0 / 5);
+				assertThat(registry.get("db.pool.overflow.active").gauge().value()).isEqualTo(1.0);
+			}
+			assertThat(registry.get("db.pool.utilization").gauge().value()).isZero();
+		});
+	}
+
+	@Test
+	void recommendedSizeComesFromHikarisOwnTimersAfterOneWindow() {
+		this.contextRunner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			DataSource dataSource = context.getBean(DataSource.class);
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(connection.isValid(1)).isTrue();
+			}
+			assertThat(registry.get("hikaricp.connections.usage").timer().count()).isOne();
+			await().untilAsserted(
+					() -> assertThat(registry.get("db.pool.size.recommended").gauge().value()).isEqualTo(1.0));
+		});
+	}
+
+	@Test
+	void prometheusNamesAreTheOnesTheAlertsAndDashboardUse() {
+		this.contextRunner
+			.withBean(PrometheusMeterRegistry.class, () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+			.withConfiguration(AutoConfigurations.of(CompositeMeterRegistryAutoConfiguration.class))
+			.run((context) -> {
+				PrometheusMeterRegistry prometheus = context.getBean(PrometheusMeterRegistry.class);
+				await().untilAsserted(() -> assertThat(prometheus.scrape())
+					.contains("db_pool_server_connections_max{pool=\"dataSource\"} 297"));
+				Set<String> names = prometheus.scrape()
+					.lines()
+					.filter((line) -> line.startsWith("db_pool"))
+					.map((line) -> line.substring(0, line.indexOf('{')))
+					.collect(Collectors.toSet());
+				assertThat(names).containsExactlyInAnyOrder("db_pool_utilization", "db_pool_size_recommended",
+						"db_pool_overflow_active", "db_pool_server_connections", "db_pool_server_connections_max",
+						"db_pool_server_oldest_transaction_seconds", "db_pool_server_oldest_query_seconds",
+						"db_pool_server_waiting");
+			});
+	}
+
+	@Test
+	void monitorDisabledLeavesOnlyThePoolMeters() {
+		this.contextRunner.withPropertyValues("db.pool.monitor.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(ServerStatisticsSampler.class).hasSingleBean(PoolMeterBinder.class);
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("db.pool.utilization").gauge()).isNotNull();
+			assertThat(registry.find("db.pool.server.connections").meters()).isEmpty();
+		});
+	}
+
+	@Test
+	void backsOffWithoutMicrometer() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(PoolMeterBinder.class)
+				.doesNotHaveBean(ServerStatisticsSampler.class));
+	}
+
+	@Test
+	void backsOffWhenPoolwiseIsDisabled() {
+		this.contextRunner.withPropertyValues("db.pool.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(PoolMeterBinder.class).doesNotHaveBean(ServerStatisticsSampler.class);
+			assertThat(context.getBean(MeterRegistry.class).find("db.pool.utilization").meters()).isEmpty();
+		});
+	}
+
+}
