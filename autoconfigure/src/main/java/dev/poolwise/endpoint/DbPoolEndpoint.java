@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -26,6 +27,7 @@ import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
 import dev.poolwise.metrics.PoolSizeAdvisor;
 import dev.poolwise.metrics.PoolStatistics;
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.registry.JvmPoolRegistry;
 
 /**
  * {@link Endpoint @Endpoint} that shows each tuned pool: its configuration and where each number came from,
@@ -66,7 +68,13 @@ public class DbPoolEndpoint {
 		for (TunedPool pool : this.pools.all()) {
 			descriptors.put(pool.beanName(), describe(pool, showQueries));
 		}
-		return new PoolsDescriptor(descriptors);
+		List<RegisteredPool> registry = JvmPoolRegistry.get()
+			.all()
+			.stream()
+			.map((live) -> new RegisteredPool(live.name(), live.owner(), live.target().toString(), live.maxPoolSize(),
+					live.openConnections()))
+			.toList();
+		return new PoolsDescriptor(descriptors, registry);
 	}
 
 	/**
@@ -120,7 +128,27 @@ public class DbPoolEndpoint {
 	 *
 	 * @param pools the pools
 	 */
-	public record PoolsDescriptor(Map<String, PoolDescriptor> pools) implements OperationResponseBody {
+	/**
+	 * The pools of this context, and every live Poolwise pool of the JVM.
+	 *
+	 * @param pools this context's pools by bean name
+	 * @param registry the JVM-wide registry, to spot several pools to the same database
+	 */
+	public record PoolsDescriptor(Map<String, PoolDescriptor> pools,
+			List<RegisteredPool> registry) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * A live pool of the JVM-wide registry.
+	 *
+	 * @param name its DataSource bean name
+	 * @param owner the application context that owns it
+	 * @param target user, server and database it connects to
+	 * @param max its maximum pool size
+	 * @param open connections it holds open now
+	 */
+	public record RegisteredPool(String name, String owner, String target, int max, int open) {
 
 	}
 

@@ -35,4 +35,12 @@ final class PrometheusScrape {
 		return Optional.empty();
 	}
 
+	/**
+	 * The whole scrape.
+	 * @return the exposition text
+	 */
+	String text() {
+		return this.text;
+	}
+
 }

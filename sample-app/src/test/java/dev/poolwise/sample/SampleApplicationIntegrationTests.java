@@ -90,6 +90,16 @@ class SampleApplicationIntegrationTests {
 		assertThat(prometheus.value("hikaricp_connections_active", POOL)).isPresent();
 		assertThat(prometheus.value("hikaricp_connections_max", POOL)).hasValue(10.0);
 		assertThat(prometheus.value("hikaricp_connections_min", POOL)).hasValue(5.0);
+		assertThat(prometheus.value("db_pool_utilization", POOL)).isPresent();
+		assertThat(prometheus.value("db_pool_overflow_active", POOL)).isPresent();
+		assertThat(prometheus.text()).contains("db_pool_server_connections_max{").contains("db_pool_size_recommended{");
+		ResponseEntity<JsonNode> dbpool = this.client.get("/actuator/dbpool");
+		assertThat(dbpool.getStatusCode()).isEqualTo(HttpStatus.OK);
+		JsonNode pool = dbpool.getBody().path("pools").path("dataSource");
+		assertThat(pool.path("configuration").path("size").path("value").asInt()).isEqualTo(5);
+		assertThat(pool.path("configuration").path("size").path("source").asString()).isEqualTo("db.pool.size");
+		assertThat(pool.path("statistics").path("max").asInt()).isEqualTo(10);
+		assertThat(pool.path("server").isMissingNode()).isFalse();
 	}
 
 	@Test

@@ -159,6 +159,19 @@ class DbPoolEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void readListsTheJvmWideRegistryOfLivePools() {
+		this.contextRunner.run(withMockMvc((mvc, pool) -> {
+			MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
+			assertThat(result).bodyJson().extractingPath("$.registry[*].name").asArray().contains("dataSource");
+			assertThat(result).bodyJson()
+				.extractingPath("$.registry[0].target")
+				.asString()
+				.startsWith(PostgresServer.username() + "@");
+			assertThat(result).bodyJson().extractingPath("$.registry[0].max").isEqualTo(pool.getMaximumPoolSize());
+		}));
+	}
+
+	@Test
 	void recommendationExplainsTheMeasuredLoad() {
 		this.contextRunner.run(withMockMvc((mvc, pool) -> {
 			try (Connection connection = pool.getConnection()) {
