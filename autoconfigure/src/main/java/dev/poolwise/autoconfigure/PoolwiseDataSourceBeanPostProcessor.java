@@ -35,7 +35,8 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 
 	private static final Log logger = LogFactory.getLog(PoolwiseDataSourceBeanPostProcessor.class);
 
-	private static final String BOOT_HIKARI_CONFIGURATION = "org.springframework.boot.jdbc.autoconfigure.DataSourceConfiguration";
+	private static final String BOOT_HIKARI_CONFIGURATION = "org.springframework.boot.jdbc.autoconfigure."
+			+ "DataSourceConfiguration";
 
 	private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("db.pool");
 
