@@ -2,6 +2,8 @@ package dev.poolwise.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -35,7 +37,7 @@ public final class PostgresServer {
 	}
 
 	private static PostgresServer start() {
-		if (DockerClientFactory.instance().isDockerAvailable()) {
+		if (dockerMayBeRunning() && DockerClientFactory.instance().isDockerAvailable()) {
 			PostgreSQLContainer container = new PostgreSQLContainer("postgres:18-alpine").withUsername("postgres")
 				.withPassword(PASSWORD);
 			container.start();
@@ -49,6 +51,15 @@ public final class PostgresServer {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not start embedded PostgreSQL", ex);
 		}
+	}
+
+	/**
+	 * Spares the Testcontainers probe, and its error log, on machines with no sign of a Docker engine.
+	 */
+	private static boolean dockerMayBeRunning() {
+		return System.getenv("DOCKER_HOST") != null || Files.exists(Paths.get("/var/run/docker.sock"))
+				|| Files.exists(Paths.get(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
+				|| Files.exists(Paths.get(System.getProperty("user.home"), ".testcontainers.properties"));
 	}
 
 	private static void close(EmbeddedPostgres postgres) {
