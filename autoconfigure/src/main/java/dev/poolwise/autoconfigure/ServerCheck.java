@@ -15,6 +15,8 @@ import dev.poolwise.validation.Violations;
  * Checks a tuned pool against its server over one short-lived driver connection, opened before the pool
  * starts: the session settings must be accepted and the pool should fit the server's connection budget.
  * Going around the pool keeps a bad setting from failing every pool connection with a cryptic FATAL.
+ * Its reads are bounded by the login timeout too, so a server that takes the login but never answers
+ * (stalled, or a proxy in front of a database that is down) fails startup instead of hanging it.
  */
 final class ServerCheck {
 
@@ -33,6 +35,10 @@ final class ServerCheck {
 		Properties info = new Properties();
 		info.putAll(dataSource.getDataSourceProperties());
 		info.remove("options");
+		Properties effective = Driver.parseURL(dataSource.getJdbcUrl(), info);
+		if (effective != null && effective.getProperty("loginTimeout") != null) {
+			info.setProperty("socketTimeout", effective.getProperty("loginTimeout"));
+		}
 		if (dataSource.getUsername() != null) {
 			info.setProperty("user", dataSource.getUsername());
 		}
