@@ -2,6 +2,7 @@ package dev.poolwise.autoconfigure;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.Driver;
@@ -14,6 +15,8 @@ import dev.poolwise.validation.Violations;
  * Checks a tuned pool against its server over one short-lived driver connection, opened before the pool
  * starts: the session settings must be accepted and the pool should fit the server's connection budget.
  * Going around the pool keeps a bad setting from failing every pool connection with a cryptic FATAL.
+ * Its reads are bounded by the login timeout too, so a server that takes the login but never answers
+ * (stalled, or a proxy in front of a database that is down) fails startup instead of hanging it.
  */
 final class ServerCheck {
 
@@ -29,8 +32,12 @@ final class ServerCheck {
 	 * @throws DatabaseUnavailableException if the server cannot be reached
 	 */
 	static ConnectionBudget run(HikariDataSource dataSource, PoolTuning tuning, Violations violations) {
-		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(),
-				DirectConnections.properties(dataSource))) {
+		Properties info = DirectConnections.properties(dataSource);
+		Properties effective = Driver.parseURL(dataSource.getJdbcUrl(), info);
+		if (effective != null && effective.getProperty("loginTimeout") != null) {
+			info.setProperty("socketTimeout", effective.getProperty("loginTimeout"));
+		}
+		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
 			SessionSettingsVerifier.verify(connection, tuning.session(), violations);
 			return ConnectionBudget.read(connection);
 		}

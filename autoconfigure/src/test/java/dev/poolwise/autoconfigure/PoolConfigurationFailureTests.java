@@ -1,6 +1,7 @@
 package dev.poolwise.autoconfigure;
 
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -15,10 +16,13 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.poolwise.test.Call;
+import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
@@ -121,8 +125,8 @@ class PoolConfigurationFailureTests {
 	}
 
 	@Test
-	void anUnreachableServerFailsStartupNamingHostAndPortButNoPassword() {
-		this.contextRunner
+	void anUnreachableServerFailsStartupWithinTheConnectTimeoutNamingHostAndPortButNoPassword() {
+		Call startup = Call.of(() -> this.contextRunner
 			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app?password="
 					+ PostgresServer.PASSWORD, "db.pool.connect-timeout=2s")
 			.run((context) -> {
@@ -133,20 +137,26 @@ class PoolConfigurationFailureTests {
 					.contains("password=******")
 					.doesNotContain(PostgresServer.PASSWORD);
 				assertThat(analysis.getAction()).contains("spring.datasource.url");
-			});
+			}));
+		assertThat(startup.elapsed()).isLessThanOrEqualTo(Duration.ofSeconds(3));
 	}
 
 	@Test
-	void withLazyStartAnUnreachableServerDoesNotStopStartup() {
-		this.contextRunner
-			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:1/app", "db.pool.lazy-start=true",
-					"db.pool.connect-timeout=1s", "db.pool.timeout=1s")
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				HikariDataSource pool = context.getBean(HikariDataSource.class);
-				assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(pool::getConnection);
-				assertThat(pool.getInitializationFailTimeout()).isEqualTo(-1);
-			});
+	void withLazyStartAnUnreachableServerDoesNotStopStartupAndThePoolConnectsOnceItIsUp() {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
+			proxy.refuse();
+			this.contextRunner
+				.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(), "db.pool.lazy-start=true",
+						"db.pool.connect-timeout=1s", "db.pool.timeout=1s")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					HikariDataSource pool = context.getBean(HikariDataSource.class);
+					assertThat(pool.getInitializationFailTimeout()).isEqualTo(-1);
+					assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(pool::getConnection);
+					proxy.passThrough();
+					await().atMost(Duration.ofSeconds(10)).until(() -> Call.execute(pool, "SELECT 1").succeeded());
+				});
+		}
 	}
 
 }
