@@ -13,9 +13,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.test.Call;
 import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.PostgresServer;
@@ -142,10 +145,10 @@ class PoolConfigurationFailureTests {
 	}
 
 	@Test
-	void withLazyStartAnUnreachableServerDoesNotStopStartupAndThePoolConnectsOnceItIsUp() {
+	void withLazyStartAnUnreachableServerDoesNotStopStartupHealthIsDownAndThePoolConnectsOnceItIsUp() {
 		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
 			proxy.refuse();
-			this.contextRunner
+			this.contextRunner.withConfiguration(AutoConfigurations.of(PoolHealthContributorAutoConfiguration.class))
 				.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(), "db.pool.lazy-start=true",
 						"db.pool.connect-timeout=1s", "db.pool.timeout=1s")
 				.run((context) -> {
@@ -153,8 +156,11 @@ class PoolConfigurationFailureTests {
 					HikariDataSource pool = context.getBean(HikariDataSource.class);
 					assertThat(pool.getInitializationFailTimeout()).isEqualTo(-1);
 					assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(pool::getConnection);
+					HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
+					assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
 					proxy.passThrough();
 					await().atMost(Duration.ofSeconds(10)).until(() -> Call.execute(pool, "SELECT 1").succeeded());
+					await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
 				});
 		}
 	}

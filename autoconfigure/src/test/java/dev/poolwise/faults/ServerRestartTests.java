@@ -14,16 +14,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.test.Call;
 import dev.poolwise.test.Pools;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.test.Sessions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real PostgreSQL restart, on a server of its own: {@code pg_ctl stop -m fast} ends every session, the
@@ -44,7 +48,8 @@ class ServerRestartTests {
 	private static int port;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
+				PoolHealthContributorAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=" + url(), "spring.datasource.username=postgres",
 				"spring.datasource.password=" + PostgresServer.PASSWORD, "db.pool.size=2", "db.pool.overflow=0",
 				"db.pool.timeout=" + TIMEOUT.toMillis() + "ms", "db.pool.application-name=faults-restart");
@@ -61,12 +66,15 @@ class ServerRestartTests {
 	}
 
 	@Test
-	void callersDuringARestartFailWithinTheTimeoutAndThePoolRefillsOnceTheServerIsBack() {
+	void callersDuringARestartFailWithinTheTimeoutHealthGoesDownThenUpAndThePoolRefills() {
 		Sessions sessions = new Sessions(() -> DriverManager.getConnection(url(), "postgres", PostgresServer.PASSWORD),
 				"faults-restart");
 		this.contextRunner.run((context) -> {
 			HikariDataSource pool = Pools.warm(context.getBean(HikariDataSource.class), sessions);
+			HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 			server.close();
+			assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
 			for (int i = 0; i < 3; i++) {
 				Call call = Call.execute(pool, "SELECT 1");
 				assertThat(call.failure()).isInstanceOf(SQLTransientConnectionException.class)
@@ -79,6 +87,7 @@ class ServerRestartTests {
 			Duration recovery = Pools.awaitFirstSuccess(pool, Duration.ofSeconds(15));
 			assertThat(recovery).isLessThanOrEqualTo(Pools.HIKARI_MAX_BACKOFF.plus(TIMEOUT).plus(MARGIN));
 			Pools.awaitFull(pool, sessions);
+			await().atMost(Duration.ofSeconds(10)).until(() -> health.health().getStatus().equals(Status.UP));
 		});
 	}
 
