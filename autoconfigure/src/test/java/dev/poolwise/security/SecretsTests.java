@@ -1,0 +1,59 @@
+package dev.poolwise.security;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.endpoint.DbPoolEndpointAutoConfiguration;
+import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
+import dev.poolwise.endpoint.DbPoolEndpoint;
+import dev.poolwise.test.FaultProxy;
+import dev.poolwise.test.PostgresServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A password given in the JDBC URL's query string ({@code password}, {@code sslpassword}) and as
+ * {@code spring.datasource.password} shows nowhere: not in logs, health details or endpoint output, whether
+ * the server is up or not.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SecretsTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
+				PoolHealthContributorAutoConfiguration.class, DbPoolEndpointAutoConfiguration.class))
+		.withPropertyValues("spring.datasource.username=" + PostgresServer.username(),
+				"spring.datasource.password=" + PostgresServer.PASSWORD, "management.endpoints.web.exposure.include=dbpool",
+				"management.endpoint.dbpool.show-values=always", "db.pool.lazy-start=true", "db.pool.timeout=1s",
+				"db.pool.connect-timeout=1s", "db.pool.login-timeout=1s");
+
+	@Test
+	void healthEndpointAndLogsNeverShowThePasswordWhetherTheServerIsUpOrDown(CapturedOutput output) {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
+			String url = proxy.jdbcUrl() + (proxy.jdbcUrl().contains("?") ? "&" : "?") + "password="
+					+ PostgresServer.PASSWORD + "&sslpassword=" + PostgresServer.PASSWORD;
+			this.contextRunner.withPropertyValues("spring.datasource.url=" + url).run((context) -> {
+				HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
+				DbPoolEndpoint endpoint = context.getBean(DbPoolEndpoint.class);
+				StringBuilder shown = new StringBuilder();
+				shown.append(health.health()).append(endpoint.pools());
+				proxy.refuse();
+				proxy.closeConnections();
+				assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+				shown.append(health.health()).append(endpoint.pools());
+				assertThat(shown).contains("password=******").doesNotContain(PostgresServer.PASSWORD);
+			});
+		}
+		assertThat(output).contains("Poolwise tuned pool").doesNotContain(PostgresServer.PASSWORD);
+	}
+
+}
