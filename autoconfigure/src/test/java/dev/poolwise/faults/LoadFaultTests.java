@@ -4,14 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -41,11 +37,9 @@ import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.test.Call;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.test.Sessions;
-import dev.poolwise.test.VirtualThreads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * More demand than the pool has, connections held too long, connections recycled under load and killed in
@@ -70,33 +64,17 @@ class LoadFaultTests {
 	void underFourTimesMoreCallersThanConnectionsEveryCallSucceedsOrTimesOutWithinTheTimeout() {
 		this.contextRunner.withPropertyValues("db.pool.size=2", "db.pool.overflow=2").run((context) -> {
 			HikariDataSource pool = context.getBean(HikariDataSource.class);
-			List<Call> overload = callConcurrently(16, LoadFaultTests::platformThread,
+			List<Call> overload = ConcurrentCalls.start(16, ConcurrentCalls::platformThread,
 					() -> Call.execute(pool, "SELECT pg_sleep(0.5)"));
-			assertWithinTimeout(overload, Duration.ofMillis(500));
+			ConcurrentCalls.assertWithinTimeout(overload, TIMEOUT.plus(MARGIN), Duration.ofMillis(500));
 			assertThat(overload).filteredOn(Call::succeeded).hasSizeGreaterThanOrEqualTo(4);
 			assertThat(overload).filteredOn((call) -> !call.succeeded()).isNotEmpty();
 			assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isLessThanOrEqualTo(4);
 			for (int round = 0; round < 3; round++) {
-				assertThat(callConcurrently(4, LoadFaultTests::platformThread,
+				assertThat(ConcurrentCalls.start(4, ConcurrentCalls::platformThread,
 						() -> Call.execute(pool, "SELECT pg_sleep(0.1)")))
 					.allMatch(Call::succeeded);
 			}
-		});
-	}
-
-	@Test
-	void aThousandVirtualThreadsOnFourConnectionsSucceedOrTimeOutWithoutDeadlock() {
-		assumeTrue(VirtualThreads.available(), "virtual threads need JDK 21 or later");
-		this.contextRunner.withPropertyValues("db.pool.size=4", "db.pool.overflow=0").run((context) -> {
-			HikariDataSource pool = context.getBean(HikariDataSource.class);
-			List<Call> calls = callConcurrently(1000, VirtualThreads::start,
-					() -> Call.execute(pool, "SELECT pg_sleep(0.01)"));
-			assertWithinTimeout(calls, Duration.ofMillis(10));
-			assertThat(calls).filteredOn(Call::succeeded).hasSizeGreaterThan(100);
-			HikariPoolMXBean bean = pool.getHikariPoolMXBean();
-			await().atMost(Duration.ofSeconds(5)).until(() -> bean.getIdleConnections() == 4);
-			assertThat(bean.getThreadsAwaitingConnection()).isZero();
-			assertThat(Call.execute(pool, "SELECT 1").succeeded()).isTrue();
 		});
 	}
 
@@ -221,57 +199,6 @@ class LoadFaultTests {
 		}
 	}
 
-	private static void assertWithinTimeout(List<Call> calls, Duration hold) {
-		assertThat(calls).allSatisfy((call) -> {
-			if (call.succeeded()) {
-				assertThat(call.elapsed()).isLessThanOrEqualTo(TIMEOUT.plus(hold).plus(MARGIN));
-			}
-			else {
-				assertThat(call.failure()).isInstanceOf(SQLTransientConnectionException.class)
-					.hasMessageContaining("request timed out after");
-				assertThat(call.elapsed()).isLessThanOrEqualTo(TIMEOUT.plus(MARGIN));
-			}
-		});
-	}
-
-	/**
-	 * Releases all callers at once and waits for every one of them, failing if any is still running after
-	 * a generous bound, which would mean a deadlock.
-	 */
-	private static List<Call> callConcurrently(int callers, Function<Runnable, Thread> starter,
-			Supplier<Call> call) throws InterruptedException {
-		Call[] calls = new Call[callers];
-		CountDownLatch ready = new CountDownLatch(callers);
-		CountDownLatch go = new CountDownLatch(1);
-		List<Thread> threads = new ArrayList<>();
-		for (int i = 0; i < callers; i++) {
-			int caller = i;
-			threads.add(starter.apply(() -> {
-				ready.countDown();
-				try {
-					go.await();
-					calls[caller] = call.get();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}));
-		}
-		ready.await();
-		go.countDown();
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		for (Thread thread : threads) {
-			thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-		}
-		assertThat(threads).as("callers still running: deadlock").noneMatch(Thread::isAlive);
-		return Arrays.asList(calls);
-	}
-
-	private static Thread platformThread(Runnable task) {
-		Thread thread = new Thread(task, "caller");
-		thread.start();
-		return thread;
-	}
 
 	/**
 	 * Callers that repeat a call until closed, keeping every failure.
