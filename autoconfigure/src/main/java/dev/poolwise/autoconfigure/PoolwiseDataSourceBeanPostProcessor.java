@@ -10,12 +10,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
@@ -37,8 +31,6 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 
 	private static final String BOOT_HIKARI_CONFIGURATION = "org.springframework.boot.jdbc.autoconfigure."
 			+ "DataSourceConfiguration";
-
-	private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("db.pool");
 
 	private final ObjectProvider<PoolwiseProperties> properties;
 
@@ -88,14 +80,14 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 
 	private void tune(HikariDataSource dataSource, String beanName) {
 		PoolwiseProperties defaults = this.properties.getObject();
-		ConfigurationPropertyName ownPrefix = ConfigurationPropertyName.adapt("db.pool.datasources." + beanName, '.');
-		PoolwiseProperties properties = propertiesFor(ownPrefix);
+		PoolPropertySources sources = new PoolPropertySources(this.environment, beanName,
+				isCreatedBySpringBoot(beanName));
+		PoolwiseProperties properties = sources.bind();
 		if (!defaults.isEnabled() || !properties.isEnabled()) {
 			return;
 		}
-		boolean bootPool = isCreatedBySpringBoot(beanName);
 		if (!JdbcUrls.isPostgreSql(dataSource.getJdbcUrl())) {
-			if (isConfigured(bootPool ? PREFIX : ownPrefix)) {
+			if (sources.isConfigured()) {
 				refuse(dataSource);
 			}
 			logger.debug("DataSource '" + beanName + "' is not on a PostgreSQL URL; Poolwise leaves it untouched");
@@ -105,7 +97,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 			logger.warn("Pool '" + beanName + "' was started before Poolwise could tune it; db.pool is not applied");
 			return;
 		}
-		PoolTuning tuning = new PoolTuningResolver(properties, keys(beanName, ownPrefix, bootPool),
+		PoolTuning tuning = new PoolTuningResolver(properties, sources,
 				this.environment.getProperty("spring.application.name"))
 			.resolve(dataSource);
 		apply(tuning, dataSource, beanName);
@@ -150,53 +142,6 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 					+ "connection budget were not checked.");
 			return null;
 		}
-	}
-
-	private PoolwiseProperties propertiesFor(ConfigurationPropertyName ownPrefix) {
-		Binder binder = Binder.get(this.environment);
-		PoolwiseProperties merged = binder.bind(PREFIX, Bindable.of(PoolwiseProperties.class))
-			.orElseGet(PoolwiseProperties::new);
-		binder.bind(ownPrefix, Bindable.ofInstance(merged));
-		return merged;
-	}
-
-	private PropertyKeys keys(String beanName, ConfigurationPropertyName ownPrefix, boolean bootPool) {
-		return new PropertyKeys() {
-
-			@Override
-			public String explicit(String key) {
-				ConfigurationPropertyName own = ownPrefix.append(key);
-				if (isSet(own)) {
-					return "db.pool.datasources." + beanName + "." + key;
-				}
-				return isSet(PREFIX.append(key)) ? "db.pool." + key : null;
-			}
-
-			@Override
-			public boolean isHikariSet(String key) {
-				return bootPool && isSet(ConfigurationPropertyName.of("spring.datasource.hikari." + key));
-			}
-
-		};
-	}
-
-	private boolean isSet(ConfigurationPropertyName name) {
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
-			if (source.getConfigurationProperty(name) != null
-					|| source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private boolean isConfigured(ConfigurationPropertyName prefix) {
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
-			if (source.containsDescendantOf(prefix) == ConfigurationPropertyState.PRESENT) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static void refuse(HikariDataSource dataSource) {

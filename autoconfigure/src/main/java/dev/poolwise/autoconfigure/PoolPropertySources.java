@@ -1,0 +1,83 @@
+package dev.poolwise.autoconfigure;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.core.env.Environment;
+
+/**
+ * One pool's view of the environment: {@code db.pool.*} with its own {@code db.pool.datasources.<bean>.*}
+ * on top, and which keys are set explicitly (relaxed names and environment variables included), so that
+ * defaults can be told from choices.
+ */
+final class PoolPropertySources implements PropertyKeys {
+
+	private static final ConfigurationPropertyName PREFIX = ConfigurationPropertyName.of("db.pool");
+
+	private final Environment environment;
+
+	private final String beanName;
+
+	private final ConfigurationPropertyName ownPrefix;
+
+	private final boolean bootPool;
+
+	/**
+	 * @param environment the application's environment
+	 * @param beanName the pool's DataSource bean name
+	 * @param bootPool whether Spring Boot created the pool, so {@code spring.datasource.hikari} applies to it
+	 */
+	PoolPropertySources(Environment environment, String beanName, boolean bootPool) {
+		this.environment = environment;
+		this.beanName = beanName;
+		this.ownPrefix = ConfigurationPropertyName.adapt("db.pool.datasources." + beanName, '.');
+		this.bootPool = bootPool;
+	}
+
+	/**
+	 * Binds {@code db.pool}, then this pool's overrides onto the same instance.
+	 * @return the pool's properties
+	 */
+	PoolwiseProperties bind() {
+		Binder binder = Binder.get(this.environment);
+		PoolwiseProperties merged = binder.bind(PREFIX, Bindable.of(PoolwiseProperties.class))
+			.orElseGet(PoolwiseProperties::new);
+		binder.bind(this.ownPrefix, Bindable.ofInstance(merged));
+		return merged;
+	}
+
+	/**
+	 * Whether anything configures this pool: {@code db.pool.*} for Boot's pool, its own keys for others.
+	 * @return true if configured
+	 */
+	boolean isConfigured() {
+		return isSet(this.bootPool ? PREFIX : this.ownPrefix);
+	}
+
+	@Override
+	public String explicit(String key) {
+		if (isSet(this.ownPrefix.append(key))) {
+			return "db.pool.datasources." + this.beanName + "." + key;
+		}
+		return isSet(PREFIX.append(key)) ? "db.pool." + key : null;
+	}
+
+	@Override
+	public boolean isHikariSet(String key) {
+		return this.bootPool && isSet(ConfigurationPropertyName.of("spring.datasource.hikari." + key));
+	}
+
+	private boolean isSet(ConfigurationPropertyName name) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
+			if (source.getConfigurationProperty(name) != null
+					|| source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
