@@ -37,8 +37,8 @@ import dev.poolwise.validation.Violations;
 @State(Scope.Benchmark)
 @BenchmarkMode({ Mode.AverageTime, Mode.SampleTime })
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 3)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 4, time = 2)
 @Fork(1)
 public class NewConnectionBenchmark {
 

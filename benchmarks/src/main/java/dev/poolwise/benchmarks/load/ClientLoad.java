@@ -1,0 +1,158 @@
+package dev.poolwise.benchmarks.load;
+
+import java.lang.reflect.InvocationTargetException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Closed-loop clients, each repeating pgbench's select-only transaction as an application would run it:
+ * borrow a connection, read one account by primary key, give the connection back. Every operation is
+ * timed from borrow to return, so time spent waiting for a pooled connection counts.
+ */
+final class ClientLoad {
+
+	private static final String SELECT = "SELECT abalance FROM pgbench_accounts WHERE aid = ?";
+
+	private final ConnectionSource source;
+
+	private final int clients;
+
+	private final boolean virtualThreads;
+
+	private final int accounts;
+
+	private final long holdMillis;
+
+	private final Recorder latencies = new Recorder(TrialResult.HIGHEST_NANOS, 3);
+
+	private final AtomicLong errors = new AtomicLong();
+
+	private volatile boolean measuring;
+
+	private volatile boolean stopped;
+
+	private ExecutorService executor;
+
+	private long measuredFrom;
+
+	ClientLoad(ConnectionSource source, int clients, boolean virtualThreads, int accounts) {
+		this(source, clients, virtualThreads, accounts, 0);
+	}
+
+	/**
+	 * Clients that keep the connection for {@code holdMillis} after the read, as a transaction that does
+	 * other work would: the pool saturates while the CPU stays mostly idle.
+	 */
+	ClientLoad(ConnectionSource source, int clients, boolean virtualThreads, int accounts, long holdMillis) {
+		this.source = source;
+		this.clients = clients;
+		this.virtualThreads = virtualThreads;
+		this.accounts = accounts;
+		this.holdMillis = holdMillis;
+	}
+
+	/**
+	 * Runs a warm-up, then a measured window, and stops.
+	 */
+	static TrialResult measure(ConnectionSource source, int clients, boolean virtualThreads, int accounts,
+			Duration warmup, Duration measure) throws InterruptedException {
+		ClientLoad load = new ClientLoad(source, clients, virtualThreads, accounts);
+		load.start();
+		Thread.sleep(warmup.toMillis());
+		load.beginMeasurement();
+		Thread.sleep(measure.toMillis());
+		return load.stop();
+	}
+
+	void start() {
+		this.executor = this.virtualThreads ? virtualThreadPerTask() : Executors.newFixedThreadPool(this.clients);
+		for (int i = 0; i < this.clients; i++) {
+			this.executor.execute(this::loop);
+		}
+	}
+
+	void beginMeasurement() {
+		this.latencies.reset();
+		this.errors.set(0);
+		this.measuredFrom = System.nanoTime();
+		this.measuring = true;
+	}
+
+	TrialResult stop() throws InterruptedException {
+		long measuredTo = System.nanoTime();
+		Histogram measured = this.latencies.getIntervalHistogram();
+		long failed = this.errors.get();
+		this.stopped = true;
+		this.executor.shutdown();
+		if (!this.executor.awaitTermination(1, TimeUnit.MINUTES)) {
+			throw new IllegalStateException("Load clients did not stop within a minute");
+		}
+		return TrialResult.of(measured, failed, (measuredTo - this.measuredFrom) / 1e9);
+	}
+
+	private void loop() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		while (!this.stopped) {
+			long started = System.nanoTime();
+			try {
+				readAccount(random.nextInt(1, this.accounts + 1));
+				if (this.measuring) {
+					this.latencies.recordValue(Math.min(System.nanoTime() - started, TrialResult.HIGHEST_NANOS));
+				}
+			}
+			catch (SQLException ex) {
+				if (this.measuring) {
+					this.errors.incrementAndGet();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private void readAccount(int id) throws SQLException, InterruptedException {
+		try (Connection connection = this.source.get();
+				PreparedStatement statement = connection.prepareStatement(SELECT)) {
+			statement.setInt(1, id);
+			try (ResultSet row = statement.executeQuery()) {
+				if (!row.next()) {
+					throw new SQLException("No account " + id);
+				}
+			}
+			if (this.holdMillis > 0) {
+				Thread.sleep(this.holdMillis);
+			}
+		}
+	}
+
+	/**
+	 * {@code Executors.newVirtualThreadPerTaskExecutor()}, called reflectively: the module is compiled for
+	 * Java 17 and runs its virtual-thread rows only on 21 and later.
+	 */
+	static ExecutorService virtualThreadPerTask() {
+		try {
+			return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+		}
+		catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException ex) {
+			throw new IllegalStateException("Virtual threads need Java 21 or later", ex);
+		}
+	}
+
+	static boolean virtualThreadsAvailable() {
+		return Runtime.version().feature() >= 21;
+	}
+
+}

@@ -1,0 +1,77 @@
+package dev.poolwise.benchmarks.load;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The load harness: every variant against one PostgreSQL server in one run, at 1, 10 and 100 clients
+ * (and 1,000 virtual threads on Java 21+), then the Actuator endpoints under saturation and the sample
+ * app's startup, written to {@code results.md} and a chart.
+ */
+public final class LoadBenchmark {
+
+	/** pgbench scale: 1,000,000 accounts, about 150 MB with its index, cached in memory. */
+	private static final int SCALE = 10;
+
+	private static final int ENDPOINT_CALLS = 300;
+
+	/** How long each client holds its connection when the pool, not the CPU, is to saturate. */
+	private static final long HOLD_MILLIS = 50;
+
+	private LoadBenchmark() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		long started = System.nanoTime();
+		Settings settings = Settings.fromSystemProperties();
+		List<Clients> clients = Clients.forThisJvm();
+		Results results = new Results();
+		try (BenchmarkDatabase database = BenchmarkDatabase.start()) {
+			log("PostgreSQL on port %d; pgbench -i -s %d", database.port(), SCALE);
+			database.initialisePgbench(SCALE);
+			int accounts = Math.toIntExact(database.accounts());
+			Trial trial = new Trial(database, accounts, settings.warmup(), settings.measure());
+			for (int repeat = 0; repeat < settings.repeats(); repeat++) {
+				List<Variant> order = new ArrayList<>(List.of(Variant.values()));
+				if (repeat % 2 == 1) {
+					Collections.reverse(order);
+				}
+				for (Clients count : clients) {
+					for (Variant variant : order) {
+						if (variant.runs(count)) {
+							TrialResult result = trial.run(variant, count);
+							results.add(variant, count, result);
+							log("repeat %d, %s clients, %-24s %,10.0f ops/s  p50 %.3f ms  p99 %.3f ms  errors %d",
+									repeat + 1, count.label(), variant.label(), result.throughput(), result.p50(),
+									result.p99(), result.errors());
+						}
+					}
+				}
+			}
+			log("Actuator endpoints under saturation: %d calls each", ENDPOINT_CALLS);
+			List<EndpointLatency> endpoints = List.of(
+					EndpointLatency.measure(database, accounts, ENDPOINT_CALLS, HOLD_MILLIS),
+					EndpointLatency.measure(database, accounts, ENDPOINT_CALLS, 0));
+			log("Sample app startup: %d runs with and without Poolwise", settings.startupRuns());
+			Map<Boolean, List<Double>> startup = StartupTime.measure(settings.sampleJar(), database,
+					settings.startupRuns());
+			Map<String, String> machine = Machine.describe(database);
+			Files.createDirectories(settings.output());
+			Chart.write(settings.output().resolve(Report.CHART), results, clients);
+			String report = new Report(results, clients).render(machine, settings, endpoints, startup,
+					JmhResults.read(settings.jmhResults()), Duration.ofNanos(System.nanoTime() - started));
+			Files.writeString(settings.output().resolve("results.md"), report);
+			System.out.println(report);
+		}
+	}
+
+	private static void log(String format, Object... values) {
+		System.out.println("[bench] " + String.format(Locale.ROOT, format, values));
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.poolwise.benchmarks.load;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One started application of the comparison, with its pool and, for the Poolwise application, the
+ * scraper that reads its health and metrics every second while it runs.
+ */
+final class RunningApplication implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private final HikariDataSource dataSource;
+
+	private final Scraper scraper;
+
+	RunningApplication(ConfigurableApplicationContext context, HikariDataSource dataSource, Scraper scraper) {
+		this.context = context;
+		this.dataSource = dataSource;
+		this.scraper = scraper;
+	}
+
+	HikariDataSource dataSource() {
+		return this.dataSource;
+	}
+
+	Scraper scraper() {
+		return this.scraper;
+	}
+
+	@Override
+	public void close() {
+		if (this.scraper != null) {
+			this.scraper.close();
+		}
+		this.context.close();
+	}
+
+}

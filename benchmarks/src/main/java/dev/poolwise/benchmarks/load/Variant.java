@@ -1,0 +1,38 @@
+package dev.poolwise.benchmarks.load;
+
+/**
+ * The ways of reaching the same server that a run compares.
+ */
+enum Variant {
+
+	/** A new physical connection per operation, from {@code DriverManager}. */
+	UNPOOLED("unpooled DriverManager"),
+
+	/** Spring Boot's Hikari pool as {@code spring-boot-starter-jdbc} configures it. */
+	BOOT("Spring Boot default"),
+
+	/** Boot's pool tuned by Poolwise, with health, meters, sampler and scrapes on. */
+	POOLWISE("Poolwise"),
+
+	/** PostgreSQL's own {@code pgbench -S -M prepared}: the server's ceiling. */
+	PGBENCH("pgbench -S -M prepared");
+
+	private final String label;
+
+	Variant(String label) {
+		this.label = label;
+	}
+
+	String label() {
+		return this.label;
+	}
+
+	/**
+	 * Neither pgbench nor an unpooled client can run a thousand virtual threads: pgbench has none, and a
+	 * thousand unpooled clients would need a thousand server connections.
+	 */
+	boolean runs(Clients clients) {
+		return !clients.virtual() || this == BOOT || this == POOLWISE;
+	}
+
+}
