@@ -80,6 +80,25 @@ class SeveralDataSourcesTests {
 	}
 
 	@Test
+	void aKeyForABeanNameNoPoolHasFailsStartupListingThePoolBeanNames() {
+		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withBean("reportingPool", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withPropertyValues("db.pool.datasources.reportingPool.size=2", "db.pool.datasources.reportngPool.size=3",
+					"db.pool.datasources.reportngPool.overflow=1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("db.pool.datasources.reportngPool=[overflow, size] is invalid: no HikariDataSource bean "
+							+ "is named 'reportngPool', so Poolwise would ignore these settings")
+					.doesNotContain("db.pool.datasources.reportingPool=");
+				assertThat(analysis.getAction()).contains("db.pool.datasources.reportngPool: Use the bean name of a "
+						+ "pool (primary, reportingPool) instead of 'reportngPool', or remove "
+						+ "db.pool.datasources.reportngPool.*.");
+			});
+	}
+
+	@Test
 	void aSecondPoolToTheSameTargetIsReportedOnceNamingBothPools(CapturedOutput output) {
 		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
 			.withBean("copy", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
