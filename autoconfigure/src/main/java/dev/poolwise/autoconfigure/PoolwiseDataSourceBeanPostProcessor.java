@@ -120,7 +120,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		ConnectionBudget budget = check(dataSource, tuning, properties, violations);
 		if (budget != null) {
 			List<LivePool> others = JvmPoolRegistry.get().onServer(live.target().server());
-			new BudgetCheck(budget, others, properties).check(live, tuning, violations);
+			new BudgetCheck(budget, others, properties, sources).check(live, tuning, violations);
 		}
 		violations.throwIfAny();
 		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()

@@ -132,6 +132,23 @@ class SeveralDataSourcesTests {
 	}
 
 	@Test
+	void anEnforcedBudgetNamesTheKeysOfThePoolThatExceedsIt() {
+		this.contextRunner.withBean("reporting", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withPropertyValues("db.pool.datasources.reporting.size=4", "db.pool.datasources.reporting.instances=50",
+					"db.pool.datasources.reporting.budget.enforce=true")
+			.run((context) -> {
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("db.pool.datasources.reporting.size + db.pool.datasources.reporting.overflow=14 is "
+							+ "invalid: connection budget exceeded: 50 instance(s) x 14 connections")
+					.doesNotContain("db.pool.size");
+				assertThat(analysis.getAction())
+					.contains("Keep size + overflow of 'reporting' at or below ")
+					.contains("db.pool.datasources.reporting.size=4 and db.pool.datasources.reporting.overflow=");
+			});
+	}
+
+	@Test
 	void closingAContextClosesItsPoolSoContextsNeverExhaustTheServer() {
 		ApplicationContextRunner small = this.contextRunner
 			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
