@@ -39,7 +39,10 @@ class SeveralDataSourcesTests {
 
 	@BeforeAll
 	static void startSmallServer() throws IOException {
-		smallServer = EmbeddedPostgres.builder().setServerConfig("max_connections", "20").start();
+		smallServer = EmbeddedPostgres.builder()
+			.setServerConfig("max_connections", "20")
+			.setServerConfig("reserved_connections", "2")
+			.start();
 	}
 
 	@AfterAll
@@ -129,6 +132,16 @@ class SeveralDataSourcesTests {
 				.contains("connection budget exceeded: 1 instance(s) x 20 connections (pool 'dataSource' with 10 "
 						+ "plus 1 other live pool(s) of this JVM with 10)"));
 		});
+	}
+
+	@Test
+	void theBudgetLeavesOutSlotsReservedForRolesWithReservedConnections(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
+					"db.pool.size=2", "db.pool.overflow=14")
+			.run((context) -> assertThat(output)
+				.contains("connection budget exceeded: 1 instance(s) x 16 connections = 16, but the server has "
+						+ "max_connections=20 - 3 superuser_reserved - 2 reserved - "));
 	}
 
 	@Test
