@@ -135,6 +135,17 @@ class SeveralDataSourcesTests {
 	}
 
 	@Test
+	void aPoolClosedOutsideItsContextNoLongerCountsInTheBudget(CapturedOutput output) {
+		ApplicationContextRunner small = this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
+					"db.pool.size=2", "db.pool.overflow=8");
+		small.run((first) -> {
+			first.getBean(HikariDataSource.class).close();
+			small.run((second) -> assertThat(output).doesNotContain("connection budget exceeded"));
+		});
+	}
+
+	@Test
 	void theBudgetLeavesOutSlotsReservedForRolesWithReservedConnections(CapturedOutput output) {
 		this.contextRunner
 			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
