@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -83,6 +84,19 @@ class PoolConfigurationFailureTests {
 			assertThat(analysis.getDescription() + analysis.getAction()).contains(description).contains(detail);
 			assertThat(analysis.getAction()).contains(property.substring(0, property.indexOf('=')));
 			assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(PostgresServer.PASSWORD);
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "db.pool.keepalive=3m", "spring.datasource.hikari.keepalive-time=180000" })
+	void anExplicitKeepaliveWithPrePingOffIsAContradiction(String keepalive) {
+		String key = keepalive.substring(0, keepalive.indexOf('='));
+		this.contextRunner.withPropertyValues("db.pool.pre-ping=false", keepalive).run((context) -> {
+			FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription())
+				.contains(key + "=3m is invalid: it contradicts db.pool.pre-ping=false, which turns keepalive off");
+			assertThat(analysis.getAction())
+				.contains(key + ": Remove " + key + ", or set db.pool.pre-ping=true to keep idle connections alive.");
 		});
 	}
 
