@@ -24,9 +24,13 @@ final class BudgetCheck {
 
 	private final PoolwiseProperties properties;
 
-	BudgetCheck(ConnectionBudget serverBudget, List<LivePool> others, PoolwiseProperties properties) {
+	private final PropertyKeys keys;
+
+	BudgetCheck(ConnectionBudget serverBudget, List<LivePool> others, PoolwiseProperties properties,
+			PropertyKeys keys) {
 		this.others = others;
 		this.properties = properties;
+		this.keys = keys;
 		this.budget = serverBudget.excluding(others.stream().mapToInt(LivePool::openConnections).sum());
 	}
 
@@ -42,16 +46,37 @@ final class BudgetCheck {
 				+ " plus " + this.others.size() + " other live pool(s) of this JVM with " + othersMax + ")";
 		String rule = "connection budget exceeded: " + instances + " instance(s) x " + perInstance + " connections"
 				+ pools + " = " + ((long) instances * perInstance) + ", but the server has " + this.budget.explain();
+		String sizeKey = key(tuning.size(), "size");
+		String overflowKey = key(tuning.overflow(), "overflow");
 		String fix = (room < 1) ? "Run fewer instances or pools, or raise max_connections (or put PgBouncer in front)."
-				: "Keep size + overflow of '" + pool.name() + "' at or below " + room + " per instance, e.g. db.pool.size="
-						+ Math.min(tuning.size().value(), room) + " and db.pool.overflow="
-						+ (room - Math.min(tuning.size().value(), room)) + ", or raise max_connections.";
+				: "Keep size + overflow of '" + pool.name() + "' at or below " + room + " per instance, e.g. "
+						+ example(sizeKey, overflowKey, tuning.size().value(), room) + ", or raise max_connections.";
 		if (this.properties.getBudget().isEnforce()) {
-			violations.add("db.pool.size + db.pool.overflow", tuning.maxPoolSize(), rule, fix);
+			violations.add(sizeKey + " + " + overflowKey, tuning.maxPoolSize(), rule, fix);
 		}
 		else {
 			logger.warn("Poolwise " + rule + ". " + fix + " (db.pool.budget.enforce=true fails startup instead)");
 		}
+	}
+
+	/**
+	 * The property that set a number of this pool, so the message points at the key to change, or the key
+	 * to add when the number was a default or derived from worker-count.
+	 */
+	private String key(Tuned<Integer> tuned, String key) {
+		String source = tuned.source();
+		return (source.equals(Tuned.DEFAULT) || source.equals(Tuned.WORKER_COUNT)) ? this.keys.suggested(key)
+				: source;
+	}
+
+	/**
+	 * Values that fit, for whichever keys set the pool: Hikari's maximum-pool-size is the whole pool, where
+	 * db.pool's overflow is the part above size.
+	 */
+	private static String example(String sizeKey, String overflowKey, int size, int room) {
+		int fittingSize = Math.min(size, room);
+		int fittingOverflow = overflowKey.endsWith("maximum-pool-size") ? room : room - fittingSize;
+		return sizeKey + "=" + fittingSize + " and " + overflowKey + "=" + fittingOverflow;
 	}
 
 }

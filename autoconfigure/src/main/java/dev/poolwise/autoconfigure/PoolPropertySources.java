@@ -66,6 +66,15 @@ final class PoolPropertySources implements PropertyKeys {
 	}
 
 	@Override
+	public String suggested(String key) {
+		String explicit = explicit(key);
+		if (explicit != null) {
+			return explicit;
+		}
+		return this.bootPool ? "db.pool." + key : "db.pool.datasources." + this.beanName + "." + key;
+	}
+
+	@Override
 	public boolean isHikariSet(String key) {
 		return this.bootPool && isSet(ConfigurationPropertyName.of("spring.datasource.hikari." + key));
 	}

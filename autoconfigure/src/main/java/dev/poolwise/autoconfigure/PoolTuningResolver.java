@@ -73,9 +73,11 @@ final class PoolTuningResolver {
 		Tuned<Duration> recycle = pickDuration("recycle", p.getRecycle(), "max-lifetime", dataSource.getMaxLifetime());
 		Tuned<Duration> idleTimeout = pickDuration("idle-timeout", p.getIdleTimeout(), "idle-timeout",
 				dataSource.getIdleTimeout());
-		Tuned<Duration> keepalive = p.isPrePing()
-				? pickDuration("keepalive", p.getKeepalive(), "keepalive-time", dataSource.getKeepaliveTime())
-				: new Tuned<>(Duration.ZERO, name("pre-ping"));
+		Tuned<Duration> keepalive = pickDuration("keepalive", p.getKeepalive(), "keepalive-time",
+				dataSource.getKeepaliveTime());
+		if (!p.isPrePing()) {
+			keepalive = withoutPrePing(keepalive);
+		}
 		Tuned<Duration> leak = pickDuration("leak-detection-threshold", p.getLeakDetectionThreshold(),
 				"leak-detection-threshold", dataSource.getLeakDetectionThreshold());
 		checkTimes(timeout, recycle, idleTimeout, keepalive, leak);
@@ -119,6 +121,20 @@ final class PoolTuningResolver {
 					"Set db.pool.keepalive below " + Durations.format(clientIdle)
 							+ " (and at least 30s) with db.pool.pre-ping=true, or raise client_idle_timeout.");
 		}
+	}
+
+	/**
+	 * pre-ping=false turns keepalive off, so a keepalive set explicitly next to it would be dropped without
+	 * a word: one of the two is a mistake, and only the user knows which.
+	 */
+	private Tuned<Duration> withoutPrePing(Tuned<Duration> keepalive) {
+		String prePing = name("pre-ping");
+		if (!keepalive.source().equals(Tuned.DEFAULT) && !keepalive.value().isZero()) {
+			this.violations.add(keepalive.source(), keepalive.value(), "it contradicts " + prePing
+					+ "=false, which turns keepalive off (Hikari keepaliveTime=0)",
+					"Remove " + keepalive.source() + ", or set " + prePing + "=true to keep idle connections alive.");
+		}
+		return new Tuned<>(Duration.ZERO, prePing);
 	}
 
 	private static WorkerCountSizing sizing(PoolwiseProperties.Sizing s) {

@@ -35,4 +35,10 @@ public final class PoolwiseAutoConfiguration {
 		return poolwiseDataSourceBeanPostProcessor.getPools();
 	}
 
+	@Bean
+	PoolNamesCheck poolwisePoolNamesCheck(PoolwiseDataSourceBeanPostProcessor poolwiseDataSourceBeanPostProcessor,
+			Environment environment, ConfigurableListableBeanFactory beanFactory) {
+		return new PoolNamesCheck(environment, beanFactory, poolwiseDataSourceBeanPostProcessor::getSeenPools);
+	}
+
 }

@@ -1,6 +1,8 @@
 package dev.poolwise.autoconfigure;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
@@ -42,6 +44,8 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 
 	private final PoolwisePools pools = new PoolwisePools();
 
+	private final Set<String> seenPools = ConcurrentHashMap.newKeySet();
+
 	PoolwiseDataSourceBeanPostProcessor(ObjectProvider<PoolwiseProperties> properties, Environment environment,
 			ConfigurableListableBeanFactory beanFactory, ApplicationContext applicationContext) {
 		this.properties = properties;
@@ -53,6 +57,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof HikariDataSource dataSource) {
+			this.seenPools.add(beanName);
 			tune(dataSource, beanName);
 		}
 		return bean;
@@ -76,6 +81,14 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 	 */
 	PoolwisePools getPools() {
 		return this.pools;
+	}
+
+	/**
+	 * Names of every HikariDataSource bean seen so far, tuned or not.
+	 * @return the bean names
+	 */
+	Set<String> getSeenPools() {
+		return Set.copyOf(this.seenPools);
 	}
 
 	private void tune(HikariDataSource dataSource, String beanName) {
@@ -107,7 +120,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		ConnectionBudget budget = check(dataSource, tuning, properties, violations);
 		if (budget != null) {
 			List<LivePool> others = JvmPoolRegistry.get().onServer(live.target().server());
-			new BudgetCheck(budget, others, properties).check(live, tuning, violations);
+			new BudgetCheck(budget, others, properties, sources).check(live, tuning, violations);
 		}
 		violations.throwIfAny();
 		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()

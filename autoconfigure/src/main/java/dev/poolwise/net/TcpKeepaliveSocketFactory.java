@@ -3,11 +3,17 @@ package dev.poolwise.net;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketOption;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.net.SocketFactory;
 
 import jdk.net.ExtendedSocketOptions;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Socket factory that pgjdbc instantiates by class name (its {@code socketFactory} property) and that
@@ -16,6 +22,14 @@ import jdk.net.ExtendedSocketOptions;
  * {@code idle + interval × count}, about two minutes.
  */
 public class TcpKeepaliveSocketFactory extends SocketFactory {
+
+	private static final Log logger = LogFactory.getLog(TcpKeepaliveSocketFactory.class);
+
+	/**
+	 * Whether missing platform support was logged. pgjdbc creates a factory per connection and the
+	 * platform does not change, so once per JVM is enough.
+	 */
+	private static final AtomicBoolean unsupportedReported = new AtomicBoolean();
 
 	private final int idleSeconds;
 
@@ -76,19 +90,36 @@ public class TcpKeepaliveSocketFactory extends SocketFactory {
 
 	private Socket configure(Socket socket) throws IOException {
 		socket.setKeepAlive(true);
+		List<String> unsupported = new ArrayList<>();
 		try {
-			socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, this.idleSeconds);
-			socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, this.intervalSeconds);
-			socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, this.count);
-		}
-		catch (UnsupportedOperationException ex) {
-			// Platforms without per-socket timing (older Windows) keep the switch and the OS timing.
+			set(socket, ExtendedSocketOptions.TCP_KEEPIDLE, this.idleSeconds, unsupported);
+			set(socket, ExtendedSocketOptions.TCP_KEEPINTERVAL, this.intervalSeconds, unsupported);
+			set(socket, ExtendedSocketOptions.TCP_KEEPCOUNT, this.count, unsupported);
 		}
 		catch (IOException ex) {
 			socket.close();
 			throw ex;
 		}
+		if (!unsupported.isEmpty() && unsupportedReported.compareAndSet(false, true)) {
+			logger.warn("This platform does not support the per-socket TCP keepalive option(s) "
+					+ String.join(", ", unsupported) + "; the operating system's defaults apply instead of "
+					+ "db.pool.tcp-keepalive.idle/interval/count, so a dead server may be noticed much later");
+		}
 		return socket;
+	}
+
+	/**
+	 * Sets one option where the platform has it. Platforms without per-socket timing (older Windows, some
+	 * JDK builds) keep the keepalive switch and the operating system's timing.
+	 */
+	private static void set(Socket socket, SocketOption<Integer> option, int value, List<String> unsupported)
+			throws IOException {
+		try {
+			socket.setOption(option, value);
+		}
+		catch (UnsupportedOperationException ex) {
+			unsupported.add(option.name());
+		}
 	}
 
 }

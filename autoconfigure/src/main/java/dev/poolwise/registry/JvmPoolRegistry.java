@@ -12,7 +12,9 @@ import com.zaxxer.hikari.HikariDataSource;
  * Every live Poolwise pool in this JVM, whichever application context owns it. Connection limits are per
  * server, not per context: Spring's test-context cache, or a parent and child context, can each hold a
  * pool to the same database, and only a JVM-wide view can count them all. This is deliberately the one
- * piece of static state in Poolwise; pools leave it when their context closes them.
+ * piece of static state in Poolwise; pools leave it when their context closes them. A pool closed outside
+ * its context ({@code dataSource.close()}) holds no connections either, so it is skipped wherever the
+ * registry answers and dropped when the next pool registers.
  */
 public final class JvmPoolRegistry {
 
@@ -35,6 +37,7 @@ public final class JvmPoolRegistry {
 	 * @return pools already live for the same target that have not been reported with this one before
 	 */
 	public List<LivePool> register(LivePool pool) {
+		this.pools.removeIf(LivePool::isClosed);
 		List<LivePool> duplicates = new ArrayList<>();
 		for (LivePool other : this.pools) {
 			if (other.target().equals(pool.target()) && other.dataSource() != pool.dataSource()
@@ -56,19 +59,19 @@ public final class JvmPoolRegistry {
 
 	/**
 	 * Live pools.
-	 * @return every registered pool
+	 * @return every registered pool that is not closed
 	 */
 	public List<LivePool> all() {
-		return List.copyOf(this.pools);
+		return this.pools.stream().filter((pool) -> !pool.isClosed()).toList();
 	}
 
 	/**
 	 * Live pools connecting to one server, any database or user.
 	 * @param server {@code host:port}
-	 * @return the pools
+	 * @return the pools that are not closed
 	 */
 	public List<LivePool> onServer(String server) {
-		return this.pools.stream().filter((pool) -> pool.target().server().equals(server)).toList();
+		return all().stream().filter((pool) -> pool.target().server().equals(server)).toList();
 	}
 
 	private static String pairKey(LivePool first, LivePool second) {

@@ -31,6 +31,14 @@ public record LivePool(String name, String owner, PoolTarget target, HikariDataS
 	}
 
 	/**
+	 * Whether the pool was closed, by its context or directly.
+	 * @return true once closed
+	 */
+	public boolean isClosed() {
+		return this.dataSource.isClosed();
+	}
+
+	/**
 	 * Pool name and owner, for messages.
 	 * @return e.g. {@code 'dataSource' of context 'application'}
 	 */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -63,8 +64,13 @@ class PoolConfigurationFailureTests {
 						"spring.datasource.hikari.max-lifetime=10s is invalid", "silently use 30m"),
 				arguments("db.pool.session.settings.shared-buffers=1GB",
 						"db.pool.session.settings.shared-buffers=1GB is invalid", "context 'postmaster'"),
-				arguments("db.pool.session.settings.workmem=16MB", "the server has no setting named workmem",
-						"Did you mean work_mem?"),
+				arguments("db.pool.session.settings.max-wal-size=2GB",
+						"db.pool.session.settings.max-wal-size=2GB is invalid: max_wal_size has context 'sighup'",
+						"Set max_wal_size in postgresql.conf or with ALTER SYSTEM and reload the server."),
+				arguments("db.pool.session.settings.max-connections=500",
+						"db.pool.session.settings.max-connections=500 is invalid: max_connections has context "
+								+ "'postmaster'",
+						"Set max_connections in postgresql.conf or with ALTER SYSTEM and restart the server."),
 				arguments("db.pool.session.settings.work-mem=16XB", "db.pool.session.settings.work-mem=16XB",
 						"invalid value for parameter \"work_mem\""),
 				arguments("db.pool.session.settings.role=postgres", "role cannot be set by the pool",
@@ -83,6 +89,30 @@ class PoolConfigurationFailureTests {
 			assertThat(analysis.getDescription() + analysis.getAction()).contains(description).contains(detail);
 			assertThat(analysis.getAction()).contains(property.substring(0, property.indexOf('=')));
 			assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(PostgresServer.PASSWORD);
+		});
+	}
+
+	@Test
+	void aSettingKeyThatLostItsUnderscoreSuggestsTheSettingAndTheDashedKey() {
+		this.contextRunner.withPropertyValues("db.pool.session.settings.workmem=16MB").run((context) -> {
+			FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains(
+					"db.pool.session.settings.workmem=16MB is invalid: the server has no setting named workmem");
+			assertThat(analysis.getAction()).contains("Did you mean work_mem? Spring drops underscores from map keys, "
+					+ "so write it with dashes: db.pool.session.settings.work-mem.");
+		});
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "db.pool.keepalive=3m", "spring.datasource.hikari.keepalive-time=180000" })
+	void anExplicitKeepaliveWithPrePingOffIsAContradiction(String keepalive) {
+		String key = keepalive.substring(0, keepalive.indexOf('='));
+		this.contextRunner.withPropertyValues("db.pool.pre-ping=false", keepalive).run((context) -> {
+			FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription())
+				.contains(key + "=3m is invalid: it contradicts db.pool.pre-ping=false, which turns keepalive off");
+			assertThat(analysis.getAction())
+				.contains(key + ": Remove " + key + ", or set db.pool.pre-ping=true to keep idle connections alive.");
 		});
 	}
 

@@ -80,6 +80,12 @@ class PoolwiseAutoConfigurationTests {
 	}
 
 	@Test
+	void prePingOffAgreesWithAKeepaliveSetToZero() {
+		this.contextRunner.withPropertyValues("db.pool.pre-ping=false", "db.pool.keepalive=0")
+			.run((context) -> assertThat(context.getBean(HikariDataSource.class).getKeepaliveTime()).isZero());
+	}
+
+	@Test
 	void environmentVariablesBindThroughRelaxedNames() {
 		this.contextRunner.withInitializer((context) -> context.getEnvironment()
 			.getPropertySources()

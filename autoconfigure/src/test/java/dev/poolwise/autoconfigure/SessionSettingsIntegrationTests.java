@@ -49,6 +49,15 @@ class SessionSettingsIntegrationTests {
 	}
 
 	@Test
+	void anUnderscoredKeyKeepsItsUnderscoreAndReachesTheSession() {
+		this.contextRunner.withPropertyValues("db.pool.session.settings.work_mem=16MB").run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertThat(show(connection, "work_mem")).isEqualTo("16MB");
+			}
+		});
+	}
+
+	@Test
 	void aValueBuiltToInjectIsDeliveredVerbatimAndNeverExecuted() {
 		this.contextRunner.withPropertyValues("db.pool.session.settings.[poolwise.marker]=" + HOSTILE)
 			.run((context) -> {

@@ -39,7 +39,10 @@ class SeveralDataSourcesTests {
 
 	@BeforeAll
 	static void startSmallServer() throws IOException {
-		smallServer = EmbeddedPostgres.builder().setServerConfig("max_connections", "20").start();
+		smallServer = EmbeddedPostgres.builder()
+			.setServerConfig("max_connections", "20")
+			.setServerConfig("reserved_connections", "2")
+			.start();
 	}
 
 	@AfterAll
@@ -80,6 +83,25 @@ class SeveralDataSourcesTests {
 	}
 
 	@Test
+	void aKeyForABeanNameNoPoolHasFailsStartupListingThePoolBeanNames() {
+		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withBean("reportingPool", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withPropertyValues("db.pool.datasources.reportingPool.size=2", "db.pool.datasources.reportngPool.size=3",
+					"db.pool.datasources.reportngPool.overflow=1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("db.pool.datasources.reportngPool=[overflow, size] is invalid: no HikariDataSource bean "
+							+ "is named 'reportngPool', so Poolwise would ignore these settings")
+					.doesNotContain("db.pool.datasources.reportingPool=");
+				assertThat(analysis.getAction()).contains("db.pool.datasources.reportngPool: Use the bean name of a "
+						+ "pool (primary, reportingPool) instead of 'reportngPool', or remove "
+						+ "db.pool.datasources.reportngPool.*.");
+			});
+	}
+
+	@Test
 	void aSecondPoolToTheSameTargetIsReportedOnceNamingBothPools(CapturedOutput output) {
 		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
 			.withBean("copy", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
@@ -110,6 +132,44 @@ class SeveralDataSourcesTests {
 				.contains("connection budget exceeded: 1 instance(s) x 20 connections (pool 'dataSource' with 10 "
 						+ "plus 1 other live pool(s) of this JVM with 10)"));
 		});
+	}
+
+	@Test
+	void aPoolClosedOutsideItsContextNoLongerCountsInTheBudget(CapturedOutput output) {
+		ApplicationContextRunner small = this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
+					"db.pool.size=2", "db.pool.overflow=8");
+		small.run((first) -> {
+			first.getBean(HikariDataSource.class).close();
+			small.run((second) -> assertThat(output).doesNotContain("connection budget exceeded"));
+		});
+	}
+
+	@Test
+	void theBudgetLeavesOutSlotsReservedForRolesWithReservedConnections(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
+					"db.pool.size=2", "db.pool.overflow=14")
+			.run((context) -> assertThat(output)
+				.contains("connection budget exceeded: 1 instance(s) x 16 connections = 16, but the server has "
+						+ "max_connections=20 - 3 superuser_reserved - 2 reserved - "));
+	}
+
+	@Test
+	void anEnforcedBudgetNamesTheKeysOfThePoolThatExceedsIt() {
+		this.contextRunner.withBean("reporting", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+			.withPropertyValues("db.pool.datasources.reporting.size=4", "db.pool.datasources.reporting.instances=50",
+					"db.pool.datasources.reporting.budget.enforce=true")
+			.run((context) -> {
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("db.pool.datasources.reporting.size + db.pool.datasources.reporting.overflow=14 is "
+							+ "invalid: connection budget exceeded: 50 instance(s) x 14 connections")
+					.doesNotContain("db.pool.size");
+				assertThat(analysis.getAction())
+					.contains("Keep size + overflow of 'reporting' at or below ")
+					.contains("db.pool.datasources.reporting.size=4 and db.pool.datasources.reporting.overflow=");
+			});
 	}
 
 	@Test

@@ -80,8 +80,9 @@ public final class PgBouncerServer implements AutoCloseable {
 
 	private void writeConfiguration(int defaultPoolSize) throws IOException {
 		Properties target = Driver.parseURL(PostgresServer.jdbcUrl(), new Properties());
+		// Clients are trusted, so PgBouncer logs in to the server with the password from this file.
 		Path users = this.directory.resolve("userlist.txt");
-		Files.writeString(users, "\"" + PostgresServer.username() + "\" \"\"\n");
+		Files.writeString(users, "\"" + PostgresServer.username() + "\" \"" + PostgresServer.PASSWORD + "\"\n");
 		Files.writeString(configuration(), String.join("\n", "[databases]",
 				"* = host=" + target.getProperty("PGHOST") + " port=" + target.getProperty("PGPORT"), "",
 				"[pgbouncer]", "listen_addr = 127.0.0.1", "listen_port = " + this.port, "unix_socket_dir =",

@@ -25,6 +25,12 @@ public final class PostgresServer {
 	 */
 	public static final String PASSWORD = "s3cret-Pa55word";
 
+	/**
+	 * max_connections of both servers: tests that open many sessions or read the connection budget rely on
+	 * it, so the container must not keep the image's default of 100.
+	 */
+	private static final int MAX_CONNECTIONS = 300;
+
 	private static final PostgresServer INSTANCE = start();
 
 	private final String jdbcUrl;
@@ -39,12 +45,15 @@ public final class PostgresServer {
 	private static PostgresServer start() {
 		if (dockerMayBeRunning() && DockerClientFactory.instance().isDockerAvailable()) {
 			PostgreSQLContainer container = new PostgreSQLContainer("postgres:18-alpine").withUsername("postgres")
-				.withPassword(PASSWORD);
+				.withPassword(PASSWORD)
+				.withCommand("postgres", "-c", "fsync=off", "-c", "max_connections=" + MAX_CONNECTIONS);
 			container.start();
 			return new PostgresServer(container.getJdbcUrl(), container.getUsername());
 		}
 		try {
-			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+			EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+				.setServerConfig("max_connections", Integer.toString(MAX_CONNECTIONS))
+				.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres)));
 			return new PostgresServer(postgres.getJdbcUrl("postgres", "postgres"), "postgres");
 		}

@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -22,6 +23,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.poolwise.metrics.PoolMeterBinder;
 import dev.poolwise.metrics.ServerStatisticsSampler;
 import dev.poolwise.test.MetricsContexts;
+import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -53,6 +55,44 @@ class PoolMetricsAutoConfigurationTests {
 				.contains("application/idle_in_transaction", "database/idle_in_transaction_aborted",
 						"database/other");
 		});
+	}
+
+	@Test
+	void eachPoolHasItsOwnMetersTaggedWithItsBeanName() {
+		this.contextRunner.withBean("primary", HikariDataSource.class, PoolMetricsAutoConfigurationTests::pool)
+			.withBean("reporting", HikariDataSource.class, PoolMetricsAutoConfigurationTests::pool)
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				for (String name : List.of("db.pool.utilization", "db.pool.size.recommended", "db.pool.overflow.active",
+						"db.pool.server.connections.max", "db.pool.server.oldest.transaction",
+						"db.pool.server.oldest.query", "db.pool.server.waiting")) {
+					assertThat(registry.find(name).meters()).as(name)
+						.extracting((meter) -> meter.getId().getTag("pool"))
+						.containsExactlyInAnyOrder("primary", "reporting");
+				}
+				assertThat(registry.find("db.pool.server.connections").tag("pool", "primary").meters()).hasSize(10);
+				assertThat(registry.find("db.pool.server.connections").tag("pool", "reporting").meters()).hasSize(10);
+			});
+	}
+
+	@Test
+	void eachPoolsMetersFollowOnlyThatPool() {
+		this.contextRunner.withBean("primary", HikariDataSource.class, PoolMetricsAutoConfigurationTests::pool)
+			.withBean("reporting", HikariDataSource.class, PoolMetricsAutoConfigurationTests::pool)
+			.withPropertyValues("db.pool.datasources.reporting.size=1", "db.pool.datasources.reporting.overflow=9")
+			.run((context) -> {
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				DataSource reporting = context.getBean("reporting", DataSource.class);
+				try (Connection first = reporting.getConnection(); Connection second = reporting.getConnection()) {
+					assertThat(registry.get("db.pool.utilization").tag("pool", "reporting").gauge().value())
+						.isEqualTo(2.0 / 10);
+					assertThat(registry.get("db.pool.overflow.active").tag("pool", "reporting").gauge().value())
+						.isGreaterThanOrEqualTo(1.0);
+					assertThat(registry.get("db.pool.utilization").tag("pool", "primary").gauge().value()).isZero();
+					assertThat(registry.get("db.pool.overflow.active").tag("pool", "primary").gauge().value())
+						.isZero();
+				}
+			});
 	}
 
 	@Test
@@ -128,6 +168,14 @@ class PoolMetricsAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(PoolMeterBinder.class).doesNotHaveBean(ServerStatisticsSampler.class);
 			assertThat(context.getBean(MeterRegistry.class).find("db.pool.utilization").meters()).isEmpty();
 		});
+	}
+
+	private static HikariDataSource pool() {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(PostgresServer.jdbcUrl());
+		dataSource.setUsername(PostgresServer.username());
+		dataSource.setPassword(PostgresServer.PASSWORD);
+		return dataSource;
 	}
 
 }

@@ -1,0 +1,47 @@
+package dev.poolwise.budget;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConnectionBudgetTests {
+
+	@Test
+	void reservedConnectionsAreNotAvailableToApplicationPools() {
+		ConnectionBudget budget = new ConnectionBudget(100, 3, 7, 20);
+		assertThat(budget.available()).isEqualTo(70);
+		assertThat(budget.explain())
+			.isEqualTo("max_connections=100 - 3 superuser_reserved - 7 reserved - 20 in use = 70");
+	}
+
+	@Test
+	void beforePostgreSql16NothingButSuperuserSlotsIsReserved() {
+		assertThat(new ConnectionBudget(100, 3, 0, 20).available()).isEqualTo(77);
+	}
+
+	@Test
+	void reservedConnectionsDecideWhetherThePoolsOfAllInstancesFit() {
+		ConnectionBudget budget = new ConnectionBudget(100, 3, 7, 20);
+		assertThat(budget.fits(7, 10)).isTrue();
+		assertThat(budget.fits(8, 10)).isFalse();
+		assertThat(budget.maxPoolSizePerInstance(8)).isEqualTo(8);
+	}
+
+	@Test
+	void aServerWhoseReservedSlotsTakeEverythingHasNoRoomAndNeverANegativeOne() {
+		ConnectionBudget budget = new ConnectionBudget(20, 10, 10, 5);
+		assertThat(budget.available()).isZero();
+		assertThat(budget.fits(1, 1)).isFalse();
+		assertThat(budget.maxPoolSizePerInstance(3)).isZero();
+	}
+
+	@Test
+	void connectionsCountedElsewhereLeaveInUseButNotTheReservedSlots() {
+		ConnectionBudget budget = new ConnectionBudget(100, 3, 7, 20).excluding(15);
+		assertThat(budget.inUse()).isEqualTo(5);
+		assertThat(budget.reserved()).isEqualTo(7);
+		assertThat(budget.available()).isEqualTo(85);
+		assertThat(new ConnectionBudget(100, 3, 7, 20).excluding(50).inUse()).isZero();
+	}
+
+}
