@@ -26,6 +26,7 @@ import dev.poolwise.autoconfigure.PoolwisePools;
 import dev.poolwise.test.PgBouncerServer;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.validation.PoolConfigurationException;
+import dev.poolwise.validation.Violation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -103,6 +104,50 @@ class PgBouncerModeTests {
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("db.pool.pgbouncer.client-idle-timeout=1m is invalid")
 				.hasMessageContaining("only every 2m"));
+	}
+
+	@Test
+	void withPrePingOffARecycleNotBelowPgBouncersClientIdleTimeoutIsRefused() {
+		this.contextRunner
+			.withPropertyValues("db.pool.pgbouncer.client-idle-timeout=10m", "db.pool.pre-ping=false",
+					"db.pool.recycle=30m", "db.pool.idle-timeout=10m")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				PoolConfigurationException failure = (PoolConfigurationException) context.getStartupFailure()
+					.getCause();
+				assertThat(failure.getViolations()).extracting(Violation::property)
+					.containsExactly("db.pool.recycle", "db.pool.idle-timeout");
+				assertThat(failure).hasMessageContaining("db.pool.recycle=30m is invalid: with pre-ping off nothing "
+						+ "keeps idle connections alive, and PgBouncer closes any idle for "
+						+ "db.pool.pgbouncer.client-idle-timeout=10m; recycle must retire every connection sooner, "
+						+ "as idle-timeout never retires the permanent (size) ones.")
+					.hasMessageContaining("db.pool.idle-timeout=10m is invalid");
+				assertThat(failure.getViolations().get(0).fix()).startsWith("Set it to at least 30s and below 10m")
+					.contains("db.pool.pre-ping=true");
+			});
+	}
+
+	@Test
+	void withPrePingOffNoRecycleLimitIsRefused() {
+		this.contextRunner
+			.withPropertyValues("db.pool.pgbouncer.client-idle-timeout=10m", "db.pool.pre-ping=false",
+					"db.pool.recycle=0", "db.pool.idle-timeout=5m")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageStartingWith("db.pool.recycle=off is invalid: with pre-ping off")
+				.hasMessageNotContaining("idle-timeout=5m"));
+	}
+
+	@Test
+	void withPrePingOffEveryConnectionRetiredBeforePgBouncersClientIdleTimeoutIsAccepted() {
+		this.contextRunner
+			.withPropertyValues("db.pool.pgbouncer.client-idle-timeout=10m", "db.pool.pre-ping=false",
+					"db.pool.recycle=9m", "db.pool.idle-timeout=5m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				assertThat(pool.getKeepaliveTime()).isZero();
+				assertThat(selectOne(pool)).isOne();
+			});
 	}
 
 	@Test
