@@ -5,52 +5,41 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.budget.ConnectionBudget;
 import dev.poolwise.registry.LivePool;
+import dev.poolwise.validation.Violation;
 import dev.poolwise.validation.Violations;
 
 /**
- * Checks a new pool, together with every live pool of this JVM on the same server, against the server's
- * connection budget, for all replicas of the application. Connections those pools already hold are
- * counted through their maximum, not twice.
+ * Applies the {@link BudgetRule} at startup: a pool over the budget fails startup when
+ * {@code db.pool.budget.enforce} is on, and is logged as a warning otherwise.
  */
 final class BudgetCheck {
 
 	private static final Log logger = LogFactory.getLog(BudgetCheck.class);
 
-	private final ConnectionBudget budget;
-
-	private final List<LivePool> others;
+	private final BudgetRule rule;
 
 	private final PoolwiseProperties properties;
 
 	BudgetCheck(ConnectionBudget serverBudget, List<LivePool> others, PoolwiseProperties properties) {
-		this.others = others;
+		this.rule = new BudgetRule(serverBudget, others, properties.getInstances());
 		this.properties = properties;
-		this.budget = serverBudget.excluding(others.stream().mapToInt(LivePool::openConnections).sum());
 	}
 
 	void check(LivePool pool, PoolTuning tuning, Violations violations) {
-		int instances = this.properties.getInstances();
-		int othersMax = this.others.stream().mapToInt(LivePool::maxPoolSize).sum();
-		int perInstance = tuning.maxPoolSize() + othersMax;
-		if (this.budget.fits(instances, perInstance)) {
+		Violation exceeded = this.rule.check(pool.name(), "db.pool.size", "db.pool.overflow", tuning.size().value(),
+				tuning.maxPoolSize());
+		if (exceeded == null) {
 			return;
 		}
-		int room = this.budget.maxPoolSizePerInstance(instances) - othersMax;
-		String pools = this.others.isEmpty() ? "" : " (pool '" + pool.name() + "' with " + tuning.maxPoolSize()
-				+ " plus " + this.others.size() + " other live pool(s) of this JVM with " + othersMax + ")";
-		String rule = "connection budget exceeded: " + instances + " instance(s) x " + perInstance + " connections"
-				+ pools + " = " + ((long) instances * perInstance) + ", but the server has " + this.budget.explain();
-		String fix = (room < 1) ? "Run fewer instances or pools, or raise max_connections (or put PgBouncer in front)."
-				: "Keep size + overflow of '" + pool.name() + "' at or below " + room + " per instance, e.g. db.pool.size="
-						+ Math.min(tuning.size().value(), room) + " and db.pool.overflow="
-						+ (room - Math.min(tuning.size().value(), room)) + ", or raise max_connections.";
 		if (this.properties.getBudget().isEnforce()) {
-			violations.add("db.pool.size + db.pool.overflow", tuning.maxPoolSize(), rule, fix);
+			violations.add(exceeded);
 		}
 		else {
-			logger.warn("Poolwise " + rule + ". " + fix + " (db.pool.budget.enforce=true fails startup instead)");
+			logger.warn("Poolwise " + exceeded.rule() + ". " + exceeded.fix()
+					+ " (db.pool.budget.enforce=true fails startup instead)");
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.poolwise.autoconfigure.endpoint;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -37,6 +38,7 @@ import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
 import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
+import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.test.Sessions;
 
@@ -233,8 +235,62 @@ class DbPoolEndpointWebIntegrationTests {
 				assertThat(result).bodyJson()
 					.extractingPath("$.warnings[0]")
 					.asString()
-					.startsWith("2 instance(s) x 200 connections exceed the connection budget measured at startup");
+					.startsWith("connection budget exceeded: 2 instance(s) x 200 connections = 400, but the server "
+							+ "has max_connections=300")
+					.contains("at startup; the server may refuse new connections. Keep size + overflow of "
+							+ "'dataSource' at or below")
+					.endsWith("(db.pool.budget.enforce=true refuses such a resize instead)");
+				assertThat(pool.getMaximumPoolSize()).isEqualTo(200);
 			}));
+	}
+
+	@Test
+	void resizeBeyondAnEnforcedConnectionBudgetIsRefusedAsStartupWouldBe() {
+		this.contextRunner
+			.withPropertyValues("db.pool.endpoint.resize-enabled=true", "db.pool.instances=2",
+					"db.pool.budget.enforce=true")
+			.run(withMockMvc((mvc, pool) -> {
+				MvcTestResult result = resize(mvc, "dataSource", "{\"overflow\":198}");
+				assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+				assertThat(result).bodyJson().extractingPath("$.outcome").isEqualTo("INVALID");
+				assertThat(result).bodyJson().extractingPath("$.violations[0].property").isEqualTo("size + overflow");
+				assertThat(result).bodyJson().extractingPath("$.violations[0].value").isEqualTo(200);
+				assertThat(result).bodyJson()
+					.extractingPath("$.violations[0].rule")
+					.asString()
+					.startsWith("connection budget exceeded: 2 instance(s) x 200 connections = 400, but the server "
+							+ "has max_connections=300 - 3 superuser_reserved - 0 reserved - ");
+				assertThat(result).bodyJson()
+					.extractingPath("$.violations[0].fix")
+					.asString()
+					.startsWith("Keep size + overflow of 'dataSource' at or below ")
+					.contains(" per instance, e.g. size=2 and overflow=");
+				assertThat(result).bodyJson()
+					.extractingPath("$.message")
+					.asString()
+					.startsWith("size + overflow=200 is invalid: connection budget exceeded");
+				assertThat(pool.getMaximumPoolSize()).isEqualTo(5);
+			}));
+	}
+
+	@Test
+	void resizeWithoutAConnectionBudgetFromStartupIsAppliedAndSaysTheBudgetWasNotChecked() {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
+			proxy.refuse();
+			this.contextRunner
+				.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(), "db.pool.lazy-start=true",
+						"db.pool.connect-timeout=1s", "db.pool.timeout=1s", "db.pool.endpoint.resize-enabled=true",
+						"db.pool.instances=2", "db.pool.budget.enforce=true")
+				.run(withMockMvc((mvc, pool) -> {
+					MvcTestResult result = resize(mvc, "dataSource", "{\"overflow\":198}");
+					assertThat(result).hasStatusOk();
+					assertThat(result).bodyJson()
+						.extractingPath("$.warnings")
+						.isEqualTo(List.of("Connection budget not checked: the server could not be reached at "
+								+ "startup (db.pool.lazy-start=true), so none was measured."));
+					assertThat(pool.getMaximumPoolSize()).isEqualTo(200);
+				}));
+		}
 	}
 
 	@Test
