@@ -174,6 +174,40 @@ class DbPoolEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void readListsEveryPoolByBeanNameWithItsOwnConfiguration() {
+		this.contextRunner.withBean("primary", HikariDataSource.class, DbPoolEndpointWebIntegrationTests::pool)
+			.withBean("reporting", HikariDataSource.class, DbPoolEndpointWebIntegrationTests::pool)
+			.withPropertyValues("db.pool.datasources.reporting.size=1", "db.pool.datasources.reporting.overflow=7",
+					"db.pool.datasources.reporting.timeout=4s")
+			.run((context) -> {
+				MvcTestResult result = MockMvcTester.from(context).get().uri("/actuator/dbpool").exchange();
+				assertThat(result).hasStatusOk();
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools")
+					.asMap()
+					.containsOnlyKeys("primary", "reporting");
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.primary.configuration.size")
+					.isEqualTo(Map.of("value", 2, "source", "db.pool.size"));
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.primary.configuration.timeout")
+					.isEqualTo(Map.of("value", "30s", "source", "default"));
+				assertThat(result).bodyJson().extractingPath("$.pools.primary.statistics.max").isEqualTo(5);
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.reporting.configuration.size")
+					.isEqualTo(Map.of("value", 1, "source", "db.pool.datasources.reporting.size"));
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.reporting.configuration.timeout")
+					.isEqualTo(Map.of("value", "4s", "source", "db.pool.datasources.reporting.timeout"));
+				assertThat(result).bodyJson().extractingPath("$.pools.reporting.statistics.max").isEqualTo(8);
+				assertThat(result).bodyJson()
+					.extractingPath("$.registry[*].name")
+					.asArray()
+					.contains("primary", "reporting");
+			});
+	}
+
+	@Test
 	void recommendationExplainsTheMeasuredLoad() {
 		this.contextRunner.run(withMockMvc((mvc, pool) -> {
 			try (Connection connection = pool.getConnection()) {
@@ -344,6 +378,14 @@ class DbPoolEndpointWebIntegrationTests {
 	void endpointIsAbsentWhenPoolwiseIsDisabled() {
 		this.contextRunner.withPropertyValues("db.pool.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DbPoolEndpoint.class));
+	}
+
+	private static HikariDataSource pool() {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(PostgresServer.jdbcUrl());
+		dataSource.setUsername(PostgresServer.username());
+		dataSource.setPassword(PostgresServer.PASSWORD);
+		return dataSource;
 	}
 
 	private static MvcTestResult resize(MockMvcTester mvc, String pool, String body) {
