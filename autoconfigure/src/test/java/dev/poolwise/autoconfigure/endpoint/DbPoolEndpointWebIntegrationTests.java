@@ -1,5 +1,6 @@
 package dev.poolwise.autoconfigure.endpoint;
 
+import java.security.Principal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -50,6 +51,8 @@ import static org.awaitility.Awaitility.await;
  */
 class DbPoolEndpointWebIntegrationTests {
 
+	private static final String LONGEST_RUNNING_QUERY = "$.pools.dataSource.server.longestRunning[0].query";
+
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
 				HttpMessageConvertersAutoConfiguration.class, WebMvcAutoConfiguration.class,
@@ -96,7 +99,7 @@ class DbPoolEndpointWebIntegrationTests {
 						.extractingPath("$.pools.dataSource.server.sessions.application.idle_in_transaction")
 						.isEqualTo(1);
 					assertThat(result).bodyJson()
-						.extractingPath("$.pools.dataSource.server.longestRunning[0].query")
+						.extractingPath(LONGEST_RUNNING_QUERY)
 						.isEqualTo("******");
 				}
 			}));
@@ -110,8 +113,39 @@ class DbPoolEndpointWebIntegrationTests {
 				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
 					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
 					assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
-						.extractingPath("$.pools.dataSource.server.longestRunning[0].query")
+						.extractingPath(LONGEST_RUNNING_QUERY)
 						.isEqualTo(shown);
+				}
+			}));
+	}
+
+	@Test
+	void whenAuthorizedShowsQueryTextsOnlyToAUserInAConfiguredRole() {
+		this.contextRunner
+			.withPropertyValues("management.endpoint.dbpool.show-values=when-authorized",
+					"management.endpoint.dbpool.roles=ops")
+			.run(withMockMvc((mvc, pool) -> {
+				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
+					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
+					assertThat(readAs(mvc, () -> "operator", "ops")).bodyJson()
+						.extractingPath(LONGEST_RUNNING_QUERY)
+						.isEqualTo("SELECT 'card-4111-1111' AS secret");
+					assertThat(readAs(mvc, () -> "developer", "dev")).bodyJson()
+						.extractingPath(LONGEST_RUNNING_QUERY)
+						.isEqualTo("******");
+				}
+			}));
+	}
+
+	@Test
+	void whenAuthorizedWithoutRolesShowsQueryTextsToAnyAuthenticatedUser() {
+		this.contextRunner.withPropertyValues("management.endpoint.dbpool.show-values=when-authorized")
+			.run(withMockMvc((mvc, pool) -> {
+				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
+					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
+					assertThat(readAs(mvc, () -> "developer", "dev")).bodyJson()
+						.extractingPath(LONGEST_RUNNING_QUERY)
+						.isEqualTo("SELECT 'card-4111-1111' AS secret");
 				}
 			}));
 	}
@@ -378,6 +412,17 @@ class DbPoolEndpointWebIntegrationTests {
 	void endpointIsAbsentWhenPoolwiseIsDisabled() {
 		this.contextRunner.withPropertyValues("db.pool.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DbPoolEndpoint.class));
+	}
+
+	/**
+	 * Reads the endpoint as an authenticated user with one role, the way a servlet container that
+	 * authenticated the request (or Spring Security) presents it to the endpoint's security context.
+	 */
+	private static MvcTestResult readAs(MockMvcTester mvc, Principal user, String role) {
+		return mvc.get().uri("/actuator/dbpool").principal(user).with((request) -> {
+			request.addUserRole(role);
+			return request;
+		}).exchange();
 	}
 
 	private static HikariDataSource pool() {
