@@ -6,7 +6,6 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 import dev.poolwise.validation.PoolConfigurationException;
-import dev.poolwise.validation.Violation;
 
 /**
  * Reports every pool configuration problem with the property, the value, the rule and the fix.

@@ -86,7 +86,8 @@ final class PoolTuningResolver {
 				s.getIdleInTransactionTimeout(), s.getSettings(), this.violations);
 		Map<String, Tuned<String>> driver = driverProperties(dataSource, session);
 		if (p.getPgbouncer().isEnabled()) {
-			checkPgbouncer(p, session, keepalive, driver);
+			checkPgbouncer(p, session, driver);
+			checkClientIdleTimeout(p.getPgbouncer().getClientIdleTimeout(), keepalive, recycle, idleTimeout);
 		}
 		this.violations.throwIfAny();
 		return new PoolTuning(size, overflow, timeout, recycle, idleTimeout, keepalive, leak, session, driver,
@@ -96,10 +97,9 @@ final class PoolTuningResolver {
 	/**
 	 * In transaction pooling a client's transactions run on whichever server connection is free, so
 	 * anything tied to a server session (settings, named prepared statements) leaks to other clients or
-	 * vanishes, and PgBouncer drops client connections idle longer than its client_idle_timeout.
+	 * vanishes.
 	 */
-	private void checkPgbouncer(PoolwiseProperties p, SessionSettings session, Tuned<Duration> keepalive,
-			Map<String, Tuned<String>> driver) {
+	private void checkPgbouncer(PoolwiseProperties p, SessionSettings session, Map<String, Tuned<String>> driver) {
 		for (SessionSetting setting : session.all()) {
 			this.violations.add(setting.property(), setting.value(),
 					"session settings cannot work through PgBouncer in transaction pooling: each transaction may "
@@ -111,15 +111,43 @@ final class PoolTuningResolver {
 		if (!p.getPgbouncer().isPreparedStatements()) {
 			driver.put("prepareThreshold", new Tuned<>("0", name("pgbouncer.prepared-statements")));
 		}
-		Duration clientIdle = p.getPgbouncer().getClientIdleTimeout();
-		if (clientIdle != null && !clientIdle.isZero()
-				&& (keepalive.value().isZero() || keepalive.value().compareTo(clientIdle) >= 0)) {
-			this.violations.add(name("pgbouncer.client-idle-timeout"), clientIdle,
-					"PgBouncer closes client connections idle that long, but the pool pings idle connections "
-							+ (keepalive.value().isZero() ? "never (pre-ping is off)"
-									: "only every " + Durations.format(keepalive.value())),
-					"Set db.pool.keepalive below " + Durations.format(clientIdle)
-							+ " (and at least 30s) with db.pool.pre-ping=true, or raise client_idle_timeout.");
+	}
+
+	/**
+	 * PgBouncer drops client connections idle longer than its client_idle_timeout, and the pool only finds
+	 * out when it lends one. With pre-ping on, pinging idle connections more often keeps them alive. With
+	 * pre-ping off nothing does, so every connection must be retired before it can sit idle that long:
+	 * overflow ones by idle-timeout, and the permanent {@code size} ones, which idle-timeout never
+	 * retires, by recycle.
+	 */
+	private void checkClientIdleTimeout(Duration clientIdle, Tuned<Duration> keepalive, Tuned<Duration> recycle,
+			Tuned<Duration> idleTimeout) {
+		if (clientIdle == null || clientIdle.isZero()) {
+			return;
+		}
+		String limit = Durations.format(clientIdle);
+		if (!keepalive.value().isZero()) {
+			if (keepalive.value().compareTo(clientIdle) >= 0) {
+				this.violations.add(name("pgbouncer.client-idle-timeout"), clientIdle,
+						"PgBouncer closes client connections idle that long, but the pool pings idle connections "
+								+ "only every " + Durations.format(keepalive.value()),
+						"Set db.pool.keepalive below " + limit + " (and at least 30s), or raise client_idle_timeout.");
+			}
+			return;
+		}
+		String idle = "with pre-ping off nothing keeps idle connections alive, and PgBouncer closes any idle for "
+				+ name("pgbouncer.client-idle-timeout") + "=" + limit;
+		String preping = "set db.pool.pre-ping=true with db.pool.keepalive below " + limit;
+		if (recycle.value().isZero() || recycle.value().compareTo(clientIdle) >= 0) {
+			this.violations.add(property(recycle, "recycle"), recycle.value(), idle + "; recycle must retire "
+					+ "every connection sooner, as idle-timeout never retires the permanent (size) ones",
+					"Set it to at least 30s and below " + limit + ", or " + preping
+							+ ", or raise client_idle_timeout.");
+		}
+		if (idleTimeout.value().compareTo(clientIdle) >= 0) {
+			this.violations.add(property(idleTimeout, "idle-timeout"), idleTimeout.value(),
+					idle + ", before idle-timeout retires the overflow connections",
+					"Set it below " + limit + " and at least 1s below recycle, or " + preping + ".");
 		}
 	}
 

@@ -669,7 +669,7 @@ public class PoolwiseProperties {
 
 		/**
 		 * PgBouncer's client_idle_timeout, when it is set there; idle pool connections must be pinged more
-		 * often than this.
+		 * often than this, or with pre-ping off retired sooner by recycle and idle-timeout.
 		 */
 		private Duration clientIdleTimeout;
 

@@ -13,8 +13,11 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.poolwise.autoconfigure.PoolwiseProperties;
 import dev.poolwise.autoconfigure.TunedPool;
-import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
+import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.registry.LivePool;
+import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.validation.SizeRules;
 import dev.poolwise.validation.Violation;
 import dev.poolwise.validation.Violations;
@@ -22,8 +25,9 @@ import dev.poolwise.validation.Violations;
 /**
  * Changes a running pool's size and overflow through Hikari's configuration MXBean, which applies them to
  * the live pool: it opens connections up to the new size at once and retires surplus ones as they are
- * returned and idle. The numbers pass the same rules as at startup; exceeding the connection budget only
- * warns, as it does at startup unless enforced.
+ * returned and idle. The numbers pass the same rules as at startup, the connection budget measured then
+ * included: exceeding it is refused when {@code db.pool.budget.enforce} is on and a warning otherwise.
+ * Without a budget (PgBouncer mode, or lazy start without the server) the answer says it was not checked.
  */
 final class PoolResizer {
 
@@ -47,6 +51,10 @@ final class PoolResizer {
 		int newOverflow = (overflow != null) ? overflow : oldMax - oldSize;
 		Violations violations = new Violations();
 		SizeRules.check("size", newSize, "overflow", newOverflow, properties.getSizing().getLimit(), violations);
+		Violation overBudget = violations.isEmpty() ? overBudget(pool, newSize, newSize + newOverflow) : null;
+		if (overBudget != null && properties.getBudget().isEnforce()) {
+			violations.add(overBudget);
+		}
 		if (!violations.isEmpty()) {
 			List<Violation> found = violations.list();
 			return ResizeDescriptor.rejected(pool.beanName(), Outcome.INVALID,
@@ -58,7 +66,27 @@ final class PoolResizer {
 				+ (oldMax - oldSize) + " to size=" + newSize + ", overflow=" + newOverflow + " (max " + newMax + ")";
 		logger.info("Poolwise: " + message);
 		return new ResizeDescriptor(pool.beanName(), Outcome.APPLIED, message + ".", counts(oldSize, oldMax),
-				counts(newSize, newMax), null, budgetWarnings(pool.budget(), properties.getInstances(), newMax));
+				counts(newSize, newMax), null, budgetWarnings(pool, overBudget));
+	}
+
+	/**
+	 * The startup budget rule for the new numbers, with the other pools of this JVM on the same server as
+	 * they are now.
+	 * @return the violation, or null when the pool fits or no budget was measured
+	 */
+	private static Violation overBudget(TunedPool pool, int size, int max) {
+		if (pool.budget() == null) {
+			return null;
+		}
+		HikariDataSource dataSource = pool.dataSource();
+		String server = PoolTarget.of(dataSource.getJdbcUrl(), dataSource.getUsername()).server();
+		List<LivePool> others = JvmPoolRegistry.get()
+			.onServer(server)
+			.stream()
+			.filter((other) -> other.dataSource() != dataSource)
+			.toList();
+		return new BudgetRule(pool.budget(), others, pool.properties().getInstances()).check(pool.beanName(), "size",
+				"overflow", size, max);
 	}
 
 	/**
@@ -83,11 +111,16 @@ final class PoolResizer {
 		return counts;
 	}
 
-	private static List<String> budgetWarnings(ConnectionBudget budget, int instances, int max) {
+	private static List<String> budgetWarnings(TunedPool pool, Violation overBudget) {
 		List<String> warnings = new ArrayList<>();
-		if (!budget.fits(instances, max)) {
-			warnings.add(instances + " instance(s) x " + max + " connections exceed the connection budget measured "
-					+ "at startup (" + budget.explain() + "); the server may refuse new connections.");
+		if (pool.budget() == null) {
+			warnings.add("Connection budget not checked: " + (pool.properties().getPgbouncer().isEnabled()
+					? "behind PgBouncer, max_connections bounds PgBouncer's server connections, not this pool."
+					: "the server could not be reached at startup (db.pool.lazy-start=true), so none was measured."));
+		}
+		else if (overBudget != null) {
+			warnings.add(overBudget.rule() + " at startup; the server may refuse new connections. " + overBudget.fix()
+					+ " (db.pool.budget.enforce=true refuses such a resize instead)");
 		}
 		return warnings;
 	}

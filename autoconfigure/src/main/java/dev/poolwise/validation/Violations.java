@@ -14,6 +14,10 @@ public final class Violations {
 		this.found.add(new Violation(property, value, rule, fix));
 	}
 
+	public void add(Violation violation) {
+		this.found.add(violation);
+	}
+
 	public void addAll(List<Violation> violations) {
 		this.found.addAll(violations);
 	}

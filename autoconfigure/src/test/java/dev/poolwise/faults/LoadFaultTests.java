@@ -23,17 +23,22 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
+import dev.poolwise.health.PoolHealthIndicator;
 import dev.poolwise.test.Call;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.test.Sessions;
@@ -53,6 +58,8 @@ class LoadFaultTests {
 
 	private static final Duration MARGIN = Duration.ofSeconds(1);
 
+	private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(1);
+
 	private static final int ACCOUNTS = 10;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -61,21 +68,37 @@ class LoadFaultTests {
 		.withPropertyValues("db.pool.timeout=" + TIMEOUT.toMillis() + "ms");
 
 	@Test
-	void underFourTimesMoreCallersThanConnectionsEveryCallSucceedsOrTimesOutWithinTheTimeout() {
-		this.contextRunner.withPropertyValues("db.pool.size=2", "db.pool.overflow=2").run((context) -> {
-			HikariDataSource pool = context.getBean(HikariDataSource.class);
-			List<Call> overload = ConcurrentCalls.start(16, ConcurrentCalls::platformThread,
-					() -> Call.execute(pool, "SELECT pg_sleep(0.5)"));
-			ConcurrentCalls.assertWithinTimeout(overload, TIMEOUT.plus(MARGIN), Duration.ofMillis(500));
-			assertThat(overload).filteredOn(Call::succeeded).hasSizeGreaterThanOrEqualTo(4);
-			assertThat(overload).filteredOn((call) -> !call.succeeded()).isNotEmpty();
-			assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isLessThanOrEqualTo(4);
-			for (int round = 0; round < 3; round++) {
-				assertThat(ConcurrentCalls.start(4, ConcurrentCalls::platformThread,
-						() -> Call.execute(pool, "SELECT pg_sleep(0.1)")))
-					.allMatch(Call::succeeded);
-			}
-		});
+	void underFourTimesMoreCallersThanConnectionsEveryCallSucceedsOrTimesOutWithinTheTimeoutAndHealthAnswers() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(PoolHealthContributorAutoConfiguration.class))
+			.withPropertyValues("db.pool.size=2", "db.pool.overflow=2",
+					"db.pool.health.timeout=" + HEALTH_TIMEOUT.toMillis() + "ms")
+			.run((context) -> {
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
+				pool.getConnection().close();
+				ExecutorService load = Executors.newSingleThreadExecutor();
+				try {
+					Future<List<Call>> calls = load.submit(() -> ConcurrentCalls.start(16,
+							ConcurrentCalls::platformThread, () -> Call.execute(pool, "SELECT pg_sleep(0.5)")));
+					await().atMost(Duration.ofSeconds(5))
+						.pollInterval(Duration.ofMillis(10))
+						.until(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() > 0);
+					assertHealthAnswersWithTheWaitingThreads(health);
+					List<Call> overload = calls.get(30, TimeUnit.SECONDS);
+					ConcurrentCalls.assertWithinTimeout(overload, TIMEOUT.plus(MARGIN), Duration.ofMillis(500));
+					assertThat(overload).filteredOn(Call::succeeded).hasSizeGreaterThanOrEqualTo(4);
+					assertThat(overload).filteredOn((call) -> !call.succeeded()).isNotEmpty();
+				}
+				finally {
+					load.shutdownNow();
+				}
+				assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isLessThanOrEqualTo(4);
+				for (int round = 0; round < 3; round++) {
+					assertThat(ConcurrentCalls.start(4, ConcurrentCalls::platformThread,
+							() -> Call.execute(pool, "SELECT pg_sleep(0.1)")))
+						.allMatch(Call::succeeded);
+				}
+			});
 	}
 
 	@Test
@@ -192,13 +215,28 @@ class LoadFaultTests {
 		}
 	}
 
+	/**
+	 * Health reads the pool's counters instead of borrowing, so callers queued for a connection neither
+	 * delay it nor turn it DOWN: it answers within its timeout, UP, naming the waiting threads.
+	 */
+	private static void assertHealthAnswersWithTheWaitingThreads(HealthIndicator indicator) {
+		long start = System.nanoTime();
+		Health health = indicator.health();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(HEALTH_TIMEOUT);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails().get(PoolHealthIndicator.PENDING)).asInstanceOf(InstanceOfAssertFactories.INTEGER)
+			.isPositive();
+		assertThat(health.getDetails().get(PoolHealthIndicator.WARNINGS))
+			.asInstanceOf(InstanceOfAssertFactories.list(String.class))
+			.anySatisfy((warning) -> assertThat(warning).contains("thread(s) waiting for a connection"));
+	}
+
 	private static long single(Statement statement, String sql) throws SQLException {
 		try (ResultSet row = statement.executeQuery(sql)) {
 			row.next();
 			return row.getLong(1);
 		}
 	}
-
 
 	/**
 	 * Callers that repeat a call until closed, keeping every failure.

@@ -21,10 +21,10 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.poolwise.metrics.ServerStatistics.Scope;
 import dev.poolwise.metrics.ServerStatistics.State;
+import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.MetricsContexts;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.test.Sessions;
-import dev.poolwise.test.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -128,7 +128,7 @@ class ServerStatisticsSamplerTests {
 
 	@Test
 	void scrapeAnswersFromTheLastSampleWhileTheServerHangs(CapturedOutput output) throws Exception {
-		try (TcpProxy proxy = new TcpProxy()) {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
 			this.contextRunner
 				.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(), "spring.application.name=orders-hang")
 				.run((context) -> {
@@ -136,15 +136,15 @@ class ServerStatisticsSamplerTests {
 					try (Connection session = Sessions.idleInTransaction("orders-hang")) {
 						await().untilAsserted(() -> assertThat(connections(registry, "idle_in_transaction",
 								"application")).isEqualTo(1));
-						proxy.freeze();
-						await().until(() -> proxy.bytesSentWhileFrozen() > 0);
+						proxy.blackhole();
+						await().until(() -> proxy.bytesSentWhileBlackholed() > 0);
 					}
 					// the sampler now waits for an answer that does not come, and the session above is gone
 					assertTimeoutPreemptively(Duration.ofMillis(500), () -> assertThat(
 							connections(registry, "idle_in_transaction", "application")).isEqualTo(1));
 					await().atMost(Duration.ofSeconds(20))
 						.untilAsserted(() -> assertThat(connections(registry, "idle", "application")).isNaN());
-					proxy.thaw();
+					proxy.passThrough();
 					await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
 							connections(registry, "idle_in_transaction", "application")).isZero());
 					assertThat(output).containsOnlyOnce("Poolwise could not sample server statistics for pool "

@@ -26,6 +26,7 @@ import dev.poolwise.autoconfigure.PoolwisePools;
 import dev.poolwise.test.PgBouncerServer;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.validation.PoolConfigurationException;
+import dev.poolwise.validation.Violation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -36,13 +37,22 @@ import static org.awaitility.Awaitility.await;
  */
 class PgBouncerModeTests {
 
+	private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+	/**
+	 * Longest a call may take while PgBouncer is down: up to {@code timeout} waiting for a connection,
+	 * plus one borrow-time validation of a dead connection, whose validation timeout Poolwise caps at
+	 * {@code timeout} (Hikari's own default is 5s), plus a margin for a busy machine.
+	 */
+	private static final Duration OUTAGE_BOUND = TIMEOUT.plus(TIMEOUT).plus(Duration.ofSeconds(2));
+
 	private static PgBouncerServer pgbouncer;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class))
 		.withPropertyValues("spring.datasource.url=" + pgbouncer.jdbcUrl("postgres"),
 				"spring.datasource.username=" + PostgresServer.username(), "db.pool.pgbouncer.enabled=true",
-				"db.pool.size=2", "db.pool.overflow=6", "db.pool.timeout=2s");
+				"db.pool.size=2", "db.pool.overflow=6", "db.pool.timeout=" + TIMEOUT.toSeconds() + "s");
 
 	@BeforeAll
 	static void startPgBouncer() {
@@ -51,7 +61,9 @@ class PgBouncerModeTests {
 
 	@AfterAll
 	static void stopPgBouncer() {
-		pgbouncer.close();
+		if (pgbouncer != null) {
+			pgbouncer.close();
+		}
 	}
 
 	@Test
@@ -95,14 +107,59 @@ class PgBouncerModeTests {
 	}
 
 	@Test
+	void withPrePingOffARecycleNotBelowPgBouncersClientIdleTimeoutIsRefused() {
+		this.contextRunner
+			.withPropertyValues("db.pool.pgbouncer.client-idle-timeout=10m", "db.pool.pre-ping=false",
+					"db.pool.recycle=30m", "db.pool.idle-timeout=10m")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				PoolConfigurationException failure = (PoolConfigurationException) context.getStartupFailure()
+					.getCause();
+				assertThat(failure.getViolations()).extracting(Violation::property)
+					.containsExactly("db.pool.recycle", "db.pool.idle-timeout");
+				assertThat(failure).hasMessageContaining("db.pool.recycle=30m is invalid: with pre-ping off nothing "
+						+ "keeps idle connections alive, and PgBouncer closes any idle for "
+						+ "db.pool.pgbouncer.client-idle-timeout=10m; recycle must retire every connection sooner, "
+						+ "as idle-timeout never retires the permanent (size) ones.")
+					.hasMessageContaining("db.pool.idle-timeout=10m is invalid");
+				assertThat(failure.getViolations().get(0).fix()).startsWith("Set it to at least 30s and below 10m")
+					.contains("db.pool.pre-ping=true");
+			});
+	}
+
+	@Test
+	void withPrePingOffNoRecycleLimitIsRefused() {
+		this.contextRunner
+			.withPropertyValues("db.pool.pgbouncer.client-idle-timeout=10m", "db.pool.pre-ping=false",
+					"db.pool.recycle=0", "db.pool.idle-timeout=5m")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageStartingWith("db.pool.recycle=off is invalid: with pre-ping off")
+				.hasMessageNotContaining("idle-timeout=5m"));
+	}
+
+	@Test
+	void withPrePingOffEveryConnectionRetiredBeforePgBouncersClientIdleTimeoutIsAccepted() {
+		this.contextRunner
+			.withPropertyValues("db.pool.pgbouncer.client-idle-timeout=10m", "db.pool.pre-ping=false",
+					"db.pool.recycle=9m", "db.pool.idle-timeout=5m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				assertThat(pool.getKeepaliveTime()).isZero();
+				assertThat(selectOne(pool)).isOne();
+			});
+	}
+
+	@Test
 	void thePoolRecoversFromAPgBouncerRestart() {
 		this.contextRunner.run((context) -> {
 			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			assertThat(pool.getValidationTimeout()).isEqualTo(TIMEOUT.toMillis());
 			assertThat(selectOne(pool)).isOne();
 			pgbouncer.stop();
 			long started = System.nanoTime();
 			assertThatExceptionOfType(SQLException.class).isThrownBy(() -> selectOne(pool));
-			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2 + 5 + 2));
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(OUTAGE_BOUND);
 			pgbouncer.restart();
 			await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> selectOne(pool) == 1);
 		});

@@ -7,6 +7,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -101,7 +102,7 @@ class TlsVerificationTests {
 	}
 
 	private static void openssl(String... arguments) throws IOException, InterruptedException {
-		List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+		List<String> command = new ArrayList<>(List.of("openssl"));
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(command).directory(certificates.toFile()).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes());

@@ -17,6 +17,7 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.postgresql.Driver;
 
@@ -42,11 +43,13 @@ public final class FaultProxy implements AutoCloseable {
 
 	private final AtomicInteger linkIds = new AtomicInteger();
 
+	private final AtomicLong sentWhileBlackholed = new AtomicLong();
+
 	private volatile long toServerNanos;
 
 	private volatile long toClientNanos;
 
-	private boolean blackholed;
+	private volatile boolean blackholed;
 
 	private boolean refusing;
 
@@ -91,6 +94,15 @@ public final class FaultProxy implements AutoCloseable {
 	 */
 	public int acceptedConnections() {
 		return this.accepted.get();
+	}
+
+	/**
+	 * Bytes clients sent towards the server while a blackhole held them, which tells a test that a
+	 * client has started to wait for an answer that cannot come.
+	 * @return the count since the proxy started
+	 */
+	public long bytesSentWhileBlackholed() {
+		return this.sentWhileBlackholed.get();
 	}
 
 	/**
@@ -269,6 +281,9 @@ public final class FaultProxy implements AutoCloseable {
 			try (InputStream in = from.getInputStream()) {
 				int read;
 				while ((read = in.read(buffer)) >= 0) {
+					if (toServer && FaultProxy.this.blackholed) {
+						FaultProxy.this.sentWhileBlackholed.addAndGet(read);
+					}
 					long delay = toServer ? FaultProxy.this.toServerNanos : FaultProxy.this.toClientNanos;
 					due = Math.max(System.nanoTime() + delay, due + 1);
 					queue.add(new Chunk(Arrays.copyOf(buffer, read), due));

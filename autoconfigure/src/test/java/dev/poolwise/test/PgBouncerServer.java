@@ -1,5 +1,6 @@
 package dev.poolwise.test;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,12 +21,15 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real PgBouncer (the Debian package's binary) in transaction pooling mode in front of
- * {@link PostgresServer}, on a free loopback port. Outside CI a missing binary skips the calling test
- * with the install command; in CI ({@code CI=true}) it fails, so the suite can never pass without it.
+ * {@link PostgresServer}, on a free loopback port. Outside CI a missing binary ({@code pgbouncer}, or
+ * {@code psql} for the admin console) skips the calling test with the install command; in CI
+ * ({@code CI=true}) it fails, so the suite can never pass without it.
  */
 public final class PgBouncerServer implements AutoCloseable {
 
 	private static final String INSTALL = "apt-get install -y pgbouncer";
+
+	private static final String PSQL_INSTALL = "apt-get install -y postgresql-client";
 
 	private final Path directory;
 
@@ -59,16 +63,29 @@ public final class PgBouncerServer implements AutoCloseable {
 	}
 
 	private static Path findBinary() {
-		for (String candidate : List.of("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer", "/usr/local/bin/pgbouncer")) {
-			if (Files.isExecutable(Paths.get(candidate))) {
-				return Paths.get(candidate);
+		return find("pgbouncer", "PgBouncer is not installed: " + INSTALL, "/usr/sbin", "/usr/bin", "/usr/local/bin");
+	}
+
+	/**
+	 * The first executable of that name in the given directories or on the {@code PATH}; when there is
+	 * none, aborts the calling test outside CI and fails it in CI.
+	 */
+	private static Path find(String name, String missing, String... directories) {
+		List<String> searched = new ArrayList<>(List.of(directories));
+		String path = System.getenv("PATH");
+		if (path != null) {
+			searched.addAll(List.of(path.split(File.pathSeparator)));
+		}
+		for (String directory : searched) {
+			Path candidate = Paths.get(directory, name);
+			if (Files.isExecutable(candidate)) {
+				return candidate;
 			}
 		}
-		String message = "PgBouncer is not installed: " + INSTALL;
 		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-			throw new IllegalStateException(message + " (CI must install it, see .ci/run)");
+			throw new IllegalStateException(missing + " (CI must install it, see .ci/run)");
 		}
-		Assumptions.abort(message);
+		Assumptions.abort(missing);
 		return null;
 	}
 
@@ -163,9 +180,11 @@ public final class PgBouncerServer implements AutoCloseable {
 	 * @param command the command
 	 */
 	public void admin(String command) {
+		Path binary = find("psql", "psql is needed for the PgBouncer admin console: " + PSQL_INSTALL, "/usr/bin",
+				"/usr/local/bin");
 		try {
-			Process psql = new ProcessBuilder("psql", "-h", "127.0.0.1", "-p", Integer.toString(this.port), "-U",
-					PostgresServer.username(), "-d", "pgbouncer", "-v", "ON_ERROR_STOP=1", "-c", command)
+			Process psql = new ProcessBuilder(binary.toString(), "-h", "127.0.0.1", "-p", Integer.toString(this.port),
+					"-U", PostgresServer.username(), "-d", "pgbouncer", "-v", "ON_ERROR_STOP=1", "-c", command)
 				.redirectErrorStream(true)
 				.start();
 			String output = new String(psql.getInputStream().readAllBytes());
@@ -174,8 +193,7 @@ public final class PgBouncerServer implements AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("psql is needed for the PgBouncer admin console: apt-get install -y "
-					+ "postgresql-client", ex);
+			throw new UncheckedIOException("Could not run " + binary + " for the PgBouncer admin console", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -25,16 +25,18 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ActiveProfiles("reporting")
 class ReportingProfileTests {
 
-	@Autowired
-	private PoolwisePools pools;
+	private final PoolwisePools pools;
 
-	@Autowired
-	@Qualifier("dataSource")
-	private HikariDataSource primary;
+	private final HikariDataSource primary;
 
-	@Autowired
-	@Qualifier("reportingDataSource")
-	private HikariDataSource reporting;
+	private final HikariDataSource reporting;
+
+	ReportingProfileTests(@Autowired PoolwisePools pools, @Autowired @Qualifier("dataSource") HikariDataSource primary,
+			@Autowired @Qualifier("reportingDataSource") HikariDataSource reporting) {
+		this.pools = pools;
+		this.primary = primary;
+		this.reporting = reporting;
+	}
 
 	@Test
 	void eachPoolGetsItsOwnValues() throws SQLException {

@@ -1,7 +1,9 @@
 package dev.poolwise.autoconfigure.endpoint;
 
+import java.security.Principal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -37,6 +39,7 @@ import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
 import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
+import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.test.Sessions;
 
@@ -47,6 +50,8 @@ import static org.awaitility.Awaitility.await;
  * {@code /actuator/dbpool} over HTTP against a real server.
  */
 class DbPoolEndpointWebIntegrationTests {
+
+	private static final String LONGEST_RUNNING_QUERY = "$.pools.dataSource.server.longestRunning[0].query";
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class,
@@ -94,7 +99,7 @@ class DbPoolEndpointWebIntegrationTests {
 						.extractingPath("$.pools.dataSource.server.sessions.application.idle_in_transaction")
 						.isEqualTo(1);
 					assertThat(result).bodyJson()
-						.extractingPath("$.pools.dataSource.server.longestRunning[0].query")
+						.extractingPath(LONGEST_RUNNING_QUERY)
 						.isEqualTo("******");
 				}
 			}));
@@ -108,8 +113,39 @@ class DbPoolEndpointWebIntegrationTests {
 				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
 					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
 					assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
-						.extractingPath("$.pools.dataSource.server.longestRunning[0].query")
+						.extractingPath(LONGEST_RUNNING_QUERY)
 						.isEqualTo(shown);
+				}
+			}));
+	}
+
+	@Test
+	void whenAuthorizedShowsQueryTextsOnlyToAUserInAConfiguredRole() {
+		this.contextRunner
+			.withPropertyValues("management.endpoint.dbpool.show-values=when-authorized",
+					"management.endpoint.dbpool.roles=ops")
+			.run(withMockMvc((mvc, pool) -> {
+				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
+					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
+					assertThat(readAs(mvc, () -> "operator", "ops")).bodyJson()
+						.extractingPath(LONGEST_RUNNING_QUERY)
+						.isEqualTo("SELECT 'card-4111-1111' AS secret");
+					assertThat(readAs(mvc, () -> "developer", "dev")).bodyJson()
+						.extractingPath(LONGEST_RUNNING_QUERY)
+						.isEqualTo("******");
+				}
+			}));
+	}
+
+	@Test
+	void whenAuthorizedWithoutRolesShowsQueryTextsToAnyAuthenticatedUser() {
+		this.contextRunner.withPropertyValues("management.endpoint.dbpool.show-values=when-authorized")
+			.run(withMockMvc((mvc, pool) -> {
+				try (Connection session = Sessions.idleInTransaction("endpoint-app")) {
+					Sessions.execute(session, "SELECT 'card-4111-1111' AS secret");
+					assertThat(readAs(mvc, () -> "developer", "dev")).bodyJson()
+						.extractingPath(LONGEST_RUNNING_QUERY)
+						.isEqualTo("SELECT 'card-4111-1111' AS secret");
 				}
 			}));
 	}
@@ -169,6 +205,40 @@ class DbPoolEndpointWebIntegrationTests {
 				.startsWith(PostgresServer.username() + "@");
 			assertThat(result).bodyJson().extractingPath("$.registry[0].max").isEqualTo(pool.getMaximumPoolSize());
 		}));
+	}
+
+	@Test
+	void readListsEveryPoolByBeanNameWithItsOwnConfiguration() {
+		this.contextRunner.withBean("primary", HikariDataSource.class, DbPoolEndpointWebIntegrationTests::pool)
+			.withBean("reporting", HikariDataSource.class, DbPoolEndpointWebIntegrationTests::pool)
+			.withPropertyValues("db.pool.datasources.reporting.size=1", "db.pool.datasources.reporting.overflow=7",
+					"db.pool.datasources.reporting.timeout=4s")
+			.run((context) -> {
+				MvcTestResult result = MockMvcTester.from(context).get().uri("/actuator/dbpool").exchange();
+				assertThat(result).hasStatusOk();
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools")
+					.asMap()
+					.containsOnlyKeys("primary", "reporting");
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.primary.configuration.size")
+					.isEqualTo(Map.of("value", 2, "source", "db.pool.size"));
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.primary.configuration.timeout")
+					.isEqualTo(Map.of("value", "30s", "source", "default"));
+				assertThat(result).bodyJson().extractingPath("$.pools.primary.statistics.max").isEqualTo(5);
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.reporting.configuration.size")
+					.isEqualTo(Map.of("value", 1, "source", "db.pool.datasources.reporting.size"));
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.reporting.configuration.timeout")
+					.isEqualTo(Map.of("value", "4s", "source", "db.pool.datasources.reporting.timeout"));
+				assertThat(result).bodyJson().extractingPath("$.pools.reporting.statistics.max").isEqualTo(8);
+				assertThat(result).bodyJson()
+					.extractingPath("$.registry[*].name")
+					.asArray()
+					.contains("primary", "reporting");
+			});
 	}
 
 	@Test
@@ -233,8 +303,62 @@ class DbPoolEndpointWebIntegrationTests {
 				assertThat(result).bodyJson()
 					.extractingPath("$.warnings[0]")
 					.asString()
-					.startsWith("2 instance(s) x 200 connections exceed the connection budget measured at startup");
+					.startsWith("connection budget exceeded: 2 instance(s) x 200 connections = 400, but the server "
+							+ "has max_connections=300")
+					.contains("at startup; the server may refuse new connections. Keep size + overflow of "
+							+ "'dataSource' at or below")
+					.endsWith("(db.pool.budget.enforce=true refuses such a resize instead)");
+				assertThat(pool.getMaximumPoolSize()).isEqualTo(200);
 			}));
+	}
+
+	@Test
+	void resizeBeyondAnEnforcedConnectionBudgetIsRefusedAsStartupWouldBe() {
+		this.contextRunner
+			.withPropertyValues("db.pool.endpoint.resize-enabled=true", "db.pool.instances=2",
+					"db.pool.budget.enforce=true")
+			.run(withMockMvc((mvc, pool) -> {
+				MvcTestResult result = resize(mvc, "dataSource", "{\"overflow\":198}");
+				assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
+				assertThat(result).bodyJson().extractingPath("$.outcome").isEqualTo("INVALID");
+				assertThat(result).bodyJson().extractingPath("$.violations[0].property").isEqualTo("size + overflow");
+				assertThat(result).bodyJson().extractingPath("$.violations[0].value").isEqualTo(200);
+				assertThat(result).bodyJson()
+					.extractingPath("$.violations[0].rule")
+					.asString()
+					.startsWith("connection budget exceeded: 2 instance(s) x 200 connections = 400, but the server "
+							+ "has max_connections=300 - 3 superuser_reserved - 0 reserved - ");
+				assertThat(result).bodyJson()
+					.extractingPath("$.violations[0].fix")
+					.asString()
+					.startsWith("Keep size + overflow of 'dataSource' at or below ")
+					.contains(" per instance, e.g. size=2 and overflow=");
+				assertThat(result).bodyJson()
+					.extractingPath("$.message")
+					.asString()
+					.startsWith("size + overflow=200 is invalid: connection budget exceeded");
+				assertThat(pool.getMaximumPoolSize()).isEqualTo(5);
+			}));
+	}
+
+	@Test
+	void resizeWithoutAConnectionBudgetFromStartupIsAppliedAndSaysTheBudgetWasNotChecked() {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
+			proxy.refuse();
+			this.contextRunner
+				.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(), "db.pool.lazy-start=true",
+						"db.pool.connect-timeout=1s", "db.pool.timeout=1s", "db.pool.endpoint.resize-enabled=true",
+						"db.pool.instances=2", "db.pool.budget.enforce=true")
+				.run(withMockMvc((mvc, pool) -> {
+					MvcTestResult result = resize(mvc, "dataSource", "{\"overflow\":198}");
+					assertThat(result).hasStatusOk();
+					assertThat(result).bodyJson()
+						.extractingPath("$.warnings")
+						.isEqualTo(List.of("Connection budget not checked: the server could not be reached at "
+								+ "startup (db.pool.lazy-start=true), so none was measured."));
+					assertThat(pool.getMaximumPoolSize()).isEqualTo(200);
+				}));
+		}
 	}
 
 	@Test
@@ -288,6 +412,25 @@ class DbPoolEndpointWebIntegrationTests {
 	void endpointIsAbsentWhenPoolwiseIsDisabled() {
 		this.contextRunner.withPropertyValues("db.pool.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DbPoolEndpoint.class));
+	}
+
+	/**
+	 * Reads the endpoint as an authenticated user with one role, the way a servlet container that
+	 * authenticated the request (or Spring Security) presents it to the endpoint's security context.
+	 */
+	private static MvcTestResult readAs(MockMvcTester mvc, Principal user, String role) {
+		return mvc.get().uri("/actuator/dbpool").principal(user).with((request) -> {
+			request.addUserRole(role);
+			return request;
+		}).exchange();
+	}
+
+	private static HikariDataSource pool() {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(PostgresServer.jdbcUrl());
+		dataSource.setUsername(PostgresServer.username());
+		dataSource.setPassword(PostgresServer.PASSWORD);
+		return dataSource;
 	}
 
 	private static MvcTestResult resize(MockMvcTester mvc, String pool, String body) {
