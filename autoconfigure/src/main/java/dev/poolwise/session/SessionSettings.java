@@ -20,6 +20,12 @@ public final class SessionSettings {
 
 	private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*)?");
 
+	/**
+	 * Names PostgreSQL would take as a custom setting but Poolwise refuses: one dot is enough for a custom
+	 * setting, and several usually mean an environment variable turned a name's underscores into dots.
+	 */
+	private static final Pattern SEVERAL_DOTS = Pattern.compile("[a-z_][a-z0-9_$]*(\\.[a-z_][a-z0-9_$]*){2,}");
+
 	private static final Map<String, String> REFUSED = Map.of("role",
 			"it would run the application under another role; grant the privileges to the connecting user instead",
 			"session_authorization", "it would run the application as another user; connect as that user instead",
@@ -31,9 +37,12 @@ public final class SessionSettings {
 	private static final Set<String> FIRST_CLASS = Set.of("statement_timeout", "lock_timeout",
 			"idle_in_transaction_session_timeout");
 
+	private final String prefix;
+
 	private final List<SessionSetting> settings;
 
-	private SessionSettings(List<SessionSetting> settings) {
+	private SessionSettings(String prefix, List<SessionSetting> settings) {
+		this.prefix = prefix;
 		this.settings = List.copyOf(settings);
 	}
 
@@ -57,7 +66,13 @@ public final class SessionSettings {
 		others.forEach((key, value) -> {
 			String property = prefix + ".settings." + (key.matches("[a-z0-9-]+") ? key : "[" + key + "]");
 			String name = key.replace('-', '_').toLowerCase(Locale.ROOT);
-			if (!NAME.matcher(name).matches()) {
+			if (SEVERAL_DOTS.matcher(name).matches()) {
+				violations.add(property, value,
+						"'" + key + "' has more than one dot, while a custom setting takes one (myapp.tenant)",
+						EnvironmentVariableKeys.explanation(prefix, name) + " "
+								+ EnvironmentVariableKeys.fix(prefix, name, value));
+			}
+			else if (!NAME.matcher(name).matches()) {
 				violations.add(property, value, "'" + key + "' is not a valid PostgreSQL setting name",
 						"Use the setting's name with dashes for underscores, e.g. db.pool.session.settings.work-mem");
 			}
@@ -73,7 +88,7 @@ public final class SessionSettings {
 				byName.put(name, new SessionSetting(name, value, property));
 			}
 		});
-		return new SessionSettings(new ArrayList<>(byName.values()));
+		return new SessionSettings(prefix, new ArrayList<>(byName.values()));
 	}
 
 	private static void addTimeout(Map<String, SessionSetting> byName, String property, String name, Duration value,
@@ -103,9 +118,26 @@ public final class SessionSettings {
 		return (seconds % 60 == 0) ? (seconds / 60) + "min" : seconds + "s";
 	}
 
-	private static String firstClassKey(String name) {
+	/**
+	 * The key of a setting that has a first-class property, relative to the session group.
+	 * @param name the server's name, e.g. {@code statement_timeout}
+	 * @return e.g. {@code statement-timeout}, or null if the setting has none
+	 */
+	static String firstClassKey(String name) {
+		if (!FIRST_CLASS.contains(name)) {
+			return null;
+		}
 		return name.equals("idle_in_transaction_session_timeout") ? "idle-in-transaction-timeout"
 				: name.replace('_', '-');
+	}
+
+	/**
+	 * Why the pool refuses to set a setting.
+	 * @param name the server's name, e.g. {@code role}
+	 * @return the reason, or null if the pool sets it
+	 */
+	static String refusal(String name) {
+		return REFUSED.get(name);
 	}
 
 	private static boolean checkValue(String property, String value, Violations violations) {
@@ -136,6 +168,14 @@ public final class SessionSettings {
 
 	public boolean isEmpty() {
 		return this.settings.isEmpty();
+	}
+
+	/**
+	 * Property prefix of the session group these settings came from, for messages that name another key.
+	 * @return e.g. {@code db.pool.session}
+	 */
+	String prefix() {
+		return this.prefix;
 	}
 
 	/**

@@ -17,7 +17,9 @@ import dev.poolwise.validation.Violations;
  * Checks session settings against the server before the pool opens, so a typo or a setting that only
  * {@code postgresql.conf} can change fails startup instead of every connection attempt. Values are tried
  * with {@code set_config} in a transaction of their own, which the server discards, so the server's own
- * parser judges them and nothing sticks to the checking connection.
+ * parser judges them and nothing sticks to the checking connection. A dotted name such as {@code work.mem}
+ * whose underscore form is a server setting is refused as well: the server would take it as a custom setting,
+ * and it is what an environment variable makes of {@code work_mem}.
  */
 public final class SessionSettingsVerifier {
 
@@ -45,7 +47,13 @@ public final class SessionSettingsVerifier {
 			String context = contexts.get(setting.name());
 			if (context == null && !setting.isCustom()) {
 				violations.add(setting.property(), setting.value(),
-						"the server has no setting named " + setting.name(), unknownNameFix(setting, contexts));
+						"the server has no setting named " + setting.name(),
+						unknownNameFix(settings.prefix(), setting, contexts));
+			}
+			else if (context == null && contexts.containsKey(EnvironmentVariableKeys.meant(setting.name()))) {
+				violations.add(setting.property(), setting.value(),
+						EnvironmentVariableKeys.rule(settings.prefix(), setting.name()),
+						EnvironmentVariableKeys.fix(settings.prefix(), setting.name(), setting.value()));
 			}
 			else if (context != null && !context.equals("user") && !context.equals("superuser")) {
 				violations.add(setting.property(), setting.value(), setting.name() + " has context '" + context
@@ -67,13 +75,12 @@ public final class SessionSettingsVerifier {
 		return contexts;
 	}
 
-	private static String unknownNameFix(SessionSetting setting, Map<String, String> contexts) {
+	private static String unknownNameFix(String prefix, SessionSetting setting, Map<String, String> contexts) {
 		String squashed = setting.name().replace("_", "");
 		for (String name : contexts.keySet()) {
 			if (name.replace("_", "").equals(squashed)) {
-				return "Did you mean " + name + "? Spring drops underscores from map keys, so write it with dashes: "
-						+ setting.property().substring(0, setting.property().lastIndexOf('.') + 1)
-						+ name.replace('_', '-') + ".";
+				return "Did you mean " + name + "? Write " + prefix + ".settings." + name.replace('_', '-')
+						+ " (or with underscores, " + name + ").";
 			}
 		}
 		return "Check the name against SHOW ALL on the server, or use a dotted name (myapp.key) for a custom setting.";

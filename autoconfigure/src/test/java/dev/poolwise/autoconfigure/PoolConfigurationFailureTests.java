@@ -2,6 +2,7 @@ package dev.poolwise.autoconfigure;
 
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -18,6 +19,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.test.Call;
@@ -93,14 +96,50 @@ class PoolConfigurationFailureTests {
 	}
 
 	@Test
-	void aSettingKeyThatLostItsUnderscoreSuggestsTheSettingAndTheDashedKey() {
+	void aSettingNameWithoutItsUnderscoreSuggestsTheSettingAndTheDashedKey() {
 		this.contextRunner.withPropertyValues("db.pool.session.settings.workmem=16MB").run((context) -> {
 			FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains(
 					"db.pool.session.settings.workmem=16MB is invalid: the server has no setting named workmem");
-			assertThat(analysis.getAction()).contains("Did you mean work_mem? Spring drops underscores from map keys, "
-					+ "so write it with dashes: db.pool.session.settings.work-mem.");
+			assertThat(analysis.getAction()).contains(
+					"Did you mean work_mem? Write db.pool.session.settings.work-mem (or with underscores, work_mem).");
 		});
+	}
+
+	static Stream<Arguments> environmentVariablesThatCannotNameTheirSetting() {
+		return Stream.of(
+				arguments("DB_POOL_SESSION_SETTINGS_WORK_MEM", "16MB", "db.pool.session.settings.[work.mem]=16MB "
+						+ "is invalid: an environment variable such as DB_POOL_SESSION_SETTINGS_WORK_MEM binds every "
+						+ "underscore as a dot, so it cannot name the server setting work_mem, and PostgreSQL would "
+						+ "take work.mem as a custom setting and never set work_mem.",
+						"db.pool.session.settings.[work.mem]: Write db.pool.session.settings.work-mem in "
+								+ "application.yml or application.properties, or pass it as SPRING_APPLICATION_JSON="
+								+ "'{\"db\":{\"pool\":{\"session\":{\"settings\":{\"work-mem\":\"16MB\"}}}}}'."),
+				arguments("DB_POOL_SESSION_SETTINGS_STATEMENT_TIMEOUT", "5s",
+						"db.pool.session.settings.[statement.timeout]=5s is invalid: an environment variable",
+						"Set db.pool.session.statement-timeout instead, as an environment variable "
+								+ "DB_POOL_SESSION_STATEMENT_TIMEOUT."),
+				arguments("DB_POOL_SESSION_SETTINGS_RANDOM_PAGE_COST", "1.1",
+						"db.pool.session.settings.[random.page.cost]=1.1 is invalid: 'random.page.cost' has more "
+								+ "than one dot",
+						"Write db.pool.session.settings.random-page-cost in application.yml"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("environmentVariablesThatCannotNameTheirSetting")
+	void anEnvironmentVariableThatCannotNameItsSettingFailsStartupWithWhatToWriteInstead(String variable,
+			String value, String description, String action) {
+		this.contextRunner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					Map.of(variable, value))))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains(description);
+				assertThat(analysis.getAction()).contains(action);
+			});
 	}
 
 	@ParameterizedTest(name = "{0}")

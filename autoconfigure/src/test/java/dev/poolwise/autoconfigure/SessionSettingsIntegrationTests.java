@@ -1,17 +1,28 @@
 package dev.poolwise.autoconfigure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.support.SpringApplicationJsonEnvironmentPostProcessor;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ByteArrayResource;
 
 import dev.poolwise.test.PostgresServer;
 
@@ -58,6 +69,57 @@ class SessionSettingsIntegrationTests {
 	}
 
 	@Test
+	void yamlKeysKeepTheirUnderscoresWithOrWithoutBrackets() {
+		String yaml = """
+				db:
+				  pool:
+				    session:
+				      settings:
+				        work_mem: 16MB
+				        "[random_page_cost]": 1.1
+				""";
+		this.contextRunner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(loadYaml(yaml))).run((context) -> {
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertThat(show(connection, "work_mem")).isEqualTo("16MB");
+					assertThat(show(connection, "random_page_cost")).isEqualTo("1.1");
+				}
+			});
+	}
+
+	@Test
+	void aCustomSettingFromAnEnvironmentVariableReachesTheSession() {
+		this.contextRunner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					Map.of("DB_POOL_SESSION_SETTINGS_MYAPP_TENANT", "acme"))))
+			.run((context) -> {
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertThat(show(connection, "myapp.tenant")).isEqualTo("acme");
+				}
+			});
+	}
+
+	@Test
+	void springApplicationJsonAsTheReadmeWritesItSetsASettingWithAnUnderscore() {
+		String json = "{\"db\":{\"pool\":{\"session\":{\"settings\":{\"work-mem\":\"16MB\"}}}}}";
+		this.contextRunner.withInitializer((context) -> {
+			ConfigurableEnvironment environment = context.getEnvironment();
+			environment.getPropertySources()
+				.addFirst(new SystemEnvironmentPropertySource(
+						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						Map.of("SPRING_APPLICATION_JSON", json)));
+			new SpringApplicationJsonEnvironmentPostProcessor().postProcessEnvironment(environment,
+					new SpringApplication());
+		}).run((context) -> {
+			try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+				assertThat(show(connection, "work_mem")).isEqualTo("16MB");
+			}
+		});
+	}
+
+	@Test
 	void aValueBuiltToInjectIsDeliveredVerbatimAndNeverExecuted() {
 		this.contextRunner.withPropertyValues("db.pool.session.settings.[poolwise.marker]=" + HOSTILE)
 			.run((context) -> {
@@ -75,6 +137,16 @@ class SessionSettingsIntegrationTests {
 				assertThat(show(connection, "application_name")).isEqualTo("poolwise-session-test");
 			}
 		});
+	}
+
+	private static PropertySource<?> loadYaml(String yaml) {
+		try {
+			return new YamlPropertySourceLoader().load("application.yml", new ByteArrayResource(yaml.getBytes()))
+				.get(0);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static String show(Connection connection, String name) throws SQLException {

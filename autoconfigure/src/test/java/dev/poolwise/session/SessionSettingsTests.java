@@ -44,7 +44,7 @@ class SessionSettingsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "work mem", "work_mem;drop table x", "a'b", "1abc", "a.b.c" })
+	@ValueSource(strings = { "work mem", "work_mem;drop table x", "a'b", "1abc", "a..b" })
 	void namesThatAreNotSettingNamesAreRefused(String key) {
 		of(null, Map.of(key, "1"));
 		assertThat(this.violations.list()).singleElement()
@@ -67,6 +67,39 @@ class SessionSettingsTests {
 		assertThat(this.violations.list()).singleElement()
 			.satisfies((violation) -> assertThat(violation.fix())
 				.contains("db.pool.session.statement-timeout"));
+	}
+
+	@Test
+	void aNameWithSeveralDotsIsRefusedWithTheKeyAndJsonThatNameTheUnderscoredSetting() {
+		SessionSettings settings = of(null, Map.of("random.page.cost", "1.1"));
+		assertThat(settings.isEmpty()).isTrue();
+		assertThat(this.violations.list()).singleElement().satisfies((violation) -> {
+			assertThat(violation.property()).isEqualTo("db.pool.session.settings.[random.page.cost]");
+			assertThat(violation.rule()).isEqualTo("'random.page.cost' has more than one dot, while a custom setting "
+					+ "takes one (myapp.tenant)");
+			assertThat(violation.fix()).isEqualTo("An environment variable such as "
+					+ "DB_POOL_SESSION_SETTINGS_RANDOM_PAGE_COST binds every underscore as a dot, so no environment "
+					+ "variable can name random_page_cost. Write db.pool.session.settings.random-page-cost in "
+					+ "application.yml or application.properties, or pass it as SPRING_APPLICATION_JSON="
+					+ "'{\"db\":{\"pool\":{\"session\":{\"settings\":{\"random-page-cost\":\"1.1\"}}}}}'.");
+		});
+	}
+
+	@Test
+	void aSeveralDotsNameOfAFirstClassSettingPointsAtItsEnvironmentVariable() {
+		of(null, Map.of("idle.in.transaction.session.timeout", "1min"));
+		assertThat(this.violations.list()).singleElement()
+			.satisfies((violation) -> assertThat(violation.fix())
+				.endsWith("Set db.pool.session.idle-in-transaction-timeout instead, as an environment variable "
+						+ "DB_POOL_SESSION_IDLE_IN_TRANSACTION_TIMEOUT."));
+	}
+
+	@Test
+	void quotesAndBackslashesInTheValueAreEscapedInTheSuggestedJson() {
+		of(null, Map.of("default.text.search.config", "a\"b\\c"));
+		assertThat(this.violations.list()).singleElement()
+			.satisfies((violation) -> assertThat(violation.fix())
+				.contains("{\"default-text-search-config\":\"a\\\"b\\\\c\"}"));
 	}
 
 	@Test
