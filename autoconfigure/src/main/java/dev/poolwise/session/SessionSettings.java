@@ -32,6 +32,8 @@ public final class SessionSettings {
 			"client_encoding", "pgjdbc requires UTF8 and fails on any other encoding",
 			"datestyle", "pgjdbc parses dates in ISO format and fails on any other DateStyle",
 			"standard_conforming_strings", "pgjdbc relies on it to escape string literals",
+			"timezone", "pgjdbc sends the JVM's time zone as TimeZone in the startup packet, which overrides it; "
+					+ "start the JVM with -Duser.timezone=<zone> instead",
 			"application_name", "it has its own property; set db.pool.application-name instead");
 
 	private static final Set<String> FIRST_CLASS = Set.of("statement_timeout", "lock_timeout",

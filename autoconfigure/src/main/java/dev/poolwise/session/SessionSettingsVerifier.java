@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.postgresql.util.PSQLException;
@@ -65,11 +66,15 @@ public final class SessionSettingsVerifier {
 		}
 	}
 
+	/**
+	 * Setting names are case-insensitive to the server, which lists a few in mixed case (TimeZone,
+	 * DateStyle); session setting names arrive lower-cased, so the map is keyed the same way.
+	 */
 	private static Map<String, String> readContexts(Connection connection) throws SQLException {
 		Map<String, String> contexts = new HashMap<>();
 		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(CONTEXTS)) {
 			while (rows.next()) {
-				contexts.put(rows.getString(1), rows.getString(2));
+				contexts.put(rows.getString(1).toLowerCase(Locale.ROOT), rows.getString(2));
 			}
 		}
 		return contexts;

@@ -69,6 +69,16 @@ class SessionSettingsIntegrationTests {
 	}
 
 	@Test
+	void aSettingTheServerSpellsInMixedCaseIsFoundWhateverTheKeysCase() {
+		this.contextRunner.withPropertyValues("db.pool.session.settings.[IntervalStyle]=iso_8601")
+			.run((context) -> {
+				try (Connection connection = context.getBean(DataSource.class).getConnection()) {
+					assertThat(show(connection, "IntervalStyle")).isEqualTo("iso_8601");
+				}
+			});
+	}
+
+	@Test
 	void yamlKeysKeepTheirUnderscoresWithOrWithoutBrackets() {
 		String yaml = """
 				db:

@@ -36,7 +36,7 @@ class SessionSettingsTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "role", "session-authorization", "client-encoding", "DateStyle", "datestyle",
-			"standard-conforming-strings", "application-name" })
+			"standard-conforming-strings", "application-name", "timezone", "TimeZone" })
 	void settingsThatWouldBreakTheDriverOrTheSecurityModelAreRefused(String key) {
 		of(null, Map.of(key, "x"));
 		assertThat(this.violations.list()).singleElement()
