@@ -52,8 +52,8 @@ class SeveralDataSourcesTests {
 
 	@Test
 	void eachPoolGetsTheDefaultsWithItsOwnOverrides() {
-		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
-			.withBean("reporting", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+		this.contextRunner.withBean("primary", HikariDataSource.class, PostgresServer::unstartedPool)
+			.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
 			.withPropertyValues("db.pool.size=4", "db.pool.overflow=6", "db.pool.datasources.reporting.size=2",
 					"db.pool.datasources.reporting.session.statement-timeout=30s",
 					"db.pool.datasources.reporting.application-name=reporting")
@@ -74,7 +74,7 @@ class SeveralDataSourcesTests {
 
 	@Test
 	void aBadValueForOnePoolNamesThatPoolsKey() {
-		this.contextRunner.withBean("reporting", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+		this.contextRunner.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
 			.withPropertyValues("db.pool.datasources.reporting.recycle=5s")
 			.run((context) -> {
 				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
@@ -84,8 +84,8 @@ class SeveralDataSourcesTests {
 
 	@Test
 	void aKeyForABeanNameNoPoolHasFailsStartupListingThePoolBeanNames() {
-		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
-			.withBean("reportingPool", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+		this.contextRunner.withBean("primary", HikariDataSource.class, PostgresServer::unstartedPool)
+			.withBean("reportingPool", HikariDataSource.class, PostgresServer::unstartedPool)
 			.withPropertyValues("db.pool.datasources.reportingPool.size=2", "db.pool.datasources.reportngPool.size=3",
 					"db.pool.datasources.reportngPool.overflow=1")
 			.run((context) -> {
@@ -103,8 +103,8 @@ class SeveralDataSourcesTests {
 
 	@Test
 	void aSecondPoolToTheSameTargetIsReportedOnceNamingBothPools(CapturedOutput output) {
-		this.contextRunner.withBean("primary", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
-			.withBean("copy", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+		this.contextRunner.withBean("primary", HikariDataSource.class, PostgresServer::unstartedPool)
+			.withBean("copy", HikariDataSource.class, PostgresServer::unstartedPool)
 			.run((context) -> {
 				assertThat(output).contains("Pool 'copy' of context").contains("next to pool 'primary' of context");
 				assertThat(output.toString().split("is a second pool to", -1)).hasSize(2);
@@ -157,7 +157,7 @@ class SeveralDataSourcesTests {
 
 	@Test
 	void anEnforcedBudgetNamesTheKeysOfThePoolThatExceedsIt() {
-		this.contextRunner.withBean("reporting", HikariDataSource.class, () -> pool(PostgresServer.jdbcUrl()))
+		this.contextRunner.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
 			.withPropertyValues("db.pool.datasources.reporting.size=4", "db.pool.datasources.reporting.instances=50",
 					"db.pool.datasources.reporting.budget.enforce=true")
 			.run((context) -> {
@@ -189,14 +189,6 @@ class SeveralDataSourcesTests {
 		}
 		assertThat(JvmPoolRegistry.get().onServer(PoolTargetServer.of(smallServer.getJdbcUrl("postgres", "postgres"))))
 			.isEmpty();
-	}
-
-	private static HikariDataSource pool(String url) {
-		HikariDataSource dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(url);
-		dataSource.setUsername(PostgresServer.username());
-		dataSource.setPassword(PostgresServer.PASSWORD);
-		return dataSource;
 	}
 
 	private static String show(HikariDataSource pool, String name) throws SQLException {

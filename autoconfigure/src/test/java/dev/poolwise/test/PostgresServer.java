@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -95,6 +96,28 @@ public final class PostgresServer {
 	public static String[] datasourceProperties() {
 		return new String[] { "spring.datasource.url=" + jdbcUrl(), "spring.datasource.username=" + username(),
 				"spring.datasource.password=" + PASSWORD };
+	}
+
+	/**
+	 * A Hikari pool on this server that has not started yet, as a user-defined DataSource bean is handed
+	 * to Poolwise.
+	 * @return the unstarted pool
+	 */
+	public static HikariDataSource unstartedPool() {
+		return unstartedPool(jdbcUrl());
+	}
+
+	/**
+	 * A Hikari pool that has not started yet, with this server's credentials.
+	 * @param url the JDBC URL, this server's or a server started with the same credentials
+	 * @return the unstarted pool
+	 */
+	public static HikariDataSource unstartedPool(String url) {
+		HikariDataSource dataSource = new HikariDataSource();
+		dataSource.setJdbcUrl(url);
+		dataSource.setUsername(username());
+		dataSource.setPassword(PASSWORD);
+		return dataSource;
 	}
 
 	/**

@@ -209,8 +209,8 @@ class DbPoolEndpointWebIntegrationTests {
 
 	@Test
 	void readListsEveryPoolByBeanNameWithItsOwnConfiguration() {
-		this.contextRunner.withBean("primary", HikariDataSource.class, DbPoolEndpointWebIntegrationTests::pool)
-			.withBean("reporting", HikariDataSource.class, DbPoolEndpointWebIntegrationTests::pool)
+		this.contextRunner.withBean("primary", HikariDataSource.class, PostgresServer::unstartedPool)
+			.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
 			.withPropertyValues("db.pool.datasources.reporting.size=1", "db.pool.datasources.reporting.overflow=7",
 					"db.pool.datasources.reporting.timeout=4s")
 			.run((context) -> {
@@ -423,14 +423,6 @@ class DbPoolEndpointWebIntegrationTests {
 			request.addUserRole(role);
 			return request;
 		}).exchange();
-	}
-
-	private static HikariDataSource pool() {
-		HikariDataSource dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(PostgresServer.jdbcUrl());
-		dataSource.setUsername(PostgresServer.username());
-		dataSource.setPassword(PostgresServer.PASSWORD);
-		return dataSource;
 	}
 
 	private static MvcTestResult resize(MockMvcTester mvc, String pool, String body) {

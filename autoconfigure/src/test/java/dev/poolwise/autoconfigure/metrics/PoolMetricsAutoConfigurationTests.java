@@ -59,8 +59,8 @@ class PoolMetricsAutoConfigurationTests {
 
 	@Test
 	void eachPoolHasItsOwnMetersTaggedWithItsBeanName() {
-		this.contextRunner.withBean("primary", HikariDataSource.class, PoolMetricsAutoConfigurationTests::pool)
-			.withBean("reporting", HikariDataSource.class, PoolMetricsAutoConfigurationTests::pool)
+		this.contextRunner.withBean("primary", HikariDataSource.class, PostgresServer::unstartedPool)
+			.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				for (String name : List.of("db.pool.utilization", "db.pool.size.recommended", "db.pool.overflow.active",
@@ -77,8 +77,8 @@ class PoolMetricsAutoConfigurationTests {
 
 	@Test
 	void eachPoolsMetersFollowOnlyThatPool() {
-		this.contextRunner.withBean("primary", HikariDataSource.class, PoolMetricsAutoConfigurationTests::pool)
-			.withBean("reporting", HikariDataSource.class, PoolMetricsAutoConfigurationTests::pool)
+		this.contextRunner.withBean("primary", HikariDataSource.class, PostgresServer::unstartedPool)
+			.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
 			.withPropertyValues("db.pool.datasources.reporting.size=1", "db.pool.datasources.reporting.overflow=9")
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -168,14 +168,6 @@ class PoolMetricsAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(PoolMeterBinder.class).doesNotHaveBean(ServerStatisticsSampler.class);
 			assertThat(context.getBean(MeterRegistry.class).find("db.pool.utilization").meters()).isEmpty();
 		});
-	}
-
-	private static HikariDataSource pool() {
-		HikariDataSource dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(PostgresServer.jdbcUrl());
-		dataSource.setUsername(PostgresServer.username());
-		dataSource.setPassword(PostgresServer.PASSWORD);
-		return dataSource;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.poolwise.benchmarks.load;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -18,11 +19,19 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The two Spring Boot applications the load compares, started in this JVM one at a time: Boot with
- * {@code spring-boot-starter-jdbc} only, and a web application with the Poolwise starter, Actuator and
- * Prometheus, configured as a careful team would run it, with everything Poolwise offers switched on.
+ * The Spring Boot applications the load compares, side by side in this JVM: Boot with
+ * {@code spring-boot-starter-jdbc} only; a web application with the Poolwise starter, Actuator and
+ * Prometheus, configured as a careful team would run it, with everything Poolwise offers switched on; and
+ * the same web application with the same pool settings written by hand and Poolwise left out.
  */
 final class Applications {
+
+	/** Everything the Poolwise starter auto-configures, for the application without it. */
+	static final List<String> POOLWISE_AUTO_CONFIGURATIONS = List.of(
+			"dev.poolwise.autoconfigure.PoolwiseAutoConfiguration",
+			"dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration",
+			"dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration",
+			"dev.poolwise.autoconfigure.endpoint.DbPoolEndpointAutoConfiguration");
 
 	/** The realistic Poolwise configuration, also shown in the report. */
 	static final Map<String, String> POOLWISE_PROPERTIES = poolwiseProperties();
@@ -43,13 +52,49 @@ final class Applications {
 	}
 
 	/**
-	 * The Poolwise application with some properties changed, to find out what a difference comes from.
+	 * The Poolwise application with some properties changed, to tell what a difference comes from.
 	 */
 	static RunningApplication poolwise(BenchmarkDatabase database, Map<String, String> overrides) {
 		Map<String, Object> properties = common(database);
 		properties.putAll(POOLWISE_PROPERTIES);
 		properties.putAll(overrides);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(PoolwiseApplication.class)
+		return web(properties);
+	}
+
+	/**
+	 * The same web application and pool without Poolwise: its auto-configurations excluded, and every
+	 * Hikari and driver setting Poolwise gave the pool written by hand under spring.datasource.hikari
+	 * (but its keepalive socket factory, which costs nothing per operation). Boot's own db health
+	 * indicator stays on, as it would. The difference to the Poolwise application is what Poolwise adds:
+	 * its health indicator, meters, sampler and the post-processor's work at startup.
+	 * @param tuned the pool of a running Poolwise application
+	 */
+	static RunningApplication handTuned(BenchmarkDatabase database, HikariDataSource tuned) {
+		Map<String, Object> properties = common(database);
+		properties.put("spring.autoconfigure.exclude", String.join(",", POOLWISE_AUTO_CONFIGURATIONS));
+		properties.put("spring.application.name", "hand-tuned-bench");
+		properties.put("server.port", "0");
+		properties.put("management.endpoints.web.exposure.include", "health,prometheus");
+		properties.put("management.endpoint.health.show-details", "always");
+		String hikari = "spring.datasource.hikari.";
+		properties.put(hikari + "minimum-idle", tuned.getMinimumIdle());
+		properties.put(hikari + "maximum-pool-size", tuned.getMaximumPoolSize());
+		properties.put(hikari + "connection-timeout", tuned.getConnectionTimeout());
+		properties.put(hikari + "validation-timeout", tuned.getValidationTimeout());
+		properties.put(hikari + "max-lifetime", tuned.getMaxLifetime());
+		properties.put(hikari + "idle-timeout", tuned.getIdleTimeout());
+		properties.put(hikari + "keepalive-time", tuned.getKeepaliveTime());
+		properties.put(hikari + "leak-detection-threshold", tuned.getLeakDetectionThreshold());
+		tuned.getDataSourceProperties().forEach((name, value) -> {
+			if (!name.toString().startsWith("socketFactory")) {
+				properties.put(hikari + "data-source-properties.[" + name + "]", value);
+			}
+		});
+		return web(properties);
+	}
+
+	private static RunningApplication web(Map<String, Object> properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(WebApplication.class)
 			.web(WebApplicationType.SERVLET)
 			.properties(properties)
 			.run();
@@ -101,11 +146,12 @@ final class Applications {
 	}
 
 	/**
-	 * Everything on the classpath, Poolwise, Actuator, Micrometer and Spring MVC among it.
+	 * Everything on the classpath: Spring MVC, Actuator, Micrometer with Prometheus, and Poolwise unless
+	 * excluded.
 	 */
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	static class PoolwiseApplication {
+	static class WebApplication {
 
 	}
 

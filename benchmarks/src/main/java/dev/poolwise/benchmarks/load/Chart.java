@@ -34,7 +34,8 @@ final class Chart {
 	private static final int RIGHT = 30;
 
 	private static final Map<Variant, Color> COLORS = Map.of(Variant.UNPOOLED, new Color(0x9E9E9E), Variant.BOOT,
-			new Color(0x1F77B4), Variant.POOLWISE, new Color(0x2CA02C), Variant.PGBENCH, new Color(0xD62728));
+			new Color(0x1F77B4), Variant.HAND_TUNED, new Color(0xFF7F0E), Variant.POOLWISE,
+			new Color(0x2CA02C), Variant.PGBENCH, new Color(0xD62728));
 
 	private Chart() {
 	}
@@ -58,6 +59,7 @@ final class Chart {
 		int width = PANEL_WIDTH - LEFT - RIGHT;
 		int height = HEIGHT - TOP - BOTTOM;
 		int left = x0 + LEFT;
+		graphics.setStroke(new BasicStroke(1f));
 		double[] range = range(results, clients, measure);
 		graphics.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
 		graphics.setColor(Color.BLACK);
@@ -109,7 +111,7 @@ final class Chart {
 			graphics.fillRect(x, 18, 24, 10);
 			graphics.setColor(Color.BLACK);
 			graphics.drawString(variant.label(), x + 30, 28);
-			x += 50 + graphics.getFontMetrics().stringWidth(variant.label());
+			x += 36 + graphics.getFontMetrics().stringWidth(variant.label());
 		}
 	}
 

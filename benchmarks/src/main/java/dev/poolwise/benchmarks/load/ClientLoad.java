@@ -12,7 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -46,6 +45,8 @@ final class ClientLoad {
 
 	private long measuredFrom;
 
+	private TrialResult result;
+
 	ClientLoad(ConnectionSource source, int clients, boolean virtualThreads, int accounts) {
 		this(source, clients, virtualThreads, accounts, 0);
 	}
@@ -69,14 +70,20 @@ final class ClientLoad {
 			Duration warmup, Duration measure) throws InterruptedException {
 		ClientLoad load = new ClientLoad(source, clients, virtualThreads, accounts);
 		load.start();
-		Thread.sleep(warmup.toMillis());
-		load.beginMeasurement();
-		Thread.sleep(measure.toMillis());
-		return load.stop();
+		try {
+			Thread.sleep(warmup.toMillis());
+			load.beginMeasurement();
+			Thread.sleep(measure.toMillis());
+		}
+		finally {
+			load.stop();
+		}
+		return load.result();
 	}
 
 	void start() {
-		this.executor = this.virtualThreads ? virtualThreadPerTask() : Executors.newFixedThreadPool(this.clients);
+		this.executor = this.virtualThreads ? virtualThreadPerTask()
+				: Executors.newFixedThreadPool(this.clients, ClientLoad::daemon);
 		for (int i = 0; i < this.clients; i++) {
 			this.executor.execute(this::loop);
 		}
@@ -89,16 +96,27 @@ final class ClientLoad {
 		this.measuring = true;
 	}
 
-	TrialResult stop() throws InterruptedException {
-		long measuredTo = System.nanoTime();
-		Histogram measured = this.latencies.getIntervalHistogram();
-		long failed = this.errors.get();
+	/**
+	 * Ends the measured window, then stops the clients and waits for them.
+	 */
+	void stop() throws InterruptedException {
+		if (this.result == null && this.measuring) {
+			long measuredTo = System.nanoTime();
+			this.result = TrialResult.of(this.latencies.getIntervalHistogram(), this.errors.get(),
+					(measuredTo - this.measuredFrom) / 1e9);
+		}
 		this.stopped = true;
 		this.executor.shutdown();
 		if (!this.executor.awaitTermination(1, TimeUnit.MINUTES)) {
 			throw new IllegalStateException("Load clients did not stop within a minute");
 		}
-		return TrialResult.of(measured, failed, (measuredTo - this.measuredFrom) / 1e9);
+	}
+
+	/**
+	 * @return what the measured window gave, once stopped
+	 */
+	TrialResult result() {
+		return this.result;
 	}
 
 	private void loop() {
@@ -136,6 +154,15 @@ final class ClientLoad {
 				Thread.sleep(this.holdMillis);
 			}
 		}
+	}
+
+	/**
+	 * Load threads never keep the JVM alive: a run that fails halfway must end, not keep loading the server.
+	 */
+	private static Thread daemon(Runnable task) {
+		Thread thread = new Thread(task, "bench-client");
+		thread.setDaemon(true);
+		return thread;
 	}
 
 	/**

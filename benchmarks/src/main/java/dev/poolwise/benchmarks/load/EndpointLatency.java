@@ -1,6 +1,7 @@
 package dev.poolwise.benchmarks.load;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,40 +14,51 @@ import org.HdrHistogram.Histogram;
  * the Poolwise application's pool is taken and threads queue for one: the moment an operator looks.
  * @param holdMillis how long each client keeps its connection after the read; 0 for a closed loop that
  * also saturates the CPU
+ * @param withPoolwiseEndpoints whether Poolwise's health indicator and sampler were on; off, the same
+ * calls show what the machine itself allows
  * @param latencies per path, the latencies of the sequential GETs in nanoseconds
  * @param pending the pool's waiting threads seen at each call
  */
-record EndpointLatency(long holdMillis, Map<String, Histogram> latencies, Histogram pending) {
+record EndpointLatency(long holdMillis, boolean withPoolwiseEndpoints, Map<String, Histogram> latencies,
+		Histogram pending) {
 
 	static final List<String> PATHS = List.of(Scraper.HEALTH, Scraper.PROMETHEUS);
 
 	static final int CLIENTS = 100;
 
-	static EndpointLatency measure(BenchmarkDatabase database, int accounts, int calls, long holdMillis)
-			throws IOException, InterruptedException {
+	static EndpointLatency measure(BenchmarkDatabase database, int accounts, int calls, long holdMillis,
+			boolean withPoolwiseEndpoints) throws IOException, InterruptedException, SQLException {
 		Map<String, Histogram> latencies = new LinkedHashMap<>();
 		Histogram pending = new Histogram(3);
-		try (RunningApplication application = Applications.poolwise(database)) {
+		Map<String, String> overrides = withPoolwiseEndpoints ? Map.of()
+				: Map.of("management.health.dbpool.enabled", "false", "db.pool.monitor.enabled", "false");
+		try (RunningApplication application = Applications.poolwise(database, overrides)) {
+			// Hikari starts the pool, and its MXBean, on the first borrow
+			application.dataSource().getConnection().close();
 			ClientLoad load = new ClientLoad(application.dataSource()::getConnection, CLIENTS, false, accounts,
 					holdMillis);
 			load.start();
-			HikariPoolMXBean pool = application.dataSource().getHikariPoolMXBean();
-			awaitSaturation(pool);
-			PATHS.forEach((path) -> latencies.put(path, TrialResult.newHistogram()));
-			for (int i = 0; i < calls; i++) {
-				for (String path : PATHS) {
-					pending.recordValue(pool.getThreadsAwaitingConnection());
-					long started = System.nanoTime();
-					int status = application.scraper().get(path);
-					latencies.get(path).recordValue(System.nanoTime() - started);
-					if (status != 200) {
-						throw new IllegalStateException(path + " answered " + status + " under saturation");
+			try {
+				HikariPoolMXBean pool = application.dataSource().getHikariPoolMXBean();
+				awaitSaturation(pool);
+				PATHS.forEach((path) -> latencies.put(path, TrialResult.newHistogram()));
+				for (int i = 0; i < calls; i++) {
+					for (String path : PATHS) {
+						pending.recordValue(pool.getThreadsAwaitingConnection());
+						long started = System.nanoTime();
+						int status = application.scraper().get(path);
+						latencies.get(path).recordValue(System.nanoTime() - started);
+						if (status != 200) {
+							throw new IllegalStateException(path + " answered " + status + " under saturation");
+						}
 					}
 				}
 			}
-			load.stop();
+			finally {
+				load.stop();
+			}
 		}
-		return new EndpointLatency(holdMillis, latencies, pending);
+		return new EndpointLatency(holdMillis, withPoolwiseEndpoints, latencies, pending);
 	}
 
 	private static void awaitSaturation(HikariPoolMXBean pool) throws InterruptedException {

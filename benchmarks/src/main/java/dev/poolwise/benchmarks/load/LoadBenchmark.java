@@ -2,8 +2,6 @@ package dev.poolwise.benchmarks.load;
 
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,27 +34,29 @@ public final class LoadBenchmark {
 			database.initialisePgbench(SCALE);
 			int accounts = Math.toIntExact(database.accounts());
 			Trial trial = new Trial(database, accounts, settings.warmup(), settings.measure());
-			for (int repeat = 0; repeat < settings.repeats(); repeat++) {
-				List<Variant> order = new ArrayList<>(List.of(Variant.values()));
-				if (repeat % 2 == 1) {
-					Collections.reverse(order);
-				}
-				for (Clients count : clients) {
-					for (Variant variant : order) {
+			PooledRounds pooled = new PooledRounds(database, accounts, settings.rounds(), settings.burst());
+			log("Warm-up: JIT and the server's caches, not reported");
+			trial.run(Variant.PGBENCH, new Clients(10, false));
+			trial.run(Variant.UNPOOLED, new Clients(10, false));
+			for (Clients count : clients) {
+				for (int repeat = 0; repeat < settings.repeats(); repeat++) {
+					List<Variant> references = (repeat % 2 == 0) ? List.of(Variant.UNPOOLED, Variant.PGBENCH)
+							: List.of(Variant.PGBENCH, Variant.UNPOOLED);
+					for (Variant variant : references) {
 						if (variant.runs(count)) {
 							TrialResult result = trial.run(variant, count);
 							results.add(variant, count, result);
-							log("repeat %d, %s clients, %-24s %,10.0f ops/s  p50 %.3f ms  p99 %.3f ms  errors %d",
-									repeat + 1, count.label(), variant.label(), result.throughput(), result.p50(),
-									result.p99(), result.errors());
+							trialLog(repeat + 1, count, variant, result);
 						}
 					}
 				}
+				pooled.run(count, results, LoadBenchmark::trialLog);
 			}
 			log("Actuator endpoints under saturation: %d calls each", ENDPOINT_CALLS);
 			List<EndpointLatency> endpoints = List.of(
-					EndpointLatency.measure(database, accounts, ENDPOINT_CALLS, HOLD_MILLIS),
-					EndpointLatency.measure(database, accounts, ENDPOINT_CALLS, 0));
+					EndpointLatency.measure(database, accounts, ENDPOINT_CALLS, HOLD_MILLIS, true),
+					EndpointLatency.measure(database, accounts, ENDPOINT_CALLS, 0, true),
+					EndpointLatency.measure(database, accounts, ENDPOINT_CALLS, 0, false));
 			log("Sample app startup: %d runs with and without Poolwise", settings.startupRuns());
 			Map<Boolean, List<Double>> startup = StartupTime.measure(settings.sampleJar(), database,
 					settings.startupRuns());
@@ -68,6 +68,11 @@ public final class LoadBenchmark {
 			Files.writeString(settings.output().resolve("results.md"), report);
 			System.out.println(report);
 		}
+	}
+
+	private static void trialLog(int repeat, Clients clients, Variant variant, TrialResult result) {
+		log("%2d %14s clients  %-30s %,10.0f ops/s  p50 %.3f ms  p99 %.3f ms  errors %d", repeat, clients.label(),
+				variant.label(), result.throughput(), result.p50(), result.p99(), result.errors());
 	}
 
 	private static void log(String format, Object... values) {

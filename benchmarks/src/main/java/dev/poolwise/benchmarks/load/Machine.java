@@ -1,11 +1,13 @@
 package dev.poolwise.benchmarks.load;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 import com.sun.management.OperatingSystemMXBean;
@@ -31,11 +33,26 @@ final class Machine {
 				+ System.getProperty("os.arch"));
 		facts.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
 		facts.put("Spring Boot", SpringBootVersion.getVersion());
-		facts.put("HikariCP", HikariDataSource.class.getPackage().getImplementationVersion());
+		facts.put("HikariCP", mavenVersion(HikariDataSource.class, "com.zaxxer", "HikariCP"));
 		facts.put("PostgreSQL JDBC", Driver.getVersion());
 		facts.put("PostgreSQL server", database.serverVersion() + " (embedded binaries, io.zonky.test, same host)");
 		facts.put("pgbench", PgBench.version());
 		return facts;
+	}
+
+	/**
+	 * The version in a jar's Maven metadata, for jars whose manifest has none.
+	 */
+	private static String mavenVersion(Class<?> type, String groupId, String artifactId) throws IOException {
+		String resource = "/META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
+		try (InputStream in = type.getResourceAsStream(resource)) {
+			if (in == null) {
+				return "unknown";
+			}
+			Properties properties = new Properties();
+			properties.load(in);
+			return properties.getProperty("version", "unknown");
+		}
 	}
 
 	private static String cpuModel() throws IOException {

@@ -15,6 +15,19 @@ final class Results {
 
 	private final Map<Variant, Map<Clients, List<TrialResult>>> trials = new EnumMap<>(Variant.class);
 
+	private final Map<Clients, Double> poolwiseThreadCpuMillisPerSecond = new LinkedHashMap<>();
+
+	/**
+	 * Records the CPU time Poolwise's own threads used while the pooled variants ran at a client count.
+	 */
+	void poolwiseThreadCpu(Clients clients, double cpuMillis, double seconds) {
+		this.poolwiseThreadCpuMillisPerSecond.put(clients, cpuMillis / seconds);
+	}
+
+	Map<Clients, Double> poolwiseThreadCpuMillisPerSecond() {
+		return this.poolwiseThreadCpuMillisPerSecond;
+	}
+
 	void add(Variant variant, Clients clients, TrialResult result) {
 		this.trials.computeIfAbsent(variant, (key) -> new LinkedHashMap<>())
 			.computeIfAbsent(clients, (key) -> new ArrayList<>())
@@ -34,6 +47,20 @@ final class Results {
 	 */
 	double median(Variant variant, Clients clients, ToDoubleFunction<TrialResult> measure) {
 		return median(all(variant, clients).stream().mapToDouble(measure).boxed().toList());
+	}
+
+	/**
+	 * The median, over trials run side by side, of one variant's throughput over another's: trial i of
+	 * both came from the same round of alternating bursts, so drift of the machine cancels out.
+	 */
+	double pairedThroughputRatio(Variant numerator, Variant denominator, Clients clients) {
+		List<TrialResult> top = all(numerator, clients);
+		List<TrialResult> bottom = all(denominator, clients);
+		List<Double> ratios = new ArrayList<>();
+		for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
+			ratios.add(top.get(i).throughput() / bottom.get(i).throughput());
+		}
+		return median(ratios);
 	}
 
 	long errors(Variant variant, Clients clients) {

@@ -30,6 +30,15 @@ final class RunningApplication implements AutoCloseable {
 		return this.scraper;
 	}
 
+	/**
+	 * Lets the scraper run while this application is measured, and pauses it while another one is.
+	 */
+	void scraping(boolean active) {
+		if (this.scraper != null) {
+			this.scraper.setActive(active);
+		}
+	}
+
 	@Override
 	public void close() {
 		if (this.scraper != null) {

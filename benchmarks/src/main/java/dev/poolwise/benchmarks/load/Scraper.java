@@ -35,12 +35,21 @@ final class Scraper implements AutoCloseable {
 
 	private final AtomicLong failures = new AtomicLong();
 
+	private volatile boolean active = true;
+
 	Scraper(int port) {
 		this.base = "http://localhost:" + port;
 		this.schedule.scheduleAtFixedRate(this::scrape, 0, 1, TimeUnit.SECONDS);
 	}
 
+	void setActive(boolean active) {
+		this.active = active;
+	}
+
 	private void scrape() {
+		if (!this.active) {
+			return;
+		}
 		for (String path : new String[] { PROMETHEUS, HEALTH }) {
 			try {
 				if (get(path) != 200) {

@@ -8,21 +8,24 @@ import org.springframework.boot.convert.DurationStyle;
 /**
  * How long and how often to measure, and where to write, from the {@code -Dbench.*} properties the
  * benchmarks module's pom passes.
- * @param warmup warm-up of each trial
- * @param measure measured window of each trial
- * @param repeats trials per variant and client count
+ * @param warmup warm-up of each reference trial (unpooled, pgbench)
+ * @param measure measured window of each reference trial
+ * @param repeats reference trials per variant and client count
+ * @param rounds rounds of alternating bursts of the pooled variants per client count
+ * @param burst measured window of each burst
  * @param startupRuns sample app starts with and without Poolwise each
  * @param output folder of the report and chart
  * @param sampleJar the packaged sample app
  * @param jmhResults the JMH text results of the same command
  */
-record Settings(Duration warmup, Duration measure, int repeats, int startupRuns, Path output, Path sampleJar,
-		Path jmhResults) {
+record Settings(Duration warmup, Duration measure, int repeats, int rounds, Duration burst, int startupRuns,
+		Path output, Path sampleJar, Path jmhResults) {
 
 	static Settings fromSystemProperties() {
 		return new Settings(duration("bench.warmup", "2s"), duration("bench.measure", "3s"),
 				Integer.parseInt(System.getProperty("bench.repeats", "3")),
-				Integer.parseInt(System.getProperty("bench.startupRuns", "4")),
+				Integer.parseInt(System.getProperty("bench.rounds", "8")), duration("bench.burst", "1s"),
+				Integer.parseInt(System.getProperty("bench.startupRuns", "6")),
 				Path.of(System.getProperty("bench.output", "results")),
 				Path.of(System.getProperty("bench.sampleJar", "../sample-app/target/poolwise-sample-app.jar")),
 				Path.of(System.getProperty("bench.jmhResults", "target/jmh-results.txt")));

@@ -23,10 +23,7 @@ final class StartupTime {
 	private static final Pattern STARTED = Pattern.compile("Started \\w+ in [0-9.]+ seconds \\(process running for ([0-9.]+)\\)");
 
 	private static final List<String> WITHOUT_POOLWISE = List.of(
-			"--spring.autoconfigure.exclude=dev.poolwise.autoconfigure.PoolwiseAutoConfiguration,"
-					+ "dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration,"
-					+ "dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration,"
-					+ "dev.poolwise.autoconfigure.endpoint.DbPoolEndpointAutoConfiguration",
+			"--spring.autoconfigure.exclude=" + String.join(",", Applications.POOLWISE_AUTO_CONFIGURATIONS),
 			// the sample's readiness group lists dbPool, which is gone without Poolwise
 			"--management.endpoint.health.validate-group-membership=false");
 

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * One measured trial: a variant at a client count, started from nothing and torn down afterwards, so no
- * variant runs beside another's pool, sampler or scraper.
+ * One trial of a reference variant (unpooled, pgbench) at a client count: warm-up, then a measured
+ * window. References run as separate trials; the pooled variants run interleaved in {@link PooledRounds}.
  */
 final class Trial {
 
@@ -29,9 +29,8 @@ final class Trial {
 	TrialResult run(Variant variant, Clients clients) throws IOException, InterruptedException {
 		return switch (variant) {
 			case UNPOOLED -> unpooled(clients);
-			case BOOT -> pooled(Applications.bootDefault(this.database), clients);
-			case POOLWISE -> pooled(Applications.poolwise(this.database), clients);
 			case PGBENCH -> PgBench.measure(this.database, clients.count(), this.warmup, this.measure);
+			default -> throw new IllegalArgumentException(variant + " runs in PooledRounds");
 		};
 	}
 
@@ -40,18 +39,6 @@ final class Trial {
 		Properties credentials = this.database.credentials();
 		return ClientLoad.measure(() -> DriverManager.getConnection(url, credentials), clients.count(),
 				clients.virtual(), this.accounts, this.warmup, this.measure);
-	}
-
-	private TrialResult pooled(RunningApplication application, Clients clients) throws InterruptedException {
-		try (application) {
-			TrialResult result = ClientLoad.measure(application.dataSource()::getConnection, clients.count(),
-					clients.virtual(), this.accounts, this.warmup, this.measure);
-			if (application.scraper() != null && application.scraper().failures() > 0) {
-				throw new IllegalStateException(application.scraper().failures() + " of "
-						+ application.scraper().scrapes() + " scrapes failed during the Poolwise trial");
-			}
-			return result;
-		}
 	}
 
 }

@@ -11,6 +11,12 @@ enum Variant {
 	/** Spring Boot's Hikari pool as {@code spring-boot-starter-jdbc} configures it. */
 	BOOT("Spring Boot default"),
 
+	/**
+	 * The Poolwise application's pool and session settings written by hand, with Actuator and the same
+	 * scrapes, and no Poolwise: what is left between it and POOLWISE is Poolwise's own cost.
+	 */
+	HAND_TUNED("Boot, same settings by hand"),
+
 	/** Boot's pool tuned by Poolwise, with health, meters, sampler and scrapes on. */
 	POOLWISE("Poolwise"),
 
@@ -32,7 +38,7 @@ enum Variant {
 	 * thousand unpooled clients would need a thousand server connections.
 	 */
 	boolean runs(Clients clients) {
-		return !clients.virtual() || this == BOOT || this == POOLWISE;
+		return !clients.virtual() || (this != UNPOOLED && this != PGBENCH);
 	}
 
 }
