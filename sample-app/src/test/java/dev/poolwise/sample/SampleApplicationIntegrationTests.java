@@ -187,6 +187,14 @@ class SampleApplicationIntegrationTests {
 				assertThat(prometheus.value("hikaricp_connections_pending", POOL))
 					.hasValueSatisfying((pending) -> assertThat(pending).isPositive());
 			});
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				JsonNode pool = this.client.get("/actuator/health").getBody().path("components")
+					.path(POOL_HEALTH_COMPONENT);
+				assertThat(pool.path("status").asString()).as("saturation is a warning, not an outage").isEqualTo("UP");
+				assertThat(pool.path("details").path("pending").asInt()).isPositive();
+				assertThat(pool.path("details").path("warnings").toString()).contains("critical: 10 of 10 connections")
+					.contains("waiting for a connection");
+			});
 		}
 		finally {
 			this.client.stopLoad();
