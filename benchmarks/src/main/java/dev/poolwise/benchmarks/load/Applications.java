@@ -1,5 +1,6 @@
 package dev.poolwise.benchmarks.load;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ final class Applications {
 			"dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration",
 			"dev.poolwise.autoconfigure.endpoint.DbPoolEndpointAutoConfiguration");
 
+	/** The Spring Boot applications compared at every client count. */
+	static final List<Variant> COMPARED = List.of(Variant.BOOT, Variant.HAND_TUNED, Variant.POOLWISE);
+
 	/** The realistic Poolwise configuration, also shown in the report. */
 	static final Map<String, String> POOLWISE_PROPERTIES = poolwiseProperties();
 
@@ -53,12 +57,38 @@ final class Applications {
 
 	/**
 	 * The Poolwise application with some properties changed, to tell what a difference comes from.
+	 * @param overrides properties to set, or with a null value to leave out
 	 */
 	static RunningApplication poolwise(BenchmarkDatabase database, Map<String, String> overrides) {
 		Map<String, Object> properties = common(database);
 		properties.putAll(POOLWISE_PROPERTIES);
-		properties.putAll(overrides);
+		overrides.forEach((name, value) -> {
+			if (value != null) {
+				properties.put(name, value);
+			}
+			else {
+				properties.remove(name);
+			}
+		});
 		return web(properties);
+	}
+
+	/**
+	 * The applications the load compares at each client count, side by side.
+	 * @return them under their variants, in the order of {@link #COMPARED}; the caller closes them
+	 */
+	static Map<Variant, RunningApplication> compared(BenchmarkDatabase database) {
+		Map<Variant, RunningApplication> applications = new EnumMap<>(Variant.class);
+		try {
+			applications.put(Variant.BOOT, bootDefault(database));
+			applications.put(Variant.POOLWISE, poolwise(database));
+			applications.put(Variant.HAND_TUNED, handTuned(database, applications.get(Variant.POOLWISE).dataSource()));
+			return applications;
+		}
+		catch (RuntimeException ex) {
+			applications.values().forEach(RunningApplication::close);
+			throw ex;
+		}
 	}
 
 	/**

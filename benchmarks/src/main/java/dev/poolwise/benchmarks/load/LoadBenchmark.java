@@ -34,7 +34,11 @@ public final class LoadBenchmark {
 			database.initialisePgbench(SCALE);
 			int accounts = Math.toIntExact(database.accounts());
 			Trial trial = new Trial(database, accounts, settings.warmup(), settings.measure());
-			PooledRounds pooled = new PooledRounds(database, accounts, settings.rounds(), settings.burst());
+			PooledRounds pooled = new PooledRounds(accounts, settings.rounds(), settings.burst());
+			if (settings.attribution()) {
+				Attribution.write(database, pooled, settings.output());
+				return;
+			}
 			log("Warm-up: JIT and the server's caches, not reported");
 			trial.run(Variant.PGBENCH, new Clients(10, false));
 			trial.run(Variant.UNPOOLED, new Clients(10, false));
@@ -46,11 +50,20 @@ public final class LoadBenchmark {
 						if (variant.runs(count)) {
 							TrialResult result = trial.run(variant, count);
 							results.add(variant, count, result);
-							trialLog(repeat + 1, count, variant, result);
+							trialLog(repeat + 1, count, variant.label(), result);
 						}
 					}
 				}
-				pooled.run(count, results, LoadBenchmark::trialLog);
+				Map<Variant, RunningApplication> applications = Applications.compared(database);
+				try {
+					results.poolwiseThreadCpu(count, pooled.run(applications, count, (round, variant, result) -> {
+						results.add(variant, count, result);
+						trialLog(round, count, variant.label(), result);
+					}));
+				}
+				finally {
+					applications.values().forEach(RunningApplication::close);
+				}
 			}
 			log("Actuator endpoints under saturation: %d calls each", ENDPOINT_CALLS);
 			List<EndpointLatency> endpoints = List.of(
@@ -70,12 +83,12 @@ public final class LoadBenchmark {
 		}
 	}
 
-	private static void trialLog(int repeat, Clients clients, Variant variant, TrialResult result) {
+	static void trialLog(int repeat, Clients clients, String label, TrialResult result) {
 		log("%2d %14s clients  %-30s %,10.0f ops/s  p50 %.3f ms  p99 %.3f ms  errors %d", repeat, clients.label(),
-				variant.label(), result.throughput(), result.p50(), result.p99(), result.errors());
+				label, result.throughput(), result.p50(), result.p99(), result.errors());
 	}
 
-	private static void log(String format, Object... values) {
+	static void log(String format, Object... values) {
 		System.out.println("[bench] " + String.format(Locale.ROOT, format, values));
 	}
 

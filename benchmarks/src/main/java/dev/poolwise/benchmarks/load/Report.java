@@ -280,7 +280,7 @@ final class Report {
 	 * Paired per round between pooled variants, which ran side by side; the ratio of medians otherwise.
 	 */
 	private double throughputRatio(Variant numerator, Variant denominator, Clients count) {
-		if (PooledRounds.POOLED.contains(numerator) && PooledRounds.POOLED.contains(denominator)) {
+		if (Applications.COMPARED.contains(numerator) && Applications.COMPARED.contains(denominator)) {
 			return this.results.pairedThroughputRatio(numerator, denominator, count);
 		}
 		return median(numerator, count, Measure.THROUGHPUT) / median(denominator, count, Measure.THROUGHPUT);

@@ -20,8 +20,8 @@ final class Results {
 	/**
 	 * Records the CPU time Poolwise's own threads used while the pooled variants ran at a client count.
 	 */
-	void poolwiseThreadCpu(Clients clients, double cpuMillis, double seconds) {
-		this.poolwiseThreadCpuMillisPerSecond.put(clients, cpuMillis / seconds);
+	void poolwiseThreadCpu(Clients clients, double cpuMillisPerSecond) {
+		this.poolwiseThreadCpuMillisPerSecond.put(clients, cpuMillisPerSecond);
 	}
 
 	Map<Clients, Double> poolwiseThreadCpuMillisPerSecond() {
@@ -54,11 +54,16 @@ final class Results {
 	 * both came from the same round of alternating bursts, so drift of the machine cancels out.
 	 */
 	double pairedThroughputRatio(Variant numerator, Variant denominator, Clients clients) {
-		List<TrialResult> top = all(numerator, clients);
-		List<TrialResult> bottom = all(denominator, clients);
+		return pairedThroughputRatio(all(numerator, clients), all(denominator, clients));
+	}
+
+	/**
+	 * The median of per-round throughput ratios of two lists of bursts taken in the same rounds.
+	 */
+	static double pairedThroughputRatio(List<TrialResult> numerator, List<TrialResult> denominator) {
 		List<Double> ratios = new ArrayList<>();
-		for (int i = 0; i < Math.min(top.size(), bottom.size()); i++) {
-			ratios.add(top.get(i).throughput() / bottom.get(i).throughput());
+		for (int i = 0; i < Math.min(numerator.size(), denominator.size()); i++) {
+			ratios.add(numerator.get(i).throughput() / denominator.get(i).throughput());
 		}
 		return median(ratios);
 	}

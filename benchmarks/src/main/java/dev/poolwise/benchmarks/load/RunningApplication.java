@@ -31,6 +31,16 @@ final class RunningApplication implements AutoCloseable {
 	}
 
 	/**
+	 * The same application, no longer scraped.
+	 */
+	RunningApplication withoutScrapes() {
+		if (this.scraper != null) {
+			this.scraper.close();
+		}
+		return new RunningApplication(this.context, this.dataSource, null);
+	}
+
+	/**
 	 * Lets the scraper run while this application is measured, and pauses it while another one is.
 	 */
 	void scraping(boolean active) {

@@ -17,9 +17,10 @@ import org.springframework.boot.convert.DurationStyle;
  * @param output folder of the report and chart
  * @param sampleJar the packaged sample app
  * @param jmhResults the JMH text results of the same command
+ * @param attribution whether to run only the attribution of the configuration's cost
  */
 record Settings(Duration warmup, Duration measure, int repeats, int rounds, Duration burst, int startupRuns,
-		Path output, Path sampleJar, Path jmhResults) {
+		Path output, Path sampleJar, Path jmhResults, boolean attribution) {
 
 	static Settings fromSystemProperties() {
 		return new Settings(duration("bench.warmup", "2s"), duration("bench.measure", "3s"),
@@ -28,7 +29,8 @@ record Settings(Duration warmup, Duration measure, int repeats, int rounds, Dura
 				Integer.parseInt(System.getProperty("bench.startupRuns", "6")),
 				Path.of(System.getProperty("bench.output", "results")),
 				Path.of(System.getProperty("bench.sampleJar", "../sample-app/target/poolwise-sample-app.jar")),
-				Path.of(System.getProperty("bench.jmhResults", "target/jmh-results.txt")));
+				Path.of(System.getProperty("bench.jmhResults", "target/jmh-results.txt")),
+				Boolean.parseBoolean(System.getProperty("bench.attribution", "false")));
 	}
 
 	private static Duration duration(String property, String fallback) {
