@@ -26,7 +26,7 @@ record Settings(Duration warmup, Duration measure, int repeats, int rounds, Dura
 		return new Settings(duration("bench.warmup", "2s"), duration("bench.measure", "3s"),
 				Integer.parseInt(System.getProperty("bench.repeats", "3")),
 				Integer.parseInt(System.getProperty("bench.rounds", "8")), duration("bench.burst", "1s"),
-				Integer.parseInt(System.getProperty("bench.startupRuns", "6")),
+				Integer.parseInt(System.getProperty("bench.startupRuns", "10")),
 				Path.of(System.getProperty("bench.output", "results")),
 				Path.of(System.getProperty("bench.sampleJar", "../sample-app/target/poolwise-sample-app.jar")),
 				Path.of(System.getProperty("bench.jmhResults", "target/jmh-results.txt")),
