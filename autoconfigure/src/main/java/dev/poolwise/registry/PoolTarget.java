@@ -1,6 +1,10 @@
 package dev.poolwise.registry;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.postgresql.Driver;
 
@@ -8,11 +12,15 @@ import org.postgresql.Driver;
  * Where a pool connects: server, database and user. Two pools with the same target hold separate
  * connections to the same place, which is what the registry warns about.
  *
- * @param server {@code host:port} as the URL names it
+ * @param server {@code host:port} as the URL names it, with host names lower-cased and the loopback
+ * addresses ({@code 127.0.0.1}, {@code ::1}) written {@code localhost}
  * @param database the database name
  * @param user the connecting role
  */
 public record PoolTarget(String server, String database, String user) {
+
+	private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1", "[::1]",
+			"0:0:0:0:0:0:0:1");
 
 	/**
 	 * Reads the target from a pgjdbc URL.
@@ -25,9 +33,21 @@ public record PoolTarget(String server, String database, String user) {
 		if (parsed == null) {
 			return new PoolTarget("unknown", "unknown", String.valueOf(username));
 		}
-		String server = parsed.getProperty("PGHOST", "localhost") + ":" + parsed.getProperty("PGPORT", "5432");
+		String server = host(parsed.getProperty("PGHOST", "localhost")) + ":" + parsed.getProperty("PGPORT", "5432");
 		String user = (username != null) ? username : parsed.getProperty("user", "");
 		return new PoolTarget(server, parsed.getProperty("PGDBNAME", ""), user);
+	}
+
+	/**
+	 * One spelling per server for the common cases, so that pools written against {@code localhost} and
+	 * {@code 127.0.0.1} count against the same budget. Other names are not resolved: a DNS lookup per pool
+	 * could block startup, and two names for one remote server are rare.
+	 */
+	private static String host(String hosts) {
+		return Arrays.stream(hosts.split(","))
+			.map((host) -> host.trim().toLowerCase(Locale.ROOT))
+			.map((host) -> LOOPBACK.contains(host) ? "localhost" : host)
+			.collect(Collectors.joining(","));
 	}
 
 	@Override
