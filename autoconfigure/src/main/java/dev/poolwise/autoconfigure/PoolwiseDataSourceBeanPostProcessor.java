@@ -119,7 +119,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 				dataSource.getUsername()), dataSource);
 		ConnectionBudget budget = check(dataSource, tuning, properties, violations);
 		if (budget != null) {
-			List<LivePool> others = JvmPoolRegistry.get().onServer(live.target().server());
+			List<LivePool> others = JvmPoolRegistry.get().othersOnServerOf(dataSource);
 			new BudgetCheck(budget, others, properties, sources).check(live, tuning, violations);
 		}
 		violations.throwIfAny();

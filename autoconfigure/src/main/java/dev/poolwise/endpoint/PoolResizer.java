@@ -17,7 +17,6 @@ import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.LivePool;
-import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.validation.SizeRules;
 import dev.poolwise.validation.Violation;
 import dev.poolwise.validation.Violations;
@@ -78,13 +77,7 @@ final class PoolResizer {
 		if (pool.budget() == null) {
 			return null;
 		}
-		HikariDataSource dataSource = pool.dataSource();
-		String server = PoolTarget.of(dataSource.getJdbcUrl(), dataSource.getUsername()).server();
-		List<LivePool> others = JvmPoolRegistry.get()
-			.onServer(server)
-			.stream()
-			.filter((other) -> other.dataSource() != dataSource)
-			.toList();
+		List<LivePool> others = JvmPoolRegistry.get().othersOnServerOf(pool.dataSource());
 		return new BudgetRule(pool.budget(), others, pool.properties().getInstances()).check(pool.beanName(), "size",
 				"overflow", size, max);
 	}

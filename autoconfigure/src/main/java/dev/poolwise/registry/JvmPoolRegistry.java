@@ -74,6 +74,16 @@ public final class JvmPoolRegistry {
 		return all().stream().filter((pool) -> pool.target().server().equals(server)).toList();
 	}
 
+	/**
+	 * The other live pools on the server a pool connects to, which share its connection budget.
+	 * @param dataSource the pool, registered or not
+	 * @return the pools on its server, itself left out
+	 */
+	public List<LivePool> othersOnServerOf(HikariDataSource dataSource) {
+		String server = PoolTarget.of(dataSource.getJdbcUrl(), dataSource.getUsername()).server();
+		return onServer(server).stream().filter((pool) -> pool.dataSource() != dataSource).toList();
+	}
+
 	private static String pairKey(LivePool first, LivePool second) {
 		int a = System.identityHashCode(first.dataSource());
 		int b = System.identityHashCode(second.dataSource());

@@ -21,6 +21,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,17 +116,15 @@ class SeveralDataSourcesTests {
 	void aPoolInACachedContextIsSeenFromTheNextContext(CapturedOutput output) {
 		ApplicationContextRunner cached = this.contextRunner.withPropertyValues(PostgresServer.datasourceProperties());
 		cached.run((first) -> cached.run((second) -> {
-			assertThat(JvmPoolRegistry.get().onServer(PoolTargetServer.of(PostgresServer.jdbcUrl()))).hasSize(2);
+			assertThat(JvmPoolRegistry.get().onServer(server(PostgresServer.jdbcUrl()))).hasSize(2);
 			assertThat(output).contains("is a second pool to postgres@");
 		}));
-		assertThat(JvmPoolRegistry.get().onServer(PoolTargetServer.of(PostgresServer.jdbcUrl()))).isEmpty();
+		assertThat(JvmPoolRegistry.get().onServer(server(PostgresServer.jdbcUrl()))).isEmpty();
 	}
 
 	@Test
 	void theBudgetCountsEveryLivePoolOfTheJvm(CapturedOutput output) {
-		ApplicationContextRunner small = this.contextRunner
-			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
-					"db.pool.size=2", "db.pool.overflow=8");
+		ApplicationContextRunner small = tenConnectionPoolOnTheSmallServer();
 		small.run((first) -> {
 			assertThat(output).doesNotContain("connection budget exceeded");
 			small.run((second) -> assertThat(output)
@@ -136,9 +135,7 @@ class SeveralDataSourcesTests {
 
 	@Test
 	void aPoolClosedOutsideItsContextNoLongerCountsInTheBudget(CapturedOutput output) {
-		ApplicationContextRunner small = this.contextRunner
-			.withPropertyValues("spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"),
-					"db.pool.size=2", "db.pool.overflow=8");
+		ApplicationContextRunner small = tenConnectionPoolOnTheSmallServer();
 		small.run((first) -> {
 			first.getBean(HikariDataSource.class).close();
 			small.run((second) -> assertThat(output).doesNotContain("connection budget exceeded"));
@@ -187,7 +184,7 @@ class SeveralDataSourcesTests {
 					.until(() -> pool.getHikariPoolMXBean().getTotalConnections() == 6);
 			});
 		}
-		assertThat(JvmPoolRegistry.get().onServer(PoolTargetServer.of(smallServer.getJdbcUrl("postgres", "postgres"))))
+		assertThat(JvmPoolRegistry.get().onServer(server(smallServer.getJdbcUrl("postgres", "postgres"))))
 			.isEmpty();
 	}
 
@@ -199,12 +196,14 @@ class SeveralDataSourcesTests {
 		}
 	}
 
-	private static final class PoolTargetServer {
+	private ApplicationContextRunner tenConnectionPoolOnTheSmallServer() {
+		return this.contextRunner.withPropertyValues(
+				"spring.datasource.url=" + smallServer.getJdbcUrl("postgres", "postgres"), "db.pool.size=2",
+				"db.pool.overflow=8");
+	}
 
-		static String of(String url) {
-			return dev.poolwise.registry.PoolTarget.of(url, null).server();
-		}
-
+	private static String server(String url) {
+		return PoolTarget.of(url, null).server();
 	}
 
 }
