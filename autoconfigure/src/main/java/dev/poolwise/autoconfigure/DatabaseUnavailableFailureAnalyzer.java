@@ -3,6 +3,8 @@ package dev.poolwise.autoconfigure;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
+import dev.poolwise.startup.DatabaseUnavailableException;
+
 /**
  * Explains a startup that could not reach PostgreSQL, naming the masked URL and the driver's reason.
  */

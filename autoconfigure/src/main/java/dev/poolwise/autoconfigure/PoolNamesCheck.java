@@ -40,7 +40,7 @@ final class PoolNamesCheck implements SmartInitializingSingleton {
 	/**
 	 * @param environment the application's environment
 	 * @param beanFactory the context's bean factory
-	 * @param seenPools names of the HikariDataSource beans the post-processor saw
+	 * @param seenPools names of the Hikari pools found so far
 	 */
 	PoolNamesCheck(Environment environment, ConfigurableListableBeanFactory beanFactory,
 			Supplier<Set<String>> seenPools) {

@@ -8,6 +8,9 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.core.env.Environment;
 
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.tuning.PropertyKeys;
+
 /**
  * One pool's view of the environment: {@code db.pool.*} with its own {@code db.pool.datasources.<bean>.*}
  * on top, and which keys are set explicitly (relaxed names and environment variables included), so that
@@ -38,15 +41,15 @@ final class PoolPropertySources implements PropertyKeys {
 	}
 
 	/**
-	 * Binds {@code db.pool}, then this pool's overrides onto the same instance.
-	 * @return the pool's properties
+	 * Binds {@code db.pool}, then this pool's overrides onto the same instance, as the per-pool type, so
+	 * {@code db.pool.datasources} is never bound into a pool.
+	 * @return the pool's settings
 	 */
-	PoolwiseProperties bind() {
+	PoolSettings bind() {
 		Binder binder = Binder.get(this.environment);
-		PoolwiseProperties merged = binder.bind(PREFIX, Bindable.of(PoolwiseProperties.class))
-			.orElseGet(PoolwiseProperties::new);
-		binder.bind(this.ownPrefix, Bindable.ofInstance(merged));
-		return merged;
+		PoolProperties merged = binder.bind(PREFIX, Bindable.of(PoolProperties.class)).orElseGet(PoolProperties::new);
+		binder.bind(this.ownPrefix, Bindable.of(PoolProperties.class).withExistingValue(merged));
+		return merged.toSettings();
 	}
 
 	/**

@@ -14,6 +14,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
+import dev.poolwise.tuned.TunedPools;
+
 /**
  * Auto-configuration that tunes Spring Boot's Hikari pool for PostgreSQL from {@code db.pool.*}.
  */
@@ -25,20 +27,20 @@ public final class PoolwiseAutoConfiguration {
 
 	@Bean
 	static PoolwiseDataSourceBeanPostProcessor poolwiseDataSourceBeanPostProcessor(
-			ObjectProvider<PoolwiseProperties> properties, Environment environment,
-			ConfigurableListableBeanFactory beanFactory, ApplicationContext applicationContext) {
-		return new PoolwiseDataSourceBeanPostProcessor(properties, environment, beanFactory, applicationContext);
+			ObjectProvider<PoolwiseProperties> properties, ObjectProvider<TunedPools> pools, Environment environment,
+			ApplicationContext applicationContext) {
+		return new PoolwiseDataSourceBeanPostProcessor(properties, pools, environment, applicationContext);
 	}
 
 	@Bean
-	PoolwisePools poolwisePools(PoolwiseDataSourceBeanPostProcessor poolwiseDataSourceBeanPostProcessor) {
-		return poolwiseDataSourceBeanPostProcessor.getPools();
+	TunedPools poolwisePools() {
+		return new TunedPools();
 	}
 
 	@Bean
-	PoolNamesCheck poolwisePoolNamesCheck(PoolwiseDataSourceBeanPostProcessor poolwiseDataSourceBeanPostProcessor,
-			Environment environment, ConfigurableListableBeanFactory beanFactory) {
-		return new PoolNamesCheck(environment, beanFactory, poolwiseDataSourceBeanPostProcessor::getSeenPools);
+	PoolNamesCheck poolwisePoolNamesCheck(TunedPools pools, Environment environment,
+			ConfigurableListableBeanFactory beanFactory) {
+		return new PoolNamesCheck(environment, beanFactory, pools::foundNames);
 	}
 
 }

@@ -2,6 +2,8 @@ package dev.poolwise.budget;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.poolwise.registry.LivePool;
 import dev.poolwise.validation.Violation;
 
@@ -40,22 +42,52 @@ public final class BudgetRule {
 	 * @return the violation, naming {@code sizeProperty + overflowProperty} and the maximum, or null if the
 	 * pool fits
 	 */
-	public Violation check(String pool, String sizeProperty, String overflowProperty, int size, int maxPoolSize) {
-		int othersMax = this.others.stream().mapToInt(LivePool::maxPoolSize).sum();
-		int perInstance = maxPoolSize + othersMax;
-		if (this.budget.fits(this.instances, perInstance)) {
+	public @Nullable Violation check(String pool, String sizeProperty, String overflowProperty, int size,
+			int maxPoolSize) {
+		int othersMax = othersMax();
+		if (this.budget.fits(this.instances, maxPoolSize + othersMax)) {
 			return null;
 		}
 		int room = this.budget.maxPoolSizePerInstance(this.instances) - othersMax;
-		String pools = this.others.isEmpty() ? "" : " (pool '" + pool + "' with " + maxPoolSize + " plus "
-				+ this.others.size() + " other live pool(s) of this JVM with " + othersMax + ")";
-		String rule = "connection budget exceeded: " + this.instances + " instance(s) x " + perInstance
-				+ " connections" + pools + " = " + ((long) this.instances * perInstance) + ", but the server has "
+		String rule = "connection budget exceeded: " + planned(pool, maxPoolSize) + ", but the server has "
 				+ this.budget.explain();
 		String fix = (room < 1) ? "Run fewer instances or pools, or raise max_connections (or put PgBouncer in front)."
 				: "Keep size + overflow of '" + pool + "' at or below " + room + " per instance, e.g. "
 						+ example(sizeProperty, overflowProperty, size, room) + ", or raise max_connections.";
 		return new Violation(sizeProperty + " + " + overflowProperty, maxPoolSize, rule, fix);
+	}
+
+	/**
+	 * The pool's standing as one sentence for an operator, once it leaves less than a tenth of the budget
+	 * free: exceeded exactly when {@link #check} finds a violation, nearly spent before that.
+	 * @param pool the pool's bean name
+	 * @param maxPoolSize size plus overflow
+	 * @return the sentence, or null when the pool is well within the budget
+	 */
+	public @Nullable String warning(String pool, int maxPoolSize) {
+		long planned = (long) this.instances * (maxPoolSize + othersMax());
+		int available = this.budget.available();
+		if (planned * 10 <= available * 9L) {
+			return null;
+		}
+		return "connection budget " + ((planned > available) ? "exceeded" : "nearly spent") + ": "
+				+ planned(pool, maxPoolSize) + ", but the server had " + this.budget.explain() + " at startup";
+	}
+
+	private int othersMax() {
+		return this.others.stream().mapToInt(LivePool::maxPoolSize).sum();
+	}
+
+	/**
+	 * The connections all replicas may open, with the other pools of this JVM named when there are any.
+	 */
+	private String planned(String pool, int maxPoolSize) {
+		int othersMax = othersMax();
+		int perInstance = maxPoolSize + othersMax;
+		String pools = this.others.isEmpty() ? "" : " (pool '" + pool + "' with " + maxPoolSize + " plus "
+				+ this.others.size() + " other live pool(s) of this JVM with " + othersMax + ")";
+		return this.instances + " instance(s) x " + perInstance + " connections" + pools + " = "
+				+ ((long) this.instances * perInstance);
 	}
 
 	/**

@@ -17,17 +17,18 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
-import dev.poolwise.autoconfigure.JdbcUrls;
-import dev.poolwise.autoconfigure.PoolwisePools;
-import dev.poolwise.autoconfigure.TunedPool;
 import dev.poolwise.endpoint.PoolDescriptor.Recommendation;
 import dev.poolwise.endpoint.PoolDescriptor.Setting;
 import dev.poolwise.endpoint.PoolDescriptor.Statistics;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
 import dev.poolwise.metrics.PoolSizeAdvisor;
-import dev.poolwise.metrics.PoolStatistics;
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.pool.JdbcUrls;
+import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.pool.Redaction;
 import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuned.TunedPools;
 
 /**
  * {@link Endpoint @Endpoint} that shows each tuned pool: its configuration and where each number came from,
@@ -41,9 +42,9 @@ public class DbPoolEndpoint {
 
 	private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
 
-	private final PoolwisePools pools;
+	private final TunedPools pools;
 
-	private final PoolSizeAdvisor advisor;
+	private final @Nullable PoolSizeAdvisor advisor;
 
 	private final Show showValues;
 
@@ -52,7 +53,7 @@ public class DbPoolEndpoint {
 	 * @param advisor source of size recommendations, or null without Micrometer
 	 * @param showValues when query texts are shown
 	 */
-	public DbPoolEndpoint(PoolwisePools pools, @Nullable PoolSizeAdvisor advisor, Show showValues) {
+	public DbPoolEndpoint(TunedPools pools, @Nullable PoolSizeAdvisor advisor, Show showValues) {
 		this.pools = pools;
 		this.advisor = advisor;
 		this.showValues = showValues;
@@ -96,7 +97,7 @@ public class DbPoolEndpoint {
 
 	private PoolDescriptor describe(TunedPool pool, boolean showQueries) {
 		HikariDataSource dataSource = pool.dataSource();
-		PoolStatistics statistics = PoolStatistics.of(dataSource);
+		PoolStatistics statistics = pool.statistics();
 		Map<String, Setting> driverProperties = new LinkedHashMap<>();
 		pool.tuning().driverProperties().forEach((name, value) -> {
 			if (!name.equals("options")) {
@@ -108,13 +109,12 @@ public class DbPoolEndpoint {
 		ServerReport server = null;
 		IndexUsage indexes = null;
 		String serverError = null;
-		try (Connection connection = SideConnections.open(dataSource, "poolwise-endpoint-" + dataSource.getPoolName(),
-				QUERY_TIMEOUT)) {
+		try (Connection connection = SideConnections.open(dataSource, "endpoint", QUERY_TIMEOUT)) {
 			server = ServerReport.read(connection, SideConnections.applicationName(dataSource), showQueries);
 			indexes = IndexUsage.read(connection);
 		}
 		catch (SQLException ex) {
-			serverError = ex.getMessage();
+			serverError = Redaction.describe(ex, dataSource);
 		}
 		Recommendation recommendation = Recommendation
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
@@ -123,11 +123,6 @@ public class DbPoolEndpoint {
 				Statistics.of(statistics), server, indexes, serverError, recommendation);
 	}
 
-	/**
-	 * Every tuned pool, by bean name.
-	 *
-	 * @param pools the pools
-	 */
 	/**
 	 * The pools of this context, and every live Poolwise pool of the JVM.
 	 *

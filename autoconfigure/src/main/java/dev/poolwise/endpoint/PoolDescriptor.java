@@ -6,10 +6,10 @@ import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-import dev.poolwise.autoconfigure.PoolTuning;
-import dev.poolwise.autoconfigure.Tuned;
 import dev.poolwise.metrics.PoolSizeRecommendation;
-import dev.poolwise.metrics.PoolStatistics;
+import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.tuning.PoolTuning;
+import dev.poolwise.tuning.Tuned;
 import dev.poolwise.validation.Durations;
 
 /**

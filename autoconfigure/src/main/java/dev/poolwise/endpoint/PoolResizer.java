@@ -11,12 +11,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.poolwise.autoconfigure.PoolwiseProperties;
-import dev.poolwise.autoconfigure.TunedPool;
-import dev.poolwise.budget.BudgetRule;
+import org.jspecify.annotations.Nullable;
+
+import dev.poolwise.budget.BudgetPolicy;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
-import dev.poolwise.registry.JvmPoolRegistry;
-import dev.poolwise.registry.LivePool;
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.validation.SizeRules;
 import dev.poolwise.validation.Violation;
 import dev.poolwise.validation.Violations;
@@ -35,9 +35,9 @@ final class PoolResizer {
 	private PoolResizer() {
 	}
 
-	static ResizeDescriptor resize(TunedPool pool, Integer size, Integer overflow) {
-		PoolwiseProperties properties = pool.properties();
-		if (!properties.getEndpoint().isResizeEnabled()) {
+	static ResizeDescriptor resize(TunedPool pool, @Nullable Integer size, @Nullable Integer overflow) {
+		PoolSettings settings = pool.settings();
+		if (!settings.resizeEnabled()) {
 			return ResizeDescriptor.rejected(pool.beanName(), Outcome.REFUSED,
 					"Resizing pools at runtime is disabled: set db.pool.endpoint.resize-enabled=true to allow it, "
 							+ "and allow only operators to write to /actuator/dbpool.",
@@ -49,9 +49,11 @@ final class PoolResizer {
 		int newSize = (size != null) ? size : oldSize;
 		int newOverflow = (overflow != null) ? overflow : oldMax - oldSize;
 		Violations violations = new Violations();
-		SizeRules.check("size", newSize, "overflow", newOverflow, properties.getSizing().getLimit(), violations);
-		Violation overBudget = violations.isEmpty() ? overBudget(pool, newSize, newSize + newOverflow) : null;
-		if (overBudget != null && properties.getBudget().isEnforce()) {
+		SizeRules.check("size", newSize, "overflow", newOverflow, settings.sizing().limit(), violations);
+		BudgetPolicy.Verdict budget = violations.isEmpty()
+				? pool.judgeBudget("size", "overflow", newSize, newSize + newOverflow) : null;
+		Violation overBudget = (budget != null) ? budget.exceeded() : null;
+		if (budget != null && budget.refused()) {
 			violations.add(overBudget);
 		}
 		if (!violations.isEmpty()) {
@@ -66,20 +68,6 @@ final class PoolResizer {
 		logger.info("Poolwise: " + message);
 		return new ResizeDescriptor(pool.beanName(), Outcome.APPLIED, message + ".", counts(oldSize, oldMax),
 				counts(newSize, newMax), null, budgetWarnings(pool, overBudget));
-	}
-
-	/**
-	 * The startup budget rule for the new numbers, with the other pools of this JVM on the same server as
-	 * they are now.
-	 * @return the violation, or null when the pool fits or no budget was measured
-	 */
-	private static Violation overBudget(TunedPool pool, int size, int max) {
-		if (pool.budget() == null) {
-			return null;
-		}
-		List<LivePool> others = JvmPoolRegistry.get().othersOnServerOf(pool.dataSource());
-		return new BudgetRule(pool.budget(), others, pool.properties().getInstances()).check(pool.beanName(), "size",
-				"overflow", size, max);
 	}
 
 	/**
@@ -104,10 +92,10 @@ final class PoolResizer {
 		return counts;
 	}
 
-	private static List<String> budgetWarnings(TunedPool pool, Violation overBudget) {
+	private static List<String> budgetWarnings(TunedPool pool, @Nullable Violation overBudget) {
 		List<String> warnings = new ArrayList<>();
 		if (pool.budget() == null) {
-			warnings.add("Connection budget not checked: " + (pool.properties().getPgbouncer().isEnabled()
+			warnings.add("Connection budget not checked: " + (pool.settings().pgbouncer().enabled()
 					? "behind PgBouncer, max_connections bounds PgBouncer's server connections, not this pool."
 					: "the server could not be reached at startup (db.pool.lazy-start=true), so none was measured."));
 		}

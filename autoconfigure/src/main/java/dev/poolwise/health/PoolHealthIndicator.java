@@ -2,15 +2,19 @@ package dev.poolwise.health;
 
 import java.sql.SQLException;
 
+import java.time.Duration;
+
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
-import dev.poolwise.autoconfigure.JdbcUrls;
-import dev.poolwise.autoconfigure.PoolwiseProperties;
-import dev.poolwise.autoconfigure.TunedPool;
+import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.pool.Redaction;
+import dev.poolwise.tuned.TunedPool;
 
 /**
  * Health of one tuned pool that answers within {@code db.pool.health.timeout} whatever the pool or the
@@ -73,19 +77,20 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	 */
 	public PoolHealthIndicator(TunedPool pool) {
 		this.pool = pool;
-		PoolwiseProperties.Health health = pool.properties().getHealth();
-		this.probe = new ServerProbe(pool.dataSource(), health.getTimeout(), health.getRequiredExtensions());
+		PoolSettings.Health health = pool.settings().health();
+		this.probe = new ServerProbe(pool.dataSource(), health.timeout(), health.requiredExtensions());
 	}
 
 	@Override
 	public Health health() {
-		PoolwiseProperties properties = this.pool.properties();
-		PoolwiseProperties.Health settings = properties.getHealth();
-		PoolUsage usage = PoolUsage.of(this.pool.dataSource());
-		Status status = usage.isSaturated(settings.getCriticalUtilization()) ? new Status(settings.getSaturatedStatus())
-				: Status.UP;
+		PoolSettings.Health settings = this.pool.settings().health();
+		HikariDataSource dataSource = this.pool.dataSource();
+		PoolStatistics usage = this.pool.statistics();
+		Status status = PoolWarnings.isSaturated(usage, settings.criticalUtilization())
+				? new Status(settings.saturatedStatus()) : Status.UP;
+		BudgetPolicy.Verdict budget = this.pool.judgeBudget("size", "overflow", usage.min(), usage.max());
 		Health.Builder health = Health.status(status)
-			.withDetail(POOL, this.pool.dataSource().getPoolName())
+			.withDetail(POOL, dataSource.getPoolName())
 			.withDetail(ACTIVE, usage.active())
 			.withDetail(IDLE, usage.idle())
 			.withDetail(TOTAL, usage.total())
@@ -93,7 +98,8 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			.withDetail(MIN, usage.min())
 			.withDetail(PENDING, usage.pending())
 			.withDetail(UTILIZATION, Math.round(usage.utilization() * 1000) / 1000.0)
-			.withDetail(WARNINGS, usage.warnings(properties, this.pool.budget()));
+			.withDetail(WARNINGS, PoolWarnings.of(usage, Duration.ofMillis(dataSource.getConnectionTimeout()),
+					settings, budget));
 		try {
 			ServerProbe.Result result = this.probe.run();
 			health.withDetail(LATENCY, Math.round(result.latency().toNanos() / 10_000.0) / 100.0)
@@ -103,16 +109,9 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			}
 		}
 		catch (SQLException ex) {
-			health.down().withDetail(ERROR, ex.getClass().getName() + ": " + withoutSecrets(ex.getMessage()));
+			health.down().withDetail(ERROR, Redaction.describe(ex, dataSource));
 		}
 		return health.build();
-	}
-
-	private String withoutSecrets(String message) {
-		HikariDataSource dataSource = this.pool.dataSource();
-		String safe = String.valueOf(message).replace(dataSource.getJdbcUrl(), JdbcUrls.mask(dataSource.getJdbcUrl()));
-		String password = dataSource.getPassword();
-		return (password != null && !password.isEmpty()) ? safe.replace(password, "******") : safe;
 	}
 
 	/**

@@ -8,7 +8,6 @@ import java.sql.SQLTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,12 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.postgresql.Driver;
 import org.postgresql.PGConnection;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
-import dev.poolwise.autoconfigure.DirectConnections;
+import dev.poolwise.net.SideConnections;
 import dev.poolwise.validation.Durations;
 
 /**
@@ -38,26 +36,22 @@ import dev.poolwise.validation.Durations;
  * <p>
  * The probe runs on its own thread and callers wait for it at most the health timeout. Only one probe
  * is ever in flight: callers arriving meanwhile wait for the same one, so a slow or hung server cannot
- * pile up threads, connections or backends. A probe nobody waits for any more is not abandoned: its
- * query timeout (the health timeout in whole seconds) has the server cancel it, which keeps the
- * connection and frees the backend, where closing the socket would leave the backend running and force
- * a new connection on every call. Twice that as pgjdbc's socket timeout ends a read on a dead network,
- * and the connect and login timeouts bound reconnecting.
+ * pile up threads, connections or backends. A probe nobody waits for any more is not abandoned: the
+ * connection's statement_timeout (the health timeout, see {@link SideConnections#open}) has the server
+ * cancel it, which keeps the connection and frees the backend, where closing the socket would leave the
+ * backend running and force a new connection on every call; its socket timeout ends a read on a dead
+ * network, and its connect and login timeouts bound reconnecting.
  */
 final class ServerProbe implements AutoCloseable {
 
 	private static final String QUERY = "SELECT name FROM unnest(?::text[]) AS required(name)"
 			+ " WHERE name NOT IN (SELECT extname FROM pg_extension) ORDER BY name";
 
-	private final String url;
-
-	private final Properties properties;
+	private final HikariDataSource pool;
 
 	private final Duration timeout;
 
 	private final String[] requiredExtensions;
-
-	private final int queryTimeoutSeconds;
 
 	private final ExecutorService executor;
 
@@ -71,26 +65,13 @@ final class ServerProbe implements AutoCloseable {
 	 * @param requiredExtensions extensions that must be installed
 	 */
 	ServerProbe(HikariDataSource dataSource, Duration timeout, List<String> requiredExtensions) {
-		this.url = dataSource.getJdbcUrl();
+		this.pool = dataSource;
 		this.timeout = timeout;
-		this.queryTimeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
-		this.properties = properties(dataSource, this.queryTimeoutSeconds);
 		this.requiredExtensions = requiredExtensions.toArray(String[]::new);
 		CustomizableThreadFactory threads = new CustomizableThreadFactory(
 				"dbPool-health-" + dataSource.getPoolName() + "-");
 		threads.setDaemon(true);
 		this.executor = Executors.newSingleThreadExecutor(threads);
-	}
-
-	private static Properties properties(HikariDataSource dataSource, int seconds) {
-		Properties properties = DirectConnections.properties(dataSource);
-		properties.setProperty("connectTimeout", Integer.toString(seconds));
-		properties.setProperty("loginTimeout", Integer.toString(seconds));
-		properties.setProperty("socketTimeout", Integer.toString(2 * seconds));
-		String applicationName = properties.getProperty("ApplicationName");
-		properties.setProperty("ApplicationName",
-				(applicationName != null) ? applicationName + " (dbPool health)" : "dbPool health");
-		return properties;
 	}
 
 	/**
@@ -135,7 +116,7 @@ final class ServerProbe implements AutoCloseable {
 				disconnect();
 			}
 		}
-		this.connection = new Driver().connect(this.url, this.properties);
+		this.connection = SideConnections.open(this.pool, "health", this.timeout);
 		return query(this.connection);
 	}
 
@@ -143,7 +124,6 @@ final class ServerProbe implements AutoCloseable {
 		long start = System.nanoTime();
 		List<String> missing = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement(QUERY)) {
-			statement.setQueryTimeout(this.queryTimeoutSeconds);
 			statement.setArray(1, connection.createArrayOf("text", this.requiredExtensions));
 			try (ResultSet rows = statement.executeQuery()) {
 				while (rows.next()) {

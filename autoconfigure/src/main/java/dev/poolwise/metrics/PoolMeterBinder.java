@@ -10,10 +10,11 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
-import dev.poolwise.autoconfigure.PoolwisePools;
-import dev.poolwise.autoconfigure.TunedPool;
 import dev.poolwise.metrics.ServerStatistics.Scope;
 import dev.poolwise.metrics.ServerStatistics.State;
+import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuned.TunedPools;
 
 /**
  * Poolwise's meters for every tuned pool, tagged only with {@code pool} (Hikari's pool name, as on the
@@ -24,7 +25,7 @@ import dev.poolwise.metrics.ServerStatistics.State;
  */
 public class PoolMeterBinder implements MeterBinder {
 
-	private final PoolwisePools pools;
+	private final TunedPools pools;
 
 	private final PoolSizeAdvisor advisor;
 
@@ -35,7 +36,7 @@ public class PoolMeterBinder implements MeterBinder {
 	 * @param advisor source of {@code db.pool.size.recommended}
 	 * @param sampler source of the {@code db.pool.server.*} meters, or null when sampling is off
 	 */
-	public PoolMeterBinder(PoolwisePools pools, PoolSizeAdvisor advisor, ServerStatisticsSampler sampler) {
+	public PoolMeterBinder(TunedPools pools, PoolSizeAdvisor advisor, ServerStatisticsSampler sampler) {
 		this.pools = pools;
 		this.advisor = advisor;
 		this.sampler = sampler;

@@ -13,12 +13,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.pool.Redaction;
 
 /**
  * Samples one pool's server on a thread of its own, over one physical connection of its own. Borrowing from
  * the pool would take a connection from the application exactly when the pool is exhausted, when the
  * numbers matter most, and would count the sampler's queries in Hikari's usage timers. The dedicated
- * connection costs one server slot, carries the name {@code poolwise-monitor-<pool>} in
+ * connection costs one server slot, carries the name {@code <application name> (dbPool monitor)} in
  * {@code pg_stat_activity}, and is reopened on the next tick after any failure.
  */
 final class ServerMonitor implements Runnable {
@@ -29,7 +30,7 @@ final class ServerMonitor implements Runnable {
 
 	private final HikariDataSource pool;
 
-	private final String name;
+	private final String threadName;
 
 	private final String applicationName;
 
@@ -45,10 +46,10 @@ final class ServerMonitor implements Runnable {
 
 	ServerMonitor(HikariDataSource pool) {
 		this.pool = pool;
-		this.name = "poolwise-monitor-" + pool.getPoolName();
+		this.threadName = "poolwise-monitor-" + pool.getPoolName();
 		this.applicationName = SideConnections.applicationName(pool);
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, this.name);
+			Thread thread = new Thread(task, this.threadName);
 			thread.setDaemon(true);
 			return thread;
 		});
@@ -89,7 +90,7 @@ final class ServerMonitor implements Runnable {
 			this.latest.set(null);
 			if (!this.failing) {
 				logger.warn("Poolwise could not sample server statistics for pool '" + this.pool.getPoolName()
-						+ "', retrying every tick: " + ex.getMessage());
+						+ "', retrying every tick: " + Redaction.message(ex.getMessage(), this.pool));
 			}
 			this.failing = true;
 		}
@@ -100,7 +101,7 @@ final class ServerMonitor implements Runnable {
 		if (current != null && !current.isClosed()) {
 			return current;
 		}
-		current = SideConnections.open(this.pool, this.name, QUERY_TIMEOUT);
+		current = SideConnections.open(this.pool, "monitor", QUERY_TIMEOUT);
 		synchronized (this) {
 			if (!this.executor.isShutdown()) {
 				this.connection = current;

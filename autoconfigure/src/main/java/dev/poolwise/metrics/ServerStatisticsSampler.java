@@ -1,13 +1,12 @@
 package dev.poolwise.metrics;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.context.SmartLifecycle;
 
-import dev.poolwise.autoconfigure.PoolwisePools;
-import dev.poolwise.autoconfigure.TunedPool;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuned.TunedPools;
 
 /**
  * Samples server-side session statistics of every tuned pool in the background, one query per pool and
@@ -16,29 +15,28 @@ import dev.poolwise.autoconfigure.TunedPool;
  */
 public class ServerStatisticsSampler implements SmartLifecycle {
 
-	private final PoolwisePools pools;
-
-	private final Duration interval;
+	private final TunedPools pools;
 
 	private final Map<String, ServerMonitor> monitors = new ConcurrentHashMap<>();
 
 	private volatile boolean running;
 
 	/**
-	 * @param pools the pools to sample
-	 * @param interval time between two samples of one pool
+	 * @param pools the pools to sample, each at its own {@code monitor.interval}, those with monitoring
+	 * switched off left out
 	 */
-	public ServerStatisticsSampler(PoolwisePools pools, Duration interval) {
+	public ServerStatisticsSampler(TunedPools pools) {
 		this.pools = pools;
-		this.interval = interval;
 	}
 
 	@Override
 	public void start() {
 		for (TunedPool pool : this.pools.all()) {
-			ServerMonitor monitor = new ServerMonitor(pool.dataSource());
-			this.monitors.put(pool.beanName(), monitor);
-			monitor.start(this.interval);
+			if (pool.settings().monitor().enabled()) {
+				ServerMonitor monitor = new ServerMonitor(pool.dataSource());
+				this.monitors.put(pool.beanName(), monitor);
+				monitor.start(pool.settings().monitor().interval());
+			}
 		}
 		this.running = true;
 	}

@@ -10,12 +10,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
-import dev.poolwise.autoconfigure.DirectConnections;
-
 /**
- * Bounded connections to a pool's server that go around the pool. The statistics sampler and the endpoint
- * must never wait for, or take, a connection the application needs, so they open their own with the pool's
- * URL, credentials and driver properties ({@link DirectConnections}), without its session options.
+ * The one recipe for physical connections that go around a pool: the startup check, the health probe, the
+ * statistics sampler and the endpoint must never wait for, or take, a connection the application needs.
+ * Each uses the pool's URL, credentials and driver properties without its session {@code options}, so a
+ * refused setting cannot keep it from opening, and names itself {@code <application name> (dbPool
+ * <purpose>)} in {@code pg_stat_activity}, so it is told apart from the application's sessions and counted
+ * apart from them.
  */
 public final class SideConnections {
 
@@ -26,23 +27,45 @@ public final class SideConnections {
 	}
 
 	/**
-	 * Opens a connection for a bounded read. It names itself, so it is told apart from the application's
-	 * sessions in {@code pg_stat_activity} even when the URL sets an ApplicationName; the server cancels
-	 * each statement after {@code timeout}, and the socket gives up a little later in case the server stops
-	 * answering at all.
+	 * Driver properties for {@code Driver#connect(pool.getJdbcUrl(), properties)}.
+	 * @param pool the pool whose settings to copy
+	 * @param purpose what the connection is for, e.g. {@code health}
+	 * @return a new, modifiable copy holding the credentials; never log it
+	 */
+	public static Properties properties(HikariDataSource pool, String purpose) {
+		Properties properties = new Properties();
+		properties.putAll(pool.getDataSourceProperties());
+		properties.remove("options");
+		if (pool.getUsername() != null) {
+			properties.setProperty("user", pool.getUsername());
+		}
+		if (pool.getPassword() != null) {
+			properties.setProperty("password", pool.getPassword());
+		}
+		PGProperty.APPLICATION_NAME.set(properties, name(pool, purpose));
+		return properties;
+	}
+
+	/**
+	 * Opens a connection for bounded reads. Connecting and logging in take at most {@code timeout} (rounded
+	 * up to whole seconds, as pgjdbc counts), the server cancels each statement after {@code timeout}, and
+	 * the socket gives up at twice that in case the server stops answering at all. The name is set once more
+	 * after login because a URL's ApplicationName wins over the properties.
 	 * @param pool the pool whose server to reach
-	 * @param applicationName the name the connection shows in {@code pg_stat_activity}
-	 * @param timeout longest a statement may run, in whole seconds of at least 1
+	 * @param purpose what the connection is for, e.g. {@code monitor}
+	 * @param timeout longest a statement may run
 	 * @return a new autocommit connection
 	 * @throws SQLException if the server cannot be reached
 	 */
-	public static Connection open(HikariDataSource pool, String applicationName, Duration timeout)
-			throws SQLException {
-		Properties info = DirectConnections.properties(pool);
-		PGProperty.SOCKET_TIMEOUT.set(info, (int) timeout.toSeconds() * 3);
+	public static Connection open(HikariDataSource pool, String purpose, Duration timeout) throws SQLException {
+		int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+		Properties info = properties(pool, purpose);
+		PGProperty.CONNECT_TIMEOUT.set(info, seconds);
+		PGProperty.LOGIN_TIMEOUT.set(info, seconds);
+		PGProperty.SOCKET_TIMEOUT.set(info, 2 * seconds);
 		Connection connection = new Driver().connect(pool.getJdbcUrl(), info);
 		try (PreparedStatement statement = connection.prepareStatement(NAME_AND_TIMEOUT)) {
-			statement.setString(1, applicationName);
+			statement.setString(1, name(pool, purpose));
 			statement.setString(2, Long.toString(timeout.toMillis()));
 			statement.execute();
 			return connection;
@@ -51,6 +74,16 @@ public final class SideConnections {
 			connection.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * The name a connection beside the pool carries in {@code pg_stat_activity}.
+	 * @param pool the pool
+	 * @param purpose what the connection is for
+	 * @return e.g. {@code orders (dbPool health)}
+	 */
+	public static String name(HikariDataSource pool, String purpose) {
+		return applicationName(pool) + " (dbPool " + purpose + ")";
 	}
 
 	/**

@@ -1,7 +1,8 @@
 package dev.poolwise.registry;
 
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
+
+import dev.poolwise.pool.PoolStatistics;
 
 /**
  * A pool registered JVM-wide.
@@ -26,8 +27,7 @@ public record LivePool(String name, String owner, PoolTarget target, HikariDataS
 	 * @return total connections, 0 before the pool starts
 	 */
 	public int openConnections() {
-		HikariPoolMXBean pool = this.dataSource.getHikariPoolMXBean();
-		return (pool != null) ? pool.getTotalConnections() : 0;
+		return PoolStatistics.of(this.dataSource).total();
 	}
 
 	/**

@@ -23,6 +23,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.test.PostgresServer;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuned.TunedPools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,7 +70,7 @@ class SeveralDataSourcesTests {
 				assertThat(show(primary, "statement_timeout")).isEqualTo("0");
 				assertThat(show(reporting, "statement_timeout")).isEqualTo("30s");
 				assertThat(show(reporting, "application_name")).isEqualTo("reporting");
-				assertThat(context.getBean(PoolwisePools.class).all()).extracting(TunedPool::beanName)
+				assertThat(context.getBean(TunedPools.class).all()).extracting(TunedPool::beanName)
 					.containsExactly("primary", "reporting");
 			});
 	}
@@ -80,6 +82,17 @@ class SeveralDataSourcesTests {
 			.run((context) -> {
 				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("db.pool.datasources.reporting.recycle=5s is invalid");
+			});
+	}
+
+	@Test
+	void aPoolsKeysDoNotNestAnotherPoolsKeys() {
+		this.contextRunner.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
+			.withPropertyValues("db.pool.datasources.reporting.datasources.other.size=3")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("db.pool.datasources.reporting.datasources.other.size");
 			});
 	}
 

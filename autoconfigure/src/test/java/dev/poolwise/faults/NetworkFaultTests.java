@@ -20,8 +20,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import dev.poolwise.autoconfigure.DatabaseUnavailableException;
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.startup.DatabaseUnavailableException;
 import dev.poolwise.test.Call;
 import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.Pools;

@@ -30,10 +30,10 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
-import dev.poolwise.autoconfigure.PoolwisePools;
-import dev.poolwise.autoconfigure.TunedPool;
 import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.test.PostgresServer;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuned.TunedPools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.InstanceOfAssertFactories.list;
@@ -172,9 +172,9 @@ class PoolHealthIndicatorTests {
 				dataSource.setUsername(PostgresServer.username());
 				dataSource.setPassword(PostgresServer.PASSWORD);
 				dataSource.setPoolName("silent");
-				TunedPool real = context.getBean(PoolwisePools.class).get("dataSource");
+				TunedPool real = context.getBean(TunedPools.class).get("dataSource");
 				try (PoolHealthIndicator indicator = new PoolHealthIndicator(
-						new TunedPool("silent", dataSource, real.tuning(), real.budget(), real.properties()))) {
+						new TunedPool("silent", dataSource, real.tuning(), real.budget(), real.settings()))) {
 					for (int call = 0; call < 2; call++) {
 						long start = System.nanoTime();
 						Health health = indicator.health();
@@ -209,7 +209,8 @@ class PoolHealthIndicatorTests {
 			.run((context) -> {
 				PoolHealthIndicator indicator = indicator(context);
 				await().until(() -> indicator.health().getStatus().equals(Status.UP));
-				try (Connection admin = PostgresServer.connect(); Statement statement = admin.createStatement()) {
+				try (Connection observer = PostgresServer.connect(); Connection admin = PostgresServer.connect();
+						Statement statement = admin.createStatement()) {
 					admin.setAutoCommit(false);
 					statement.execute("LOCK TABLE pg_extension IN ACCESS EXCLUSIVE MODE");
 					for (int call = 0; call < 10; call++) {
@@ -218,7 +219,7 @@ class PoolHealthIndicatorTests {
 						assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
 						assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 					}
-					assertThat(PostgresServer.sessions(probeName)).as("probe backends after 3s stuck").isOne();
+					assertThat(PostgresServer.sessions(observer, probeName)).as("probe backends after 3s stuck").isOne();
 					admin.rollback();
 				}
 				await().until(() -> indicator.health().getStatus().equals(Status.UP));

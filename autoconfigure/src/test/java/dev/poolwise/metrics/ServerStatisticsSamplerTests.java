@@ -59,6 +59,18 @@ class ServerStatisticsSamplerTests {
 	}
 
 	@Test
+	void aPoolsOwnMonitorIntervalDrivesItsSampler() {
+		this.contextRunner
+			.withPropertyValues("db.pool.monitor.interval=1h", "db.pool.datasources.dataSource.monitor.interval=1s")
+			.run((context) -> {
+				ServerStatisticsSampler sampler = context.getBean(ServerStatisticsSampler.class);
+				await().until(() -> sampler.latest("dataSource") != null);
+				Instant first = sampler.latest("dataSource").sampledAt();
+				await().until(() -> sampler.latest("dataSource").sampledAt().isAfter(first));
+			});
+	}
+
+	@Test
 	void applicationScopeFollowsAnApplicationNameSetInTheUrlAndLeavesTheSamplerOut() {
 		this.contextRunner
 			.withPropertyValues("spring.datasource.url=" + PostgresServer.jdbcUrl() + "&ApplicationName=orders-url")

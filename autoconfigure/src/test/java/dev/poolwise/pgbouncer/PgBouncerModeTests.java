@@ -22,9 +22,9 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
-import dev.poolwise.autoconfigure.PoolwisePools;
 import dev.poolwise.test.PgBouncerServer;
 import dev.poolwise.test.PostgresServer;
+import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.PoolConfigurationException;
 import dev.poolwise.validation.Violation;
 
@@ -71,7 +71,7 @@ class PgBouncerModeTests {
 		this.contextRunner.run((context) -> {
 			HikariDataSource pool = context.getBean(HikariDataSource.class);
 			assertThat(pool.getDataSourceProperties()).containsEntry("prepareThreshold", "0");
-			assertThat(context.getBean(PoolwisePools.class).get("dataSource").budget()).isNull();
+			assertThat(context.getBean(TunedPools.class).get("dataSource").budget()).isNull();
 			assertThat(concurrentPreparedStatementFailures(pool)).isZero();
 		});
 	}

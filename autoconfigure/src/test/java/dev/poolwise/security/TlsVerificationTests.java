@@ -21,8 +21,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.poolwise.autoconfigure.DatabaseUnavailableException;
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.startup.DatabaseUnavailableException;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;

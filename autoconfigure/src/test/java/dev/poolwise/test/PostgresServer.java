@@ -136,9 +136,23 @@ public final class PostgresServer {
 	 * @throws SQLException if the server refuses
 	 */
 	public static int sessions(String applicationName) throws SQLException {
-		try (Connection connection = connect();
-				PreparedStatement statement = connection
-					.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+		try (Connection connection = connect()) {
+			return sessions(connection, applicationName);
+		}
+	}
+
+	/**
+	 * Sessions the server has open for one application name, asked over a connection that is already open:
+	 * while a test holds a lock on a catalog, a new backend may wait for it while it starts (it opens every
+	 * catalog cache when its relcache init file was invalidated).
+	 * @param connection an open connection
+	 * @param applicationName the exact name
+	 * @return how many
+	 * @throws SQLException if the server refuses
+	 */
+	public static int sessions(Connection connection, String applicationName) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
 			statement.setString(1, applicationName);
 			try (ResultSet row = statement.executeQuery()) {
 				row.next();

@@ -13,7 +13,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.ActiveProfiles;
 
-import dev.poolwise.autoconfigure.PoolwisePools;
+import dev.poolwise.tuned.TunedPools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -25,13 +25,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ActiveProfiles("reporting")
 class ReportingProfileTests {
 
-	private final PoolwisePools pools;
+	private final TunedPools pools;
 
 	private final HikariDataSource primary;
 
 	private final HikariDataSource reporting;
 
-	ReportingProfileTests(@Autowired PoolwisePools pools, @Autowired @Qualifier("dataSource") HikariDataSource primary,
+	ReportingProfileTests(@Autowired TunedPools pools, @Autowired @Qualifier("dataSource") HikariDataSource primary,
 			@Autowired @Qualifier("reportingDataSource") HikariDataSource reporting) {
 		this.pools = pools;
 		this.primary = primary;

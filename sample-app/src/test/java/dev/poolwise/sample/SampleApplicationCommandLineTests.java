@@ -16,8 +16,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-import dev.poolwise.autoconfigure.PoolwisePools;
 import dev.poolwise.sample.load.LoadStatus;
+import dev.poolwise.tuned.TunedPools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,7 +48,7 @@ class SampleApplicationCommandLineTests {
 	void datasourceUrlPointsTheSampleAtThatServerInsteadOfAnEmbeddedOne() {
 		try (ConfigurableApplicationContext sample = run()) {
 			assertThat(sample.getBeanNamesForType(EmbeddedPostgres.class)).isEmpty();
-			assertThat(sample.getBean(PoolwisePools.class).get("dataSource").dataSource().getJdbcUrl())
+			assertThat(sample.getBean(TunedPools.class).get("dataSource").dataSource().getJdbcUrl())
 				.isEqualTo(this.serverUrl);
 			SampleClient client = new SampleClient(port(sample));
 			assertThat(client.transfer(2L, 3L, new BigDecimal("7.77")).getStatusCode())

@@ -24,9 +24,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ResponseEntity;
 
-import dev.poolwise.autoconfigure.PoolwisePools;
-import dev.poolwise.autoconfigure.TunedPool;
 import dev.poolwise.sample.load.LoadStatus;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuned.TunedPools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,7 +52,7 @@ class SampleApplicationIntegrationTests {
 
 	private final EmbeddedPostgres embeddedPostgres;
 
-	SampleApplicationIntegrationTests(@LocalServerPort int port, @Autowired PoolwisePools pools,
+	SampleApplicationIntegrationTests(@LocalServerPort int port, @Autowired TunedPools pools,
 			@Autowired EmbeddedPostgres embeddedPostgres) {
 		this.client = new SampleClient(port);
 		this.pool = pools.get(POOL);

@@ -11,11 +11,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
-import dev.poolwise.autoconfigure.PoolwisePools;
 import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
 import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
 import dev.poolwise.metrics.PoolSizeAdvisor;
+import dev.poolwise.tuned.TunedPools;
 
 /**
  * Auto-configuration of the {@code dbpool} actuator endpoint. After the metrics, whose size advisor it
@@ -24,13 +24,13 @@ import dev.poolwise.metrics.PoolSizeAdvisor;
 @AutoConfiguration(after = { PoolwiseAutoConfiguration.class, PoolMetricsAutoConfiguration.class })
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnAvailableEndpoint(DbPoolEndpoint.class)
-@ConditionalOnBean(PoolwisePools.class)
+@ConditionalOnBean(TunedPools.class)
 @EnableConfigurationProperties(DbPoolEndpointProperties.class)
 public final class DbPoolEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DbPoolEndpoint dbPoolEndpoint(PoolwisePools pools, ObjectProvider<PoolSizeAdvisor> poolSizeAdvisor,
+	DbPoolEndpoint dbPoolEndpoint(TunedPools pools, ObjectProvider<PoolSizeAdvisor> poolSizeAdvisor,
 			DbPoolEndpointProperties properties) {
 		return new DbPoolEndpoint(pools, poolSizeAdvisor.getIfAvailable(), properties.getShowValues());
 	}

@@ -20,9 +20,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
-import dev.poolwise.autoconfigure.PoolwisePools;
-import dev.poolwise.autoconfigure.TunedPool;
 import dev.poolwise.health.PoolHealthIndicator;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuned.TunedPools;
 
 /**
  * Auto-configuration of the {@code dbPool} health component: one {@link PoolHealthIndicator} per tuned
@@ -30,7 +30,7 @@ import dev.poolwise.health.PoolHealthIndicator;
  */
 @AutoConfiguration(after = PoolwiseAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(PoolwisePools.class)
+@ConditionalOnBean(TunedPools.class)
 public final class PoolHealthContributorAutoConfiguration {
 
 	/**
@@ -42,7 +42,7 @@ public final class PoolHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnEnabledHealthIndicator("dbpool")
 	@ConditionalOnMissingBean(name = { "dbPoolHealthIndicator", "dbPoolHealthContributor" })
-	HealthContributor dbPoolHealthContributor(ConfigurableListableBeanFactory beanFactory, PoolwisePools pools) {
+	HealthContributor dbPoolHealthContributor(ConfigurableListableBeanFactory beanFactory, TunedPools pools) {
 		Map<String, PoolHealthIndicator> indicators = new TreeMap<>();
 		for (String name : SimpleAutowireCandidateResolver
 			.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)

@@ -11,12 +11,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
-import dev.poolwise.autoconfigure.PoolwisePools;
 import dev.poolwise.autoconfigure.PoolwiseProperties;
 import dev.poolwise.metrics.MeterRegistryPoolSizeAdvisor;
 import dev.poolwise.metrics.PoolMeterBinder;
 import dev.poolwise.metrics.PoolSizeAdvisor;
 import dev.poolwise.metrics.ServerStatisticsSampler;
+import dev.poolwise.tuned.TunedPools;
 
 /**
  * Auto-configuration of Poolwise's meters for the tuned pools. Runs after Spring Boot's own pool metrics,
@@ -26,7 +26,7 @@ import dev.poolwise.metrics.ServerStatisticsSampler;
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBean({ MeterRegistry.class, PoolwisePools.class })
+@ConditionalOnBean({ MeterRegistry.class, TunedPools.class })
 public final class PoolMetricsAutoConfiguration {
 
 	@Bean
@@ -38,13 +38,13 @@ public final class PoolMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "db.pool.monitor.enabled", matchIfMissing = true)
-	ServerStatisticsSampler serverStatisticsSampler(PoolwisePools pools, PoolwiseProperties properties) {
-		return new ServerStatisticsSampler(pools, properties.getMonitor().getInterval());
+	ServerStatisticsSampler serverStatisticsSampler(TunedPools pools) {
+		return new ServerStatisticsSampler(pools);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	PoolMeterBinder poolMeterBinder(PoolwisePools pools, PoolSizeAdvisor poolSizeAdvisor,
+	PoolMeterBinder poolMeterBinder(TunedPools pools, PoolSizeAdvisor poolSizeAdvisor,
 			ObjectProvider<ServerStatisticsSampler> serverStatisticsSampler) {
 		return new PoolMeterBinder(pools, poolSizeAdvisor, serverStatisticsSampler.getIfAvailable());
 	}

@@ -1,11 +1,12 @@
-package dev.poolwise.metrics;
+package dev.poolwise.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 
 /**
- * A pool's own counters at one moment, read from Hikari's MXBeans in memory. The configured bounds are
- * read live, so they follow a resize at runtime.
+ * A pool's own counters at one moment, read from Hikari's MXBeans in memory, which never wait on the pool.
+ * The one reader of them: health, meters, the endpoint and the JVM registry all count alike. The configured
+ * bounds are read live, so they follow a resize at runtime.
  *
  * @param active connections lent out
  * @param idle connections ready in the pool

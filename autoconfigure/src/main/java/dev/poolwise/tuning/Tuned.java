@@ -1,4 +1,4 @@
-package dev.poolwise.autoconfigure;
+package dev.poolwise.tuning;
 
 /**
  * An effective value and where it came from, so the startup log and the endpoint can say why a number

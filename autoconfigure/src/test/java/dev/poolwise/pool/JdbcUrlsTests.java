@@ -1,4 +1,4 @@
-package dev.poolwise.autoconfigure;
+package dev.poolwise.pool;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.poolwise.autoconfigure;
+package dev.poolwise.startup;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -6,17 +6,20 @@ import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.net.SideConnections;
+import dev.poolwise.session.SessionSettings;
 import dev.poolwise.session.SessionSettingsVerifier;
 import dev.poolwise.validation.Violations;
 
 /**
- * Checks a tuned pool against its server over one short-lived driver connection, opened before the pool
+ * Checks a tuned pool against its server over one short-lived connection beside it, opened before the pool
  * starts: the session settings must be accepted and the pool should fit the server's connection budget.
- * Going around the pool keeps a bad setting from failing every pool connection with a cryptic FATAL.
- * Its reads are bounded by the login timeout too, so a server that takes the login but never answers
- * (stalled, or a proxy in front of a database that is down) fails startup instead of hanging it.
+ * Going around the pool keeps a bad setting from failing every pool connection with a cryptic FATAL. Its
+ * reads are bounded by the login timeout too, so a server that takes the login but never answers (stalled,
+ * or a proxy in front of a database that is down) fails startup instead of hanging it.
  */
 final class ServerCheck {
 
@@ -26,23 +29,23 @@ final class ServerCheck {
 	/**
 	 * Verifies the session settings and reads the connection budget.
 	 * @param dataSource the tuned, not yet started pool
-	 * @param tuning its tuning
+	 * @param session its session settings
 	 * @param violations where refused settings are recorded
 	 * @return the server's connection budget
 	 * @throws DatabaseUnavailableException if the server cannot be reached
 	 */
-	static ConnectionBudget run(HikariDataSource dataSource, PoolTuning tuning, Violations violations) {
-		Properties info = DirectConnections.properties(dataSource);
+	static ConnectionBudget run(HikariDataSource dataSource, SessionSettings session, Violations violations) {
+		Properties info = SideConnections.properties(dataSource, "startup check");
 		Properties effective = Driver.parseURL(dataSource.getJdbcUrl(), info);
 		if (effective != null && effective.getProperty("loginTimeout") != null) {
-			info.setProperty("socketTimeout", effective.getProperty("loginTimeout"));
+			PGProperty.SOCKET_TIMEOUT.set(info, effective.getProperty("loginTimeout"));
 		}
 		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
-			SessionSettingsVerifier.verify(connection, tuning.session(), violations);
+			SessionSettingsVerifier.verify(connection, session, violations);
 			return ConnectionBudget.read(connection);
 		}
 		catch (SQLException ex) {
-			throw new DatabaseUnavailableException(JdbcUrls.mask(dataSource.getJdbcUrl()), ex);
+			throw new DatabaseUnavailableException(dataSource, ex);
 		}
 	}
 

@@ -1,4 +1,4 @@
-package dev.poolwise.autoconfigure;
+package dev.poolwise.tuning;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,9 +1,12 @@
-package dev.poolwise.autoconfigure;
+package dev.poolwise.startup;
 
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
 
+import dev.poolwise.pool.JdbcUrls;
+import dev.poolwise.tuning.PoolTuning;
+import dev.poolwise.tuning.Tuned;
 import dev.poolwise.validation.Durations;
 
 /**

@@ -1,17 +1,19 @@
-package dev.poolwise.autoconfigure;
+package dev.poolwise.tuning;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which properties a pool's configuration sets explicitly, so the resolver can tell a default from a
  * choice and name the exact key in messages.
  */
-interface PropertyKeys {
+public interface PropertyKeys {
 
 	/**
 	 * The property that explicitly sets a {@code db.pool} key for this pool.
 	 * @param key the key relative to {@code db.pool}, e.g. {@code size}
 	 * @return {@code db.pool.datasources.<bean>.size}, {@code db.pool.size}, or null when neither is set
 	 */
-	String explicit(String key);
+	@Nullable String explicit(String key);
 
 	/**
 	 * The property to suggest for a {@code db.pool} key of this pool: the one that sets it, else the pool's

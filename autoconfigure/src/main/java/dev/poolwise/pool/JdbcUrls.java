@@ -1,4 +1,4 @@
-package dev.poolwise.autoconfigure;
+package dev.poolwise.pool;
 
 import java.util.LinkedHashSet;
 import java.util.Locale;

@@ -1,0 +1,717 @@
+package dev.poolwise.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.sizing.WorkerCountSizing;
+
+
+/**
+ * Configuration of one PostgreSQL pool: the keys of {@code db.pool} and of each
+ * {@code db.pool.datasources.<bean>}. It does not nest itself, so a per-pool key has exactly one place.
+ */
+public class PoolProperties {
+
+	/**
+	 * Whether Poolwise tunes Spring Boot's Hikari pool; false leaves it untouched.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Permanent connections kept ready (Hikari minimumIdle).
+	 */
+	private int size = 10;
+
+	/**
+	 * Extra connections opened for bursts on top of size, retired after idle-timeout.
+	 */
+	private int overflow = 10;
+
+	/**
+	 * Longest a caller waits for a connection (Hikari connectionTimeout).
+	 */
+	private Duration timeout = Duration.ofSeconds(30);
+
+	/**
+	 * Maximum age of a connection before it is replaced, 0 for no limit (Hikari maxLifetime).
+	 */
+	private Duration recycle = Duration.ofMinutes(30);
+
+	/**
+	 * Idle time after which an overflow connection is closed, 0 to keep them (Hikari idleTimeout).
+	 */
+	private Duration idleTimeout = Duration.ofMinutes(10);
+
+	/**
+	 * Whether idle connections are pinged every keepalive interval so a dead one is replaced before it is
+	 * borrowed.
+	 */
+	private boolean prePing = true;
+
+	/**
+	 * Interval at which idle connections are pinged when pre-ping is on (Hikari keepaliveTime).
+	 */
+	private Duration keepalive = Duration.ofMinutes(2);
+
+	/**
+	 * Number of concurrent workers (request threads, consumers) the pool serves; derives size and overflow
+	 * when they are not set.
+	 */
+	private Integer workerCount;
+
+	/**
+	 * Application replicas sharing the database, used by the connection-budget check.
+	 */
+	private int instances = 1;
+
+	/**
+	 * Time a connection may be held before Hikari logs a possible leak with the borrower's stack.
+	 */
+	private Duration leakDetectionThreshold;
+
+	/**
+	 * Time allowed to open the TCP connection to the server (pgjdbc connectTimeout, whole seconds).
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Time allowed for connecting and authenticating (pgjdbc loginTimeout, whole seconds).
+	 */
+	private Duration loginTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Time a read from the server may block before the connection is closed (pgjdbc socketTimeout, whole
+	 * seconds).
+	 */
+	private Duration socketTimeout;
+
+	/**
+	 * Whether the application starts while PostgreSQL is unreachable; the pool then connects on first use
+	 * and the startup checks of session settings and connection budget are skipped.
+	 */
+	private boolean lazyStart;
+
+	/**
+	 * Name shown in pg_stat_activity (pgjdbc ApplicationName); defaults to spring.application.name.
+	 */
+	private String applicationName;
+
+	private final TcpKeepalive tcpKeepalive = new TcpKeepalive();
+
+	private final Session session = new Session();
+
+	private final Sizing sizing = new Sizing();
+
+	private final Budget budget = new Budget();
+
+	private final Health health = new Health();
+
+	private final Monitor monitor = new Monitor();
+
+	private final Endpoint endpoint = new Endpoint();
+
+	private final Pgbouncer pgbouncer = new Pgbouncer();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public int getSize() {
+		return this.size;
+	}
+
+	public void setSize(int size) {
+		this.size = size;
+	}
+
+	public int getOverflow() {
+		return this.overflow;
+	}
+
+	public void setOverflow(int overflow) {
+		this.overflow = overflow;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Duration getRecycle() {
+		return this.recycle;
+	}
+
+	public void setRecycle(Duration recycle) {
+		this.recycle = recycle;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public boolean isPrePing() {
+		return this.prePing;
+	}
+
+	public void setPrePing(boolean prePing) {
+		this.prePing = prePing;
+	}
+
+	public Duration getKeepalive() {
+		return this.keepalive;
+	}
+
+	public void setKeepalive(Duration keepalive) {
+		this.keepalive = keepalive;
+	}
+
+	public Integer getWorkerCount() {
+		return this.workerCount;
+	}
+
+	public void setWorkerCount(Integer workerCount) {
+		this.workerCount = workerCount;
+	}
+
+	public int getInstances() {
+		return this.instances;
+	}
+
+	public void setInstances(int instances) {
+		this.instances = instances;
+	}
+
+	public Duration getLeakDetectionThreshold() {
+		return this.leakDetectionThreshold;
+	}
+
+	public void setLeakDetectionThreshold(Duration leakDetectionThreshold) {
+		this.leakDetectionThreshold = leakDetectionThreshold;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getLoginTimeout() {
+		return this.loginTimeout;
+	}
+
+	public void setLoginTimeout(Duration loginTimeout) {
+		this.loginTimeout = loginTimeout;
+	}
+
+	public Duration getSocketTimeout() {
+		return this.socketTimeout;
+	}
+
+	public void setSocketTimeout(Duration socketTimeout) {
+		this.socketTimeout = socketTimeout;
+	}
+
+	public boolean isLazyStart() {
+		return this.lazyStart;
+	}
+
+	public void setLazyStart(boolean lazyStart) {
+		this.lazyStart = lazyStart;
+	}
+
+	public String getApplicationName() {
+		return this.applicationName;
+	}
+
+	public void setApplicationName(String applicationName) {
+		this.applicationName = applicationName;
+	}
+
+	public TcpKeepalive getTcpKeepalive() {
+		return this.tcpKeepalive;
+	}
+
+	public Session getSession() {
+		return this.session;
+	}
+
+	public Sizing getSizing() {
+		return this.sizing;
+	}
+
+	public Budget getBudget() {
+		return this.budget;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Monitor getMonitor() {
+		return this.monitor;
+	}
+
+	public Endpoint getEndpoint() {
+		return this.endpoint;
+	}
+
+	public Pgbouncer getPgbouncer() {
+		return this.pgbouncer;
+	}
+
+	/**
+	 * These properties as the plain values the runtime packages take.
+	 * @return the settings
+	 */
+	public PoolSettings toSettings() {
+		TcpKeepalive k = this.tcpKeepalive;
+		Sizing z = this.sizing;
+		PoolSettings.Driver driver = new PoolSettings.Driver(this.connectTimeout, this.loginTimeout,
+				this.socketTimeout, this.applicationName,
+				new PoolSettings.TcpKeepalive(k.isEnabled(), k.getIdle(), k.getInterval(), k.getCount()));
+		PoolSettings.Session session = new PoolSettings.Session(this.session.getStatementTimeout(),
+				this.session.getLockTimeout(), this.session.getIdleInTransactionTimeout(),
+				Collections.unmodifiableMap(new LinkedHashMap<>(this.session.getSettings())));
+		PoolSettings.Sizing sizing = new PoolSettings.Sizing(new WorkerCountSizing(z.getMinRatio(), z.getMaxRatio(),
+				z.getMinFloor(), z.getMinCeiling(), z.getMaxFloor(), z.getMaxCeiling()), z.getLimit());
+		PoolSettings.Health health = new PoolSettings.Health(this.health.getWarnUtilization(),
+				this.health.getCriticalUtilization(), this.health.getTimeout(), this.health.getSaturatedStatus(),
+				List.copyOf(this.health.getRequiredExtensions()));
+		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
+				this.prePing, this.keepalive, this.workerCount, this.instances, this.leakDetectionThreshold,
+				this.lazyStart, driver, session, sizing, this.budget.isEnforce(), health,
+				new PoolSettings.Monitor(this.monitor.isEnabled(), this.monitor.getInterval()),
+				this.endpoint.isResizeEnabled(), new PoolSettings.Pgbouncer(this.pgbouncer.isEnabled(),
+						this.pgbouncer.isPreparedStatements(), this.pgbouncer.getClientIdleTimeout()));
+	}
+
+	/**
+	 * Operating-system TCP keepalive on each connection's socket.
+	 */
+	public static class TcpKeepalive {
+
+		/**
+		 * Whether TCP keepalive probes are sent on idle sockets, so a dead peer is noticed in minutes.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Idle time before the first probe (TCP_KEEPIDLE, whole seconds).
+		 */
+		private Duration idle = Duration.ofSeconds(60);
+
+		/**
+		 * Time between probes (TCP_KEEPINTERVAL, whole seconds).
+		 */
+		private Duration interval = Duration.ofSeconds(10);
+
+		/**
+		 * Unanswered probes before the connection is declared dead (TCP_KEEPCOUNT).
+		 */
+		private int count = 6;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getIdle() {
+			return this.idle;
+		}
+
+		public void setIdle(Duration idle) {
+			this.idle = idle;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getCount() {
+			return this.count;
+		}
+
+		public void setCount(int count) {
+			this.count = count;
+		}
+
+	}
+
+	/**
+	 * PostgreSQL settings applied to every new connection.
+	 */
+	public static class Session {
+
+		/**
+		 * Longest a statement may run before the server cancels it (statement_timeout).
+		 */
+		private Duration statementTimeout;
+
+		/**
+		 * Longest a statement waits for a lock (lock_timeout).
+		 */
+		private Duration lockTimeout;
+
+		/**
+		 * Longest a session may sit idle inside a transaction before the server ends it
+		 * (idle_in_transaction_session_timeout).
+		 */
+		private Duration idleInTransactionTimeout;
+
+		/**
+		 * Other session settings by name, dashes for underscores, e.g. work-mem: 16MB.
+		 */
+		private Map<String, String> settings = new LinkedHashMap<>();
+
+		public Duration getStatementTimeout() {
+			return this.statementTimeout;
+		}
+
+		public void setStatementTimeout(Duration statementTimeout) {
+			this.statementTimeout = statementTimeout;
+		}
+
+		public Duration getLockTimeout() {
+			return this.lockTimeout;
+		}
+
+		public void setLockTimeout(Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+		}
+
+		public Duration getIdleInTransactionTimeout() {
+			return this.idleInTransactionTimeout;
+		}
+
+		public void setIdleInTransactionTimeout(Duration idleInTransactionTimeout) {
+			this.idleInTransactionTimeout = idleInTransactionTimeout;
+		}
+
+		public Map<String, String> getSettings() {
+			return this.settings;
+		}
+
+		public void setSettings(Map<String, String> settings) {
+			this.settings = settings;
+		}
+
+	}
+
+	/**
+	 * Ratios and clamps of the worker-count sizing formula.
+	 */
+	public static class Sizing {
+
+		/**
+		 * Fraction of worker-count kept as permanent connections.
+		 */
+		private double minRatio = 0.1;
+
+		/**
+		 * Fraction of worker-count allowed as the pool maximum.
+		 */
+		private double maxRatio = 0.5;
+
+		/**
+		 * Lower clamp of the derived permanent connections.
+		 */
+		private int minFloor = 2;
+
+		/**
+		 * Upper clamp of the derived permanent connections.
+		 */
+		private int minCeiling = 5;
+
+		/**
+		 * Lower clamp of the derived pool maximum.
+		 */
+		private int maxFloor = 10;
+
+		/**
+		 * Upper clamp of the derived pool maximum.
+		 */
+		private int maxCeiling = 20;
+
+		/**
+		 * Largest size plus overflow accepted at startup; a bigger pool is almost always a mistake.
+		 */
+		private int limit = 200;
+
+		public double getMinRatio() {
+			return this.minRatio;
+		}
+
+		public void setMinRatio(double minRatio) {
+			this.minRatio = minRatio;
+		}
+
+		public double getMaxRatio() {
+			return this.maxRatio;
+		}
+
+		public void setMaxRatio(double maxRatio) {
+			this.maxRatio = maxRatio;
+		}
+
+		public int getMinFloor() {
+			return this.minFloor;
+		}
+
+		public void setMinFloor(int minFloor) {
+			this.minFloor = minFloor;
+		}
+
+		public int getMinCeiling() {
+			return this.minCeiling;
+		}
+
+		public void setMinCeiling(int minCeiling) {
+			this.minCeiling = minCeiling;
+		}
+
+		public int getMaxFloor() {
+			return this.maxFloor;
+		}
+
+		public void setMaxFloor(int maxFloor) {
+			this.maxFloor = maxFloor;
+		}
+
+		public int getMaxCeiling() {
+			return this.maxCeiling;
+		}
+
+		public void setMaxCeiling(int maxCeiling) {
+			this.maxCeiling = maxCeiling;
+		}
+
+		public int getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(int limit) {
+			this.limit = limit;
+		}
+
+	}
+
+	/**
+	 * Startup check of the pool against the connections the server has left.
+	 */
+	public static class Budget {
+
+		/**
+		 * Whether an exceeded connection budget fails startup instead of logging a warning.
+		 */
+		private boolean enforce;
+
+		public boolean isEnforce() {
+			return this.enforce;
+		}
+
+		public void setEnforce(boolean enforce) {
+			this.enforce = enforce;
+		}
+
+	}
+
+	/**
+	 * The dbPool health indicator.
+	 */
+	public static class Health {
+
+		/**
+		 * Utilization (active / max) at which health reports a warning.
+		 */
+		private double warnUtilization = 0.7;
+
+		/**
+		 * Utilization (active / max) at which health reports a critical warning.
+		 */
+		private double criticalUtilization = 0.9;
+
+		/**
+		 * Longest the server probe may take before the pool is reported DOWN.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		/**
+		 * Status reported when the pool is saturated (critical utilization or waiting threads), e.g. UP,
+		 * OUT_OF_SERVICE or DOWN.
+		 */
+		private String saturatedStatus = "UP";
+
+		/**
+		 * Extensions that must be installed in the database, e.g. vector; health is DOWN without them.
+		 */
+		private List<String> requiredExtensions = new ArrayList<>();
+
+		public double getWarnUtilization() {
+			return this.warnUtilization;
+		}
+
+		public void setWarnUtilization(double warnUtilization) {
+			this.warnUtilization = warnUtilization;
+		}
+
+		public double getCriticalUtilization() {
+			return this.criticalUtilization;
+		}
+
+		public void setCriticalUtilization(double criticalUtilization) {
+			this.criticalUtilization = criticalUtilization;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public String getSaturatedStatus() {
+			return this.saturatedStatus;
+		}
+
+		public void setSaturatedStatus(String saturatedStatus) {
+			this.saturatedStatus = saturatedStatus;
+		}
+
+		public List<String> getRequiredExtensions() {
+			return this.requiredExtensions;
+		}
+
+		public void setRequiredExtensions(List<String> requiredExtensions) {
+			this.requiredExtensions = requiredExtensions;
+		}
+
+	}
+
+	/**
+	 * The background sampler of server-side statistics.
+	 */
+	public static class Monitor {
+
+		/**
+		 * Whether server-side session statistics are sampled in the background.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two samples of pg_stat_activity.
+		 */
+		private Duration interval = Duration.ofSeconds(15);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+	}
+
+	/**
+	 * The dbpool actuator endpoint.
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Whether the endpoint may change size and overflow at runtime.
+		 */
+		private boolean resizeEnabled;
+
+		public boolean isResizeEnabled() {
+			return this.resizeEnabled;
+		}
+
+		public void setResizeEnabled(boolean resizeEnabled) {
+			this.resizeEnabled = resizeEnabled;
+		}
+
+	}
+
+	/**
+	 * Connecting through PgBouncer in transaction pooling mode.
+	 */
+	public static class Pgbouncer {
+
+		/**
+		 * Whether the URL points at PgBouncer in transaction pooling mode.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Whether PgBouncer handles protocol-level prepared statements (1.21+ with max_prepared_statements
+		 * above 0); otherwise server-side prepared statements are switched off.
+		 */
+		private boolean preparedStatements;
+
+		/**
+		 * PgBouncer's client_idle_timeout, when it is set there; idle pool connections must be pinged more
+		 * often than this, or with pre-ping off retired sooner by recycle and idle-timeout.
+		 */
+		private Duration clientIdleTimeout;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isPreparedStatements() {
+			return this.preparedStatements;
+		}
+
+		public void setPreparedStatements(boolean preparedStatements) {
+			this.preparedStatements = preparedStatements;
+		}
+
+		public Duration getClientIdleTimeout() {
+			return this.clientIdleTimeout;
+		}
+
+		public void setClientIdleTimeout(Duration clientIdleTimeout) {
+			this.clientIdleTimeout = clientIdleTimeout;
+		}
+
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.poolwise.pool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.poolwise.sizing.WorkerCountSizing;
+
+/**
+ * One pool's {@code db.pool} configuration as plain values, {@code db.pool.datasources.<bean>} applied on
+ * top. The runtime packages read these instead of the bound properties object, so none of them depends on
+ * how configuration is bound.
+ *
+ * @param enabled whether Poolwise tunes the pool
+ * @param size permanent connections
+ * @param overflow burst connections above size
+ * @param timeout wait for a connection
+ * @param recycle maximum connection age, zero for none
+ * @param idleTimeout idle time before an overflow connection closes
+ * @param prePing whether idle connections are pinged
+ * @param keepalive idle ping interval
+ * @param workerCount concurrent workers that derive the sizes, or null
+ * @param instances replicas sharing the database
+ * @param leakDetectionThreshold hold time before a leak is reported, or null for off
+ * @param lazyStart whether the application starts while the server is unreachable
+ * @param driver pgjdbc connection settings
+ * @param session session settings for every connection
+ * @param sizing the worker-count formula and the size limit
+ * @param budgetEnforced whether an exceeded connection budget is an error rather than a warning
+ * @param health the dbPool health indicator's thresholds
+ * @param monitor the server-statistics sampler
+ * @param resizeEnabled whether the endpoint may resize the pool
+ * @param pgbouncer PgBouncer transaction-pooling mode
+ */
+public record PoolSettings(boolean enabled, int size, int overflow, Duration timeout, Duration recycle,
+		Duration idleTimeout, boolean prePing, Duration keepalive, @Nullable Integer workerCount, int instances,
+		@Nullable Duration leakDetectionThreshold, boolean lazyStart, Driver driver, Session session, Sizing sizing,
+		boolean budgetEnforced, Health health, Monitor monitor, boolean resizeEnabled, Pgbouncer pgbouncer) {
+
+	/**
+	 * pgjdbc connection settings.
+	 *
+	 * @param connectTimeout TCP connect timeout
+	 * @param loginTimeout connect and authenticate timeout
+	 * @param socketTimeout read timeout, or null for none
+	 * @param applicationName db.pool.application-name, or null
+	 * @param tcpKeepalive per-socket TCP keepalive
+	 */
+	public record Driver(Duration connectTimeout, Duration loginTimeout, @Nullable Duration socketTimeout,
+			@Nullable String applicationName, TcpKeepalive tcpKeepalive) {
+
+	}
+
+	/**
+	 * Per-socket TCP keepalive timing.
+	 *
+	 * @param enabled whether probes are sent
+	 * @param idle idle time before the first probe
+	 * @param interval time between probes
+	 * @param count unanswered probes before the connection is dead
+	 */
+	public record TcpKeepalive(boolean enabled, Duration idle, Duration interval, int count) {
+
+	}
+
+	/**
+	 * Session settings as configured.
+	 *
+	 * @param statementTimeout statement_timeout, or null
+	 * @param lockTimeout lock_timeout, or null
+	 * @param idleInTransactionTimeout idle_in_transaction_session_timeout, or null
+	 * @param settings other settings keyed as configured ({@code work-mem})
+	 */
+	public record Session(@Nullable Duration statementTimeout, @Nullable Duration lockTimeout,
+			@Nullable Duration idleInTransactionTimeout, Map<String, String> settings) {
+
+	}
+
+	/**
+	 * The worker-count formula's parameters and the largest pool allowed.
+	 *
+	 * @param formula the worker-count formula
+	 * @param limit the largest size + overflow of one pool
+	 */
+	public record Sizing(WorkerCountSizing formula, int limit) {
+
+	}
+
+	/**
+	 * Thresholds of the dbPool health indicator.
+	 *
+	 * @param warnUtilization utilization that is worth a warning
+	 * @param criticalUtilization utilization at which the pool counts as saturated
+	 * @param timeout longest the server probe may take
+	 * @param saturatedStatus status code of a saturated pool
+	 * @param requiredExtensions extensions the database must have
+	 */
+	public record Health(double warnUtilization, double criticalUtilization, Duration timeout,
+			String saturatedStatus, List<String> requiredExtensions) {
+
+	}
+
+	/**
+	 * The server-statistics sampler of the pool.
+	 *
+	 * @param enabled whether the server is sampled
+	 * @param interval time between two samples
+	 */
+	public record Monitor(boolean enabled, Duration interval) {
+
+	}
+
+	/**
+	 * PgBouncer transaction-pooling mode.
+	 *
+	 * @param enabled whether the URL points at PgBouncer
+	 * @param preparedStatements whether PgBouncer handles protocol-level prepared statements
+	 * @param clientIdleTimeout PgBouncer's client_idle_timeout, or null
+	 */
+	public record Pgbouncer(boolean enabled, boolean preparedStatements, @Nullable Duration clientIdleTimeout) {
+
+	}
+
+}

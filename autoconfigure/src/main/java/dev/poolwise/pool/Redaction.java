@@ -1,0 +1,43 @@
+package dev.poolwise.pool;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one rule for text that leaves the process about a pool (health details, endpoint fields, log lines):
+ * the pool's URL only in its masked form and its password never. Driver messages can quote both.
+ */
+public final class Redaction {
+
+	private static final String MASK = "******";
+
+	private Redaction() {
+	}
+
+	/**
+	 * An exception's class and message, safe to show.
+	 * @param ex the failure
+	 * @param pool the pool it concerns
+	 * @return e.g. {@code org.postgresql.util.PSQLException: Connection to localhost:5432 refused}
+	 */
+	public static String describe(Throwable ex, HikariDataSource pool) {
+		return ex.getClass().getName() + ": " + message(ex.getMessage(), pool);
+	}
+
+	/**
+	 * A message with the pool's URL masked and its password replaced.
+	 * @param message the message, or null
+	 * @param pool the pool it concerns
+	 * @return the safe message
+	 */
+	public static String message(@Nullable String message, HikariDataSource pool) {
+		String safe = String.valueOf(message);
+		String url = pool.getJdbcUrl();
+		if (url != null) {
+			safe = safe.replace(url, JdbcUrls.mask(url));
+		}
+		String password = pool.getPassword();
+		return (password != null && !password.isEmpty()) ? safe.replace(password, MASK) : safe;
+	}
+
+}

@@ -1,0 +1,146 @@
+package dev.poolwise.startup;
+
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.registry.LivePool;
+import dev.poolwise.registry.PoolTarget;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuning.PoolTuning;
+import dev.poolwise.tuning.PoolTuningResolver;
+import dev.poolwise.tuning.PropertyKeys;
+import dev.poolwise.tuning.Tuned;
+import dev.poolwise.validation.Violation;
+import dev.poolwise.validation.Violations;
+
+/**
+ * Tunes one bound, unstarted Hikari pool: resolves its configuration, applies it, checks it against the
+ * server, registers it JVM-wide and says in one line what it became. Every problem found fails startup at
+ * once; nothing is repaired silently.
+ */
+public final class PoolTuner {
+
+	private static final Log logger = LogFactory.getLog(PoolTuner.class);
+
+	private final PoolSettings settings;
+
+	private final PropertyKeys keys;
+
+	private final @Nullable String defaultApplicationName;
+
+	/**
+	 * @param settings the pool's settings
+	 * @param keys which properties are set explicitly for this pool
+	 * @param defaultApplicationName {@code spring.application.name}, or null
+	 */
+	public PoolTuner(PoolSettings settings, PropertyKeys keys, @Nullable String defaultApplicationName) {
+		this.settings = settings;
+		this.keys = keys;
+		this.defaultApplicationName = defaultApplicationName;
+	}
+
+	/**
+	 * Tunes the pool.
+	 * @param dataSource the pool, bound and not started
+	 * @param beanName its bean name
+	 * @param owner the application context that owns it, for messages
+	 * @return the tuned pool
+	 * @throws dev.poolwise.validation.PoolConfigurationException listing every problem
+	 * @throws DatabaseUnavailableException if the server cannot be reached and lazy start is off
+	 */
+	public TunedPool tune(HikariDataSource dataSource, String beanName, String owner) {
+		PoolTuning tuning = new PoolTuningResolver(this.settings, this.keys, this.defaultApplicationName)
+			.resolve(dataSource);
+		apply(tuning, dataSource, beanName);
+		Violations violations = new Violations();
+		ConnectionBudget budget = check(dataSource, tuning, violations);
+		LivePool live = new LivePool(beanName, owner, PoolTarget.of(dataSource.getJdbcUrl(), dataSource.getUsername()),
+				dataSource);
+		checkBudget(budget, live, tuning, violations);
+		violations.throwIfAny();
+		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()
+				+ " is a second pool to " + live.target() + " next to pool " + other.describe()
+				+ ". Each holds its own connections; if this is a cached test context or a duplicate DataSource, "
+				+ "share one pool or close the other context."));
+		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
+		logger.info(StartupReport.describe(beanName, dataSource, tuning));
+		return new TunedPool(beanName, dataSource, tuning, budget, this.settings);
+	}
+
+	/**
+	 * Runs the server check, or with lazy start lets the application come up without the server: the pool
+	 * then starts on first use and keeps retrying in the background instead of failing that first call.
+	 * Behind PgBouncer the server's max_connections does not bound the pool, so there is no budget.
+	 */
+	private @Nullable ConnectionBudget check(HikariDataSource dataSource, PoolTuning tuning,
+			Violations violations) {
+		if (this.settings.pgbouncer().enabled()) {
+			ServerCheck.run(dataSource, tuning.session(), violations);
+			return null;
+		}
+		if (!this.settings.lazyStart()) {
+			return ServerCheck.run(dataSource, tuning.session(), violations);
+		}
+		dataSource.setInitializationFailTimeout(-1);
+		try {
+			return ServerCheck.run(dataSource, tuning.session(), violations);
+		}
+		catch (DatabaseUnavailableException ex) {
+			logger.warn(ex.getMessage() + "; starting anyway (db.pool.lazy-start=true). Session settings and the "
+					+ "connection budget were not checked.");
+			return null;
+		}
+	}
+
+	private void checkBudget(@Nullable ConnectionBudget budget, LivePool live, PoolTuning tuning,
+			Violations violations) {
+		BudgetPolicy policy = new BudgetPolicy(budget, this.settings.instances(), this.settings.budgetEnforced());
+		List<LivePool> others = JvmPoolRegistry.get().othersOnServerOf(live.dataSource());
+		Violation exceeded = policy
+			.judge(live.name(), others, key(tuning.size(), "size"), key(tuning.overflow(), "overflow"),
+					tuning.size().value(), tuning.maxPoolSize())
+			.exceeded();
+		if (exceeded != null && this.settings.budgetEnforced()) {
+			violations.add(exceeded);
+		}
+		else if (exceeded != null) {
+			logger.warn("Poolwise " + exceeded.rule() + ". " + exceeded.fix()
+					+ " (db.pool.budget.enforce=true fails startup instead)");
+		}
+	}
+
+	/**
+	 * The property that set a number of this pool, so the message points at the key to change, or the key
+	 * to add when the number was a default or derived from worker-count.
+	 */
+	private String key(Tuned<Integer> tuned, String key) {
+		String source = tuned.source();
+		return (source.equals(Tuned.DEFAULT) || source.equals(Tuned.WORKER_COUNT)) ? this.keys.suggested(key)
+				: source;
+	}
+
+	private static void apply(PoolTuning tuning, HikariDataSource dataSource, String beanName) {
+		if (dataSource.getPoolName() == null) {
+			dataSource.setPoolName(beanName);
+		}
+		dataSource.setMinimumIdle(tuning.size().value());
+		dataSource.setMaximumPoolSize(tuning.maxPoolSize());
+		long timeout = tuning.timeout().value().toMillis();
+		dataSource.setConnectionTimeout(timeout);
+		dataSource.setValidationTimeout(Math.min(dataSource.getValidationTimeout(), timeout));
+		dataSource.setMaxLifetime(tuning.recycle().value().toMillis());
+		dataSource.setIdleTimeout(tuning.idleTimeout().value().toMillis());
+		dataSource.setKeepaliveTime(tuning.keepalive().value().toMillis());
+		dataSource.setLeakDetectionThreshold(tuning.leakDetectionThreshold().value().toMillis());
+		tuning.driverProperties().forEach((name, value) -> dataSource.addDataSourceProperty(name, value.value()));
+	}
+
+}

@@ -1,0 +1,118 @@
+package dev.poolwise.tuning;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.poolwise.net.TcpKeepaliveSocketFactory;
+import dev.poolwise.pool.JdbcUrls;
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.session.SessionSettings;
+import dev.poolwise.validation.Violations;
+
+/**
+ * The pgjdbc properties a pool's configuration comes to, with where each came from. pgjdbc lets URL
+ * parameters win over properties, so a {@code db.pool} value the URL also sets would be ignored without a
+ * word: an explicit conflict is an error, and a default simply yields to the URL or to
+ * {@code spring.datasource.hikari.data-source-properties}.
+ */
+final class DriverProperties {
+
+	private final KeyPrecedence keys;
+
+	private final Violations violations;
+
+	DriverProperties(KeyPrecedence keys, Violations violations) {
+		this.keys = keys;
+		this.violations = violations;
+	}
+
+	/**
+	 * @param driver the configured driver settings
+	 * @param defaultApplicationName {@code spring.application.name}, or null
+	 * @param session the validated session settings, delivered as startup {@code options}
+	 * @param jdbcUrl the pool's URL
+	 * @param hikariProperties the pool's data-source properties as already bound
+	 * @return the properties to set, by pgjdbc name
+	 */
+	Map<String, Tuned<String>> resolve(PoolSettings.Driver driver, @Nullable String defaultApplicationName,
+			SessionSettings session, String jdbcUrl, Properties hikariProperties) {
+		Map<String, Tuned<String>> properties = new LinkedHashMap<>();
+		properties.put("connectTimeout", seconds("connect-timeout", driver.connectTimeout(), 1));
+		properties.put("loginTimeout", seconds("login-timeout", driver.loginTimeout(), 1));
+		if (driver.socketTimeout() != null) {
+			properties.put("socketTimeout", seconds("socket-timeout", driver.socketTimeout(), 0));
+		}
+		PoolSettings.TcpKeepalive keepalive = driver.tcpKeepalive();
+		if (keepalive.enabled()) {
+			String idle = seconds("tcp-keepalive.idle", keepalive.idle(), 1).value();
+			String interval = seconds("tcp-keepalive.interval", keepalive.interval(), 1).value();
+			if (keepalive.count() < 1) {
+				this.violations.add(this.keys.name("tcp-keepalive.count"), keepalive.count(), "must be at least 1",
+						"Set it to the unanswered probes after which a connection is dead, e.g. 6.");
+			}
+			String source = this.keys.own("tcp-keepalive.enabled");
+			properties.put("tcpKeepAlive", new Tuned<>("true", source));
+			properties.put("socketFactory", new Tuned<>(TcpKeepaliveSocketFactory.class.getName(), source));
+			properties.put("socketFactoryArg", new Tuned<>(TcpKeepaliveSocketFactory.argument(Long.parseLong(idle),
+					Long.parseLong(interval), keepalive.count()), this.keys.own("tcp-keepalive.idle")));
+		}
+		String applicationName = (driver.applicationName() != null) ? driver.applicationName()
+				: defaultApplicationName;
+		if (applicationName != null) {
+			properties.put("ApplicationName", new Tuned<>(applicationName,
+					(driver.applicationName() != null) ? this.keys.name("application-name")
+							: "spring.application.name"));
+		}
+		if (!session.isEmpty()) {
+			properties.put("options", new Tuned<>(session.toStartupOptions(), this.keys.name("session")));
+		}
+		yieldToUrl(properties, jdbcUrl, hikariProperties);
+		return properties;
+	}
+
+	private Tuned<String> seconds(String key, Duration value, int minimum) {
+		long millis = value.toMillis();
+		if (millis % 1000 != 0 || millis < minimum * 1000L) {
+			this.violations.add(this.keys.name(key), value,
+					"pgjdbc takes whole seconds" + ((minimum > 0) ? " and 0 would wait forever" : ""),
+					"Set it to a whole number of seconds" + ((minimum > 0) ? " of at least " + minimum + "s" : "")
+							+ ", e.g. 10s.");
+		}
+		return new Tuned<>(Long.toString(millis / 1000), this.keys.own(key));
+	}
+
+	private void yieldToUrl(Map<String, Tuned<String>> properties, String jdbcUrl, Properties hikariProperties) {
+		Set<String> urlKeys = JdbcUrls.parameterNames(jdbcUrl);
+		for (String name : Set.copyOf(properties.keySet())) {
+			boolean inUrl = urlKeys.contains(name);
+			boolean inHikari = hikariProperties.containsKey(name);
+			Tuned<String> ours = properties.get(name);
+			boolean explicit = !ours.source().equals(Tuned.DEFAULT);
+			if (inUrl && explicit) {
+				this.violations.add("spring.datasource.url", JdbcUrls.mask(jdbcUrl),
+						"it sets " + name + ", which pgjdbc lets win over " + ours.source(),
+						"Remove " + name + " from the URL and keep " + ours.source() + ", or remove "
+								+ ours.source() + ".");
+			}
+			else if (inUrl) {
+				properties.remove(name);
+			}
+			else if (inHikari && explicit) {
+				this.keys.override(ours.source() + " overrides " + KeyPrecedence.HIKARI + "data-source-properties."
+						+ name);
+			}
+			else if (inHikari) {
+				properties.remove(name);
+			}
+		}
+		if (!properties.containsKey("socketFactory")) {
+			properties.remove("socketFactoryArg");
+		}
+	}
+
+}

@@ -1,0 +1,91 @@
+package dev.poolwise.tuning;
+
+import java.time.Duration;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariConfig;
+import org.jspecify.annotations.Nullable;
+
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.session.SessionSettings;
+import dev.poolwise.sizing.WorkerCountSizing;
+import dev.poolwise.validation.SizeRules;
+import dev.poolwise.validation.Violations;
+
+/**
+ * Turns one pool's settings, anything already bound from {@code spring.datasource.hikari} and the JDBC URL
+ * into one validated {@link PoolTuning}, collecting every problem before failing so that one restart fixes
+ * them all. Each job has a class of its own: {@link KeyPrecedence} (which key wins), {@link TimeRules}
+ * (Hikari's silent replacements), {@link DriverProperties} (pgjdbc properties and URL conflicts),
+ * {@link PgBouncerRules}, {@link CountRules} and {@link ObservabilityRules}. Needs no Spring and no server.
+ */
+public final class PoolTuningResolver {
+
+	private final PoolSettings settings;
+
+	private final KeyPrecedence keys;
+
+	private final @Nullable String defaultApplicationName;
+
+	private final Violations violations = new Violations();
+
+	/**
+	 * @param settings the pool's settings
+	 * @param keys which properties are set explicitly for this pool
+	 * @param defaultApplicationName {@code spring.application.name}, or null
+	 */
+	public PoolTuningResolver(PoolSettings settings, PropertyKeys keys, @Nullable String defaultApplicationName) {
+		this.settings = settings;
+		this.keys = new KeyPrecedence(keys);
+		this.defaultApplicationName = defaultApplicationName;
+	}
+
+	/**
+	 * Resolves and validates the tuning of a pool.
+	 * @param hikari the pool's configuration as Spring Boot bound it, not started
+	 * @return the tuning
+	 * @throws dev.poolwise.validation.PoolConfigurationException listing every problem
+	 */
+	public PoolTuning resolve(HikariConfig hikari) {
+		PoolSettings p = this.settings;
+		CountRules.check(p, this.keys, this.violations);
+		ObservabilityRules.check(p.health(), p.monitor(), this.keys, this.violations);
+		WorkerCountSizing.PoolSize derived = (p.workerCount() != null && p.workerCount() >= 1)
+				? p.sizing().formula().size(p.workerCount()) : null;
+		Tuned<Integer> size = this.keys.pick("size", p.size(), "minimum-idle", hikari.getMinimumIdle(),
+				(derived != null) ? derived.min() : null);
+		Integer derivedOverflow = (derived != null) ? Math.max(0, derived.max() - size.value()) : null;
+		Tuned<Integer> overflow = this.keys.pick("overflow", p.overflow(), "maximum-pool-size",
+				hikari.getMaximumPoolSize() - size.value(), derivedOverflow);
+		SizeRules.check(this.keys.property(size, "size"), size.value(), this.keys.property(overflow, "overflow"),
+				overflow.value(), p.sizing().limit(), this.violations);
+		Tuned<Duration> timeout = this.keys.pickDuration("timeout", p.timeout(), "connection-timeout",
+				hikari.getConnectionTimeout());
+		Tuned<Duration> recycle = this.keys.pickDuration("recycle", p.recycle(), "max-lifetime",
+				hikari.getMaxLifetime());
+		Tuned<Duration> idleTimeout = this.keys.pickDuration("idle-timeout", p.idleTimeout(), "idle-timeout",
+				hikari.getIdleTimeout());
+		Tuned<Duration> keepalive = this.keys.pickDuration("keepalive", p.keepalive(), "keepalive-time",
+				hikari.getKeepaliveTime());
+		TimeRules times = new TimeRules(this.keys, this.violations);
+		if (!p.prePing()) {
+			keepalive = times.withoutPrePing(keepalive);
+		}
+		Tuned<Duration> leak = this.keys.pickDuration("leak-detection-threshold", p.leakDetectionThreshold(),
+				"leak-detection-threshold", hikari.getLeakDetectionThreshold());
+		times.check(timeout, recycle, idleTimeout, keepalive, leak);
+		PoolSettings.Session s = p.session();
+		SessionSettings session = SessionSettings.of(this.keys.name("session"), s.statementTimeout(),
+				s.lockTimeout(), s.idleInTransactionTimeout(), s.settings(), this.violations);
+		Map<String, Tuned<String>> driver = new DriverProperties(this.keys, this.violations).resolve(p.driver(),
+				this.defaultApplicationName, session, hikari.getJdbcUrl(), hikari.getDataSourceProperties());
+		if (p.pgbouncer().enabled()) {
+			new PgBouncerRules(this.keys, this.violations).check(p.pgbouncer(), session, driver, keepalive, recycle,
+					idleTimeout);
+		}
+		this.violations.throwIfAny();
+		return new PoolTuning(size, overflow, timeout, recycle, idleTimeout, keepalive, leak, session, driver,
+				this.keys.overrides());
+	}
+
+}
