@@ -313,6 +313,8 @@ final class PoolTuningResolver {
 			driver.put("ApplicationName", new Tuned<>(applicationName,
 					(p.getApplicationName() != null) ? name("application-name") : "spring.application.name"));
 		}
+		driver.put("reWriteBatchedInserts",
+				new Tuned<>(Boolean.toString(p.isRewriteBatchedInserts()), own("rewrite-batched-inserts")));
 		if (!session.isEmpty()) {
 			driver.put("options", new Tuned<>(session.toStartupOptions(), name("session")));
 		}

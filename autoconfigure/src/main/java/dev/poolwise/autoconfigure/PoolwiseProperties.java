@@ -99,6 +99,11 @@ public class PoolwiseProperties {
 	 */
 	private String applicationName;
 
+	/**
+	 * Whether pgjdbc rewrites batched INSERTs into multi-row INSERTs (pgjdbc reWriteBatchedInserts).
+	 */
+	private boolean rewriteBatchedInserts = true;
+
 	private final TcpKeepalive tcpKeepalive = new TcpKeepalive();
 
 	private final Session session = new Session();
@@ -246,6 +251,14 @@ public class PoolwiseProperties {
 
 	public void setApplicationName(String applicationName) {
 		this.applicationName = applicationName;
+	}
+
+	public boolean isRewriteBatchedInserts() {
+		return this.rewriteBatchedInserts;
+	}
+
+	public void setRewriteBatchedInserts(boolean rewriteBatchedInserts) {
+		this.rewriteBatchedInserts = rewriteBatchedInserts;
 	}
 
 	public TcpKeepalive getTcpKeepalive() {
