@@ -101,6 +101,11 @@ public class PoolProperties {
 	 */
 	private String applicationName;
 
+	/**
+	 * Whether pgjdbc rewrites batched INSERTs into multi-row INSERTs (pgjdbc reWriteBatchedInserts).
+	 */
+	private boolean rewriteBatchedInserts = true;
+
 	private final TcpKeepalive tcpKeepalive = new TcpKeepalive();
 
 	private final Session session = new Session();
@@ -245,6 +250,14 @@ public class PoolProperties {
 		this.applicationName = applicationName;
 	}
 
+	public boolean isRewriteBatchedInserts() {
+		return this.rewriteBatchedInserts;
+	}
+
+	public void setRewriteBatchedInserts(boolean rewriteBatchedInserts) {
+		this.rewriteBatchedInserts = rewriteBatchedInserts;
+	}
+
 	public TcpKeepalive getTcpKeepalive() {
 		return this.tcpKeepalive;
 	}
@@ -286,7 +299,8 @@ public class PoolProperties {
 		Sizing z = this.sizing;
 		PoolSettings.Driver driver = new PoolSettings.Driver(this.connectTimeout, this.loginTimeout,
 				this.socketTimeout, this.applicationName,
-				new PoolSettings.TcpKeepalive(k.isEnabled(), k.getIdle(), k.getInterval(), k.getCount()));
+				new PoolSettings.TcpKeepalive(k.isEnabled(), k.getIdle(), k.getInterval(), k.getCount()),
+				this.rewriteBatchedInserts);
 		PoolSettings.Session session = new PoolSettings.Session(this.session.getStatementTimeout(),
 				this.session.getLockTimeout(), this.session.getIdleInTransactionTimeout(),
 				Collections.unmodifiableMap(new LinkedHashMap<>(this.session.getSettings())));

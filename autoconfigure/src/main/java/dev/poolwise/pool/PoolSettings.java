@@ -47,9 +47,10 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 	 * @param socketTimeout read timeout, or null for none
 	 * @param applicationName db.pool.application-name, or null
 	 * @param tcpKeepalive per-socket TCP keepalive
+	 * @param rewriteBatchedInserts whether batched INSERTs are sent as multi-row INSERTs
 	 */
 	public record Driver(Duration connectTimeout, Duration loginTimeout, @Nullable Duration socketTimeout,
-			@Nullable String applicationName, TcpKeepalive tcpKeepalive) {
+			@Nullable String applicationName, TcpKeepalive tcpKeepalive, boolean rewriteBatchedInserts) {
 
 	}
 

@@ -68,6 +68,8 @@ final class DriverProperties {
 					(driver.applicationName() != null) ? this.keys.name("application-name")
 							: "spring.application.name"));
 		}
+		properties.put("reWriteBatchedInserts", new Tuned<>(Boolean.toString(driver.rewriteBatchedInserts()),
+				this.keys.own("rewrite-batched-inserts")));
 		if (!session.isEmpty()) {
 			properties.put("options", new Tuned<>(session.toStartupOptions(), this.keys.name("session")));
 		}

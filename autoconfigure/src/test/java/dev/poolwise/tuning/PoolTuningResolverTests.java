@@ -119,6 +119,15 @@ class PoolTuningResolverTests {
 	}
 
 	@Test
+	void batchedInsertsAreRewrittenByDefaultAndTheKeySwitchesItOff() {
+		assertThat(resolve().driverProperties().get("reWriteBatchedInserts"))
+			.isEqualTo(new Tuned<>("true", Tuned.DEFAULT));
+		set("rewrite-batched-inserts", (p) -> p.setRewriteBatchedInserts(false));
+		assertThat(resolve().driverProperties().get("reWriteBatchedInserts"))
+			.isEqualTo(new Tuned<>("false", "db.pool.rewrite-batched-inserts"));
+	}
+
+	@Test
 	void driverTimeoutsMustBeWholeSeconds() {
 		set("socket-timeout", (p) -> p.setSocketTimeout(Duration.ofMillis(1500)));
 		assertThat(violation("db.pool.socket-timeout").rule()).isEqualTo("pgjdbc takes whole seconds");

@@ -38,8 +38,19 @@ final class BenchmarkDatabase implements AutoCloseable {
 	}
 
 	static BenchmarkDatabase start() throws IOException, SQLException {
+		return start(false);
+	}
+
+	/**
+	 * @param durable whether to turn on what the embedded server leaves off for speed, fsync and
+	 * synchronous commit, so that a commit waits for its WAL flush as on a production server: writes pay
+	 * for it, reads do not
+	 */
+	static BenchmarkDatabase start(boolean durable) throws IOException, SQLException {
 		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
 			.setServerConfig("max_connections", "300")
+			.setServerConfig("fsync", durable ? "on" : "off")
+			.setServerConfig("synchronous_commit", durable ? "on" : "off")
 			.setServerConfig("password_encryption", "scram-sha-256")
 			.setDataDirectoryCustomizer(BenchmarkDatabase::requirePasswords)
 			.start();

@@ -29,7 +29,11 @@ public final class LoadBenchmark {
 		Settings settings = Settings.fromSystemProperties();
 		List<Clients> clients = Clients.forThisJvm();
 		Results results = new Results();
-		try (BenchmarkDatabase database = BenchmarkDatabase.start()) {
+		try (BenchmarkDatabase database = BenchmarkDatabase.start(settings.batch())) {
+			if (settings.batch()) {
+				BatchedWrites.write(database, settings);
+				return;
+			}
 			log("PostgreSQL on port %d; pgbench -i -s %d", database.port(), SCALE);
 			database.initialisePgbench(SCALE);
 			int accounts = Math.toIntExact(database.accounts());

@@ -53,6 +53,9 @@ final class Report {
 				+ settings.measure().toSeconds() + " s measured. Every other number is the median over "
 				+ "bursts or trials.");
 		line("");
+		line("Batched writes, Boot's defaults against Poolwise's: [`" + BatchedWrites.REPORT + "`](" + BatchedWrites.REPORT
+				+ "), from the same command with `-Dbench.batch=true`.");
+		line("");
 		configuration();
 		throughputTable();
 		ratioTable();

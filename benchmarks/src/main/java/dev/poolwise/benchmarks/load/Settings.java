@@ -18,9 +18,10 @@ import org.springframework.boot.convert.DurationStyle;
  * @param sampleJar the packaged sample app
  * @param jmhResults the JMH text results of the same command
  * @param attribution whether to run only the attribution of the configuration's cost
+ * @param batch whether to run only the batched-writes comparison
  */
 record Settings(Duration warmup, Duration measure, int repeats, int rounds, Duration burst, int startupRuns,
-		Path output, Path sampleJar, Path jmhResults, boolean attribution) {
+		Path output, Path sampleJar, Path jmhResults, boolean attribution, boolean batch) {
 
 	static Settings fromSystemProperties() {
 		return new Settings(duration("bench.warmup", "2s"), duration("bench.measure", "3s"),
@@ -30,7 +31,8 @@ record Settings(Duration warmup, Duration measure, int repeats, int rounds, Dura
 				Path.of(System.getProperty("bench.output", "results")),
 				Path.of(System.getProperty("bench.sampleJar", "../sample-app/target/poolwise-sample-app.jar")),
 				Path.of(System.getProperty("bench.jmhResults", "target/jmh-results.txt")),
-				Boolean.parseBoolean(System.getProperty("bench.attribution", "false")));
+				Boolean.parseBoolean(System.getProperty("bench.attribution", "false")),
+				Boolean.parseBoolean(System.getProperty("bench.batch", "false")));
 	}
 
 	private static Duration duration(String property, String fallback) {
@@ -39,7 +41,7 @@ record Settings(Duration warmup, Duration measure, int repeats, int rounds, Dura
 
 	String command() {
 		return (Runtime.version().feature() >= 21 ? "JAVA_HOME=<JDK " + Runtime.version().feature() + "> " : "")
-				+ "./mvnw -P benchmarks -DskipTests verify";
+				+ "./mvnw -P benchmarks -DskipTests verify" + (this.batch ? " -Dbench.batch=true" : "");
 	}
 
 }
