@@ -116,6 +116,11 @@ public class PoolwiseProperties {
 	private final Pgbouncer pgbouncer = new Pgbouncer();
 
 	/**
+	 * Spring MVC's answer to a pool timeout.
+	 */
+	private final Web web = new Web();
+
+	/**
 	 * Per-DataSource overrides of any db.pool key, by bean name.
 	 */
 	private Map<String, PoolwiseProperties> datasources = new LinkedHashMap<>();
@@ -278,6 +283,10 @@ public class PoolwiseProperties {
 
 	public Pgbouncer getPgbouncer() {
 		return this.pgbouncer;
+	}
+
+	public Web getWeb() {
+		return this.web;
 	}
 
 	public Map<String, PoolwiseProperties> getDatasources() {
@@ -695,6 +704,42 @@ public class PoolwiseProperties {
 
 		public void setClientIdleTimeout(Duration clientIdleTimeout) {
 			this.clientIdleTimeout = clientIdleTimeout;
+		}
+
+	}
+
+	/**
+	 * What a Spring MVC application answers when a request got no connection in time. Only
+	 * PoolTimeoutWebAutoConfiguration's condition reads it; it is declared here because db.pool.* binds
+	 * strictly and would reject an undeclared key.
+	 */
+	public static class Web {
+
+		private final PoolTimeoutStatus poolTimeoutStatus = new PoolTimeoutStatus();
+
+		public PoolTimeoutStatus getPoolTimeoutStatus() {
+			return this.poolTimeoutStatus;
+		}
+
+		/**
+		 * The 503 answer to a pool timeout.
+		 */
+		public static class PoolTimeoutStatus {
+
+			/**
+			 * Whether a request that got no pool connection within timeout is answered with 503 Service
+			 * Unavailable, Retry-After and a problem detail instead of 500.
+			 */
+			private boolean enabled = true;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}
