@@ -6,8 +6,9 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of the PostgreSQL pools under {@code db.pool}. Unknown keys fail binding, so a typo never
- * silently leaves a default in place.
+ * Configuration of the PostgreSQL pools under {@code db.pool}: one pool's keys, which every pool inherits,
+ * each pool's own overrides, and the settings of the application as a whole. Unknown keys fail binding, so
+ * a typo never silently leaves a default in place.
  */
 @ConfigurationProperties(prefix = "db.pool", ignoreUnknownFields = false)
 public class PoolwiseProperties extends PoolProperties {
@@ -17,12 +18,55 @@ public class PoolwiseProperties extends PoolProperties {
 	 */
 	private Map<String, PoolProperties> datasources = new LinkedHashMap<>();
 
+	/**
+	 * Spring MVC's answer to a pool timeout.
+	 */
+	private final Web web = new Web();
+
 	public Map<String, PoolProperties> getDatasources() {
 		return this.datasources;
 	}
 
 	public void setDatasources(Map<String, PoolProperties> datasources) {
 		this.datasources = datasources;
+	}
+
+	public Web getWeb() {
+		return this.web;
+	}
+
+	/**
+	 * Spring MVC's answer to a request that got no connection in time.
+	 */
+	public static class Web {
+
+		private final PoolTimeoutStatus poolTimeoutStatus = new PoolTimeoutStatus();
+
+		public PoolTimeoutStatus getPoolTimeoutStatus() {
+			return this.poolTimeoutStatus;
+		}
+
+		/**
+		 * The 503 answer to a pool timeout.
+		 */
+		public static class PoolTimeoutStatus {
+
+			/**
+			 * Whether a request that got no pool connection within timeout is answered with 503 Service
+			 * Unavailable, Retry-After and a problem detail instead of 500.
+			 */
+			private boolean enabled = true;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+		}
+
 	}
 
 }

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of Poolwise's Spring MVC support.
+ */
+@NullMarked
+package dev.poolwise.autoconfigure.web;
+
+import org.jspecify.annotations.NullMarked;

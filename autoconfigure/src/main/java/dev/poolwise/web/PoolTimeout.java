@@ -1,0 +1,92 @@
+package dev.poolwise.web;
+
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request that got no connection from a Hikari pool within the pool's connection timeout, found in the
+ * cause chain of whatever exception the application saw.
+ * <p>
+ * Hikari reports it as an {@link SQLTransientConnectionException} with a fixed message, {@code <pool> -
+ * Connection is not available, request timed out after <n>ms}. The message is what tells it apart from other
+ * transient connection errors (a driver's or another pool's), and it names the pool and the time waited, so
+ * no pool bean has to be looked up.
+ *
+ * @param pool the pool's name, which Poolwise sets to the DataSource bean name
+ * @param waited how long the request waited, about the pool's connection timeout
+ * @param surfacedThrough the layer that the application saw the timeout through
+ */
+public record PoolTimeout(String pool, Duration waited, Layer surfacedThrough) {
+
+	private static final Pattern HIKARI_TIMEOUT = Pattern
+		.compile("^(.*) - Connection is not available, request timed out after (\\d+)ms");
+
+	/**
+	 * Finds a Hikari pool timeout behind an exception.
+	 * @param exception what the application saw
+	 * @return the timeout, or {@code null} when the exception was not caused by one
+	 */
+	public static @Nullable PoolTimeout of(Throwable exception) {
+		Layer layer = Layer.JDBC;
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable cause = exception; cause != null && seen.add(cause); cause = cause.getCause()) {
+			layer = layer.max(Layer.of(cause));
+			if (cause instanceof SQLTransientConnectionException && cause.getMessage() != null) {
+				Matcher matcher = HIKARI_TIMEOUT.matcher(cause.getMessage());
+				if (matcher.lookingAt()) {
+					return new PoolTimeout(matcher.group(1), Duration.ofMillis(Long.parseLong(matcher.group(2))),
+							layer);
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Where a pool timeout surfaced: as JDBC's exception itself, translated by Spring
+	 * ({@code CannotGetJdbcConnectionException}, {@code CannotCreateTransactionException}), or through JPA or
+	 * Hibernate ({@code PersistenceException}, {@code JDBCConnectionException}). When Spring wraps a JPA
+	 * exception, JPA is named, as the more specific of the two.
+	 */
+	public enum Layer {
+
+		/**
+		 * Hikari's {@link SQLTransientConnectionException}, unwrapped.
+		 */
+		JDBC,
+
+		/**
+		 * A Spring data access or transaction exception.
+		 */
+		SPRING,
+
+		/**
+		 * A JPA or Hibernate exception.
+		 */
+		JPA;
+
+		/**
+		 * By package name, so that neither JPA nor Hibernate needs to be on the classpath.
+		 */
+		static Layer of(Throwable exception) {
+			String name = exception.getClass().getName();
+			if (name.startsWith("jakarta.persistence.") || name.startsWith("org.hibernate.")) {
+				return JPA;
+			}
+			return name.startsWith("org.springframework.") ? SPRING : JDBC;
+		}
+
+		Layer max(Layer other) {
+			return (other.compareTo(this) > 0) ? other : this;
+		}
+
+	}
+
+}

@@ -1,0 +1,188 @@
+package dev.poolwise.autoconfigure.web;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.client.RestClient;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.test.PostgresServer;
+import dev.poolwise.web.PoolTimeoutExceptionResolver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pool timeout over real HTTP, in a servlet application on a pool of one connection that the test holds,
+ * so that every request waits {@code db.pool.timeout} in vain.
+ */
+class PoolTimeoutWebAutoConfigurationTests {
+
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(PoolTimeoutWebAutoConfiguration.class));
+
+	@Test
+	void poolTimeoutIsA503WithRetryAfterAndAProblemDetailNamingThePool() throws SQLException {
+		runHoldingTheOnlyConnection(new Class<?>[0], (http) -> {
+			ResponseEntity<String> response = get(http, "/count");
+			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+			assertThat(response.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+			JsonNode problem = JsonMapper.shared().readTree(response.getBody());
+			assertThat(problem.path("status").asInt()).isEqualTo(503);
+			assertThat(problem.path("pool").asString()).isEqualTo("dataSource");
+			assertThat(problem.path("surfacedThrough").asString()).isEqualTo("spring");
+			assertThat(problem.path("waitedMillis").asLong()).isGreaterThanOrEqualTo(250);
+			assertThat(problem.path("instance").asString()).isEqualTo("/count");
+			assertThat(problem.path("detail").asString()).contains("pool 'dataSource'");
+		});
+	}
+
+	@Test
+	void otherServerErrorsStay500() throws SQLException {
+		runHoldingTheOnlyConnection(new Class<?>[0], (http) -> assertThat(get(http, "/broken").getStatusCode())
+			.isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR));
+	}
+
+	@Test
+	void applicationsOwnExceptionHandlerWins() throws SQLException {
+		runHoldingTheOnlyConnection(new Class<?>[] { BusyAdvice.class }, (http) -> {
+			ResponseEntity<String> response = get(http, "/count");
+			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+			assertThat(response.getBody()).isEqualTo("busy");
+			assertThat(response.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)).isFalse();
+		});
+	}
+
+	@Test
+	void switchedOffAPoolTimeoutStays500() throws SQLException {
+		runHoldingTheOnlyConnection(new Class<?>[0], (http) -> {
+			ResponseEntity<String> response = get(http, "/count");
+			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+			assertThat(response.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)).isFalse();
+		}, "db.pool.web.pool-timeout-status.enabled=false");
+	}
+
+	@Test
+	void resolverIsRegisteredInAServletApplicationOnly() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(PoolTimeoutExceptionResolver.class));
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PoolTimeoutWebAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(PoolTimeoutExceptionResolver.class));
+	}
+
+	@Test
+	void masterSwitchTurnsItOff() {
+		this.contextRunner.withPropertyValues("db.pool.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(PoolTimeoutExceptionResolver.class));
+	}
+
+	@Test
+	void applicationsOwnResolverBeanReplacesIt() {
+		PoolTimeoutExceptionResolver own = new PoolTimeoutExceptionResolver(java.util.List::of);
+		this.contextRunner.withBean(PoolTimeoutExceptionResolver.class, () -> own)
+			.run((context) -> assertThat(context).getBean(PoolTimeoutExceptionResolver.class).isSameAs(own));
+	}
+
+	private void runHoldingTheOnlyConnection(Class<?>[] extraSources, Consumer<RestClient> calls,
+			String... properties) throws SQLException {
+		Class<?>[] sources = new Class<?>[extraSources.length + 1];
+		sources[0] = WebApp.class;
+		System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
+			.web(WebApplicationType.SERVLET)
+			.properties(PostgresServer.datasourceProperties())
+			.properties("server.port=0", "db.pool.size=1", "db.pool.overflow=0", "db.pool.timeout=250ms")
+			.properties(properties)
+			.run()) {
+			RestClient http = RestClient.builder()
+				.baseUrl("http://localhost:" + context.getEnvironment().getProperty("local.server.port"))
+				.defaultStatusHandler((status) -> true, (request, response) -> {
+				})
+				.build();
+			try (Connection held = context.getBean(HikariDataSource.class).getConnection()) {
+				calls.accept(http);
+			}
+		}
+	}
+
+	private static ResponseEntity<String> get(RestClient http, String uri) {
+		return http.get().uri(uri).retrieve().toEntity(String.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ TomcatServletWebServerAutoConfiguration.class,
+			DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class, ErrorMvcAutoConfiguration.class,
+			JacksonAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
+			DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
+			PoolTimeoutWebAutoConfiguration.class })
+	@Import(CountController.class)
+	static class WebApp {
+
+	}
+
+	@RestController
+	static class CountController {
+
+		private final JdbcTemplate jdbcTemplate;
+
+		CountController(DataSource dataSource) {
+			this.jdbcTemplate = new JdbcTemplate(dataSource);
+		}
+
+		@GetMapping("/count")
+		Integer count() {
+			return this.jdbcTemplate.queryForObject("SELECT 1", Integer.class);
+		}
+
+		@GetMapping("/broken")
+		Integer broken() {
+			throw new IllegalStateException("not a pool timeout");
+		}
+
+	}
+
+	@RestControllerAdvice
+	static class BusyAdvice {
+
+		@ExceptionHandler(CannotGetJdbcConnectionException.class)
+		ResponseEntity<String> busy() {
+			return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).body("busy");
+		}
+
+	}
+
+}
