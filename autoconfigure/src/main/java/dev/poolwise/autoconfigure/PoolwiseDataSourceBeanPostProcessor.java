@@ -17,6 +17,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.failover.FailoverEviction;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.LivePool;
 import dev.poolwise.registry.PoolTarget;
@@ -193,6 +194,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		dataSource.setKeepaliveTime(tuning.keepalive().value().toMillis());
 		dataSource.setLeakDetectionThreshold(tuning.leakDetectionThreshold().value().toMillis());
 		tuning.driverProperties().forEach((name, value) -> dataSource.addDataSourceProperty(name, value.value()));
+		FailoverEviction.install(dataSource);
 	}
 
 	@Override
