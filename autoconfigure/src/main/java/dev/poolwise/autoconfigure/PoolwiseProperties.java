@@ -115,6 +115,8 @@ public class PoolwiseProperties {
 
 	private final Pgbouncer pgbouncer = new Pgbouncer();
 
+	private final Warmup warmup = new Warmup();
+
 	/**
 	 * Per-DataSource overrides of any db.pool key, by bean name.
 	 */
@@ -278,6 +280,10 @@ public class PoolwiseProperties {
 
 	public Pgbouncer getPgbouncer() {
 		return this.pgbouncer;
+	}
+
+	public Warmup getWarmup() {
+		return this.warmup;
 	}
 
 	public Map<String, PoolwiseProperties> getDatasources() {
@@ -695,6 +701,27 @@ public class PoolwiseProperties {
 
 		public void setClientIdleTimeout(Duration clientIdleTimeout) {
 			this.clientIdleTimeout = clientIdleTimeout;
+		}
+
+	}
+
+	/**
+	 * Readiness after startup, while the pool opens its permanent connections.
+	 */
+	public static class Warmup {
+
+		/**
+		 * Longest time after startup the dbPoolWarm indicator reports OUT_OF_SERVICE while the pool has fewer
+		 * than size open connections.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}
