@@ -9,7 +9,13 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 
 /**
  * On shutdown, waits until no connection is borrowed from the pools, at most the phase timeout, then
@@ -17,10 +23,11 @@ import org.springframework.context.SmartLifecycle;
  * server's graceful shutdown ({@code WebServerGracefulShutdownLifecycle}, phase
  * {@code DEFAULT_PHASE - 1024}), when requests no longer arrive and those in flight have answered, and
  * before the web server itself stops ({@code DEFAULT_PHASE - 2048}) and the DataSource beans are destroyed.
- * What is still borrowed at the deadline is logged; Hikari's close then waits up to 10 s more for it and
- * aborts what remains. A bean that uses the database while stopping in a lower phase finds the pool closed.
+ * What is still borrowed at the deadline is logged, then Hikari's close aborts it. A bean that uses the database while stopping in a lower phase finds the pool closed.
+ * Only a closing context is drained; a context that is merely stopped keeps its pools.
  */
-public final class PoolDrainLifecycle implements SmartLifecycle {
+public final class PoolDrainLifecycle
+		implements SmartLifecycle, ApplicationContextAware, ApplicationListener<ContextClosedEvent> {
 
 	/**
 	 * Between the web server's graceful shutdown and its stop.
@@ -37,6 +44,10 @@ public final class PoolDrainLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile boolean closing;
+
+	private @Nullable ApplicationContext applicationContext;
+
 	/**
 	 * Creates a drain.
 	 * @param pools the pools to drain, by bean name, read when the drain starts
@@ -49,6 +60,23 @@ public final class PoolDrainLifecycle implements SmartLifecycle {
 	}
 
 	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.applicationContext = applicationContext;
+	}
+
+	/**
+	 * Tells a close from a stop: a context stopped for a checkpoint (CRaC) or by {@code stop()} starts again
+	 * and needs its pools, so only a closing context has them closed. A child context's close, which reaches
+	 * this listener too, does not count.
+	 */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		if (event.getApplicationContext() == this.applicationContext) {
+			this.closing = true;
+		}
+	}
+
+	@Override
 	public void start() {
 		this.running = true;
 	}
@@ -56,6 +84,9 @@ public final class PoolDrainLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		if (!this.closing) {
+			return;
+		}
 		Map<String, HikariDataSource> pools = this.pools.get();
 		long start = System.nanoTime();
 		long deadline = start + this.timeout.toNanos();
@@ -76,9 +107,9 @@ public final class PoolDrainLifecycle implements SmartLifecycle {
 	private void close(String name, HikariDataSource dataSource, Duration waited) {
 		HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
 		if (pool != null && pool.getActiveConnections() > 0) {
-			logger.warn("Pool '" + name + "': " + pool.getActiveConnections() + " connections still borrowed after "
-					+ waited.toMillis() + " ms (spring.lifecycle.timeout-per-shutdown-phase=" + this.timeout
-					+ "), closing the pool anyway: " + BorrowedConnections.describe(pool));
+			logger.warn("Pool '" + name + "': connections still borrowed after " + waited.toMillis()
+					+ " ms (spring.lifecycle.timeout-per-shutdown-phase=" + this.timeout + "): "
+					+ pool.getActiveConnections() + "; closing the pool anyway: " + BorrowedConnections.describe(pool));
 		}
 		dataSource.close();
 	}

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.support.GenericApplicationContext;
 
 import dev.poolwise.test.PostgresServer;
 
@@ -33,8 +35,8 @@ class PoolDrainLifecycleTests {
 			CountDownLatch borrowed = new CountDownLatch(1);
 			CompletableFuture<Void> request = hold(pool, borrowed, 0.5);
 			borrowed.await();
-			PoolDrainLifecycle drain = new PoolDrainLifecycle(() -> Map.of("drain-wait", pool), Duration.ofSeconds(10));
-			drain.start();
+			PoolDrainLifecycle drain = closing(new PoolDrainLifecycle(() -> Map.of("drain-wait", pool),
+					Duration.ofSeconds(10)));
 			long start = System.nanoTime();
 			drain.stop();
 			Duration drained = Duration.ofNanos(System.nanoTime() - start);
@@ -53,14 +55,14 @@ class PoolDrainLifecycleTests {
 			CountDownLatch borrowed = new CountDownLatch(1);
 			CompletableFuture<Void> request = hold(pool, borrowed, 60);
 			borrowed.await();
-			PoolDrainLifecycle drain = new PoolDrainLifecycle(() -> Map.of("drain-deadline", pool),
-					Duration.ofMillis(500));
-			drain.start();
+			PoolDrainLifecycle drain = closing(new PoolDrainLifecycle(() -> Map.of("drain-deadline", pool),
+					Duration.ofMillis(500)));
 			long start = System.nanoTime();
 			drain.stop();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 			assertThat(request).failsWithin(Duration.ofSeconds(5));
-			assertThat(output).contains("Pool 'drain-deadline': 1 connections still borrowed after")
+			assertThat(output).contains("Pool 'drain-deadline': connections still borrowed after")
+				.contains("(spring.lifecycle.timeout-per-shutdown-phase=PT0.5S): 1; closing the pool anyway")
 				.contains("threads in a JDBC call: drain-holder")
 				.containsPattern("borrowed <= \\d{3,4} ms ago");
 			await().atMost(Duration.ofSeconds(5)).until(() -> PostgresServer.sessions("drain-deadline") == 0);
@@ -70,9 +72,43 @@ class PoolDrainLifecycleTests {
 	@Test
 	void poolThatNeverStartedIsClosed() {
 		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
-			new PoolDrainLifecycle(() -> Map.of("unstarted", pool), Duration.ofSeconds(1)).stop();
+			closing(new PoolDrainLifecycle(() -> Map.of("unstarted", pool), Duration.ofSeconds(1))).stop();
 			assertThat(pool.isClosed()).isTrue();
 		}
+	}
+
+	@Test
+	void contextThatIsOnlyStoppedKeepsItsPools() throws Exception {
+		try (HikariDataSource pool = pool("drain-stop")) {
+			PoolDrainLifecycle drain = new PoolDrainLifecycle(() -> Map.of("drain-stop", pool), Duration.ofSeconds(1));
+			drain.setApplicationContext(new GenericApplicationContext());
+			drain.start();
+			drain.stop();
+			assertThat(pool.isClosed()).isFalse();
+			assertThat(drain.isRunning()).isFalse();
+		}
+	}
+
+	@Test
+	void closeOfAnotherContextDoesNotCount() {
+		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
+			PoolDrainLifecycle drain = new PoolDrainLifecycle(() -> Map.of("parent", pool), Duration.ofSeconds(1));
+			drain.setApplicationContext(new GenericApplicationContext());
+			drain.onApplicationEvent(new ContextClosedEvent(new GenericApplicationContext()));
+			drain.stop();
+			assertThat(pool.isClosed()).isFalse();
+		}
+	}
+
+	/**
+	 * The drain as its context's close finds it: started, and told that the context is closing.
+	 */
+	private static PoolDrainLifecycle closing(PoolDrainLifecycle drain) {
+		GenericApplicationContext context = new GenericApplicationContext();
+		drain.setApplicationContext(context);
+		drain.start();
+		drain.onApplicationEvent(new ContextClosedEvent(context));
+		return drain;
 	}
 
 	private static HikariDataSource pool(String name) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.poolwise.test;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -212,7 +213,7 @@ public final class ReplicatedServers implements AutoCloseable {
 		command.addAll(List.of(arguments));
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+				.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
 				.start();
 			String output = new String(process.getInputStream().readAllBytes());
 			return (process.waitFor() == 0) ? null : output;

@@ -26,14 +26,24 @@ class PoolDrainAutoConfigurationTests {
 		.withPropertyValues(PostgresServer.datasourceProperties());
 
 	@Test
-	void poolsAreDrainedAndClosedWhenTheContextStops() {
+	void poolsAreDrainedAndClosedWhenTheContextCloses() {
 		AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+		AtomicReference<PoolDrainLifecycle> drain = new AtomicReference<>();
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(PoolDrainLifecycle.class);
-			assertThat(context.getBean(PoolDrainLifecycle.class).isRunning()).isTrue();
+			drain.set(context.getBean(PoolDrainLifecycle.class));
+			assertThat(drain.get().isRunning()).isTrue();
 			pool.set(context.getBean(HikariDataSource.class));
+		});
+		assertThat(drain.get().isRunning()).isFalse();
+		assertThat(pool.get().isClosed()).isTrue();
+	}
+
+	@Test
+	void stoppedContextKeepsItsPoolOpen() {
+		this.contextRunner.run((context) -> {
 			context.stop();
-			assertThat(pool.get().isClosed()).isTrue();
+			assertThat(context.getBean(HikariDataSource.class).isClosed()).isFalse();
 		});
 	}
 
