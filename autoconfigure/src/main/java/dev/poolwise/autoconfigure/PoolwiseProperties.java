@@ -1,5 +1,6 @@
 package dev.poolwise.autoconfigure;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,6 +24,11 @@ public class PoolwiseProperties extends PoolProperties {
 	 */
 	private final Web web = new Web();
 
+	/**
+	 * Readiness while the pools fill after startup.
+	 */
+	private final Warmup warmup = new Warmup();
+
 	public Map<String, PoolProperties> getDatasources() {
 		return this.datasources;
 	}
@@ -33,6 +39,10 @@ public class PoolwiseProperties extends PoolProperties {
 
 	public Web getWeb() {
 		return this.web;
+	}
+
+	public Warmup getWarmup() {
+		return this.warmup;
 	}
 
 	/**
@@ -65,6 +75,27 @@ public class PoolwiseProperties extends PoolProperties {
 				this.enabled = enabled;
 			}
 
+		}
+
+	}
+
+	/**
+	 * Readiness while the pools fill after startup.
+	 */
+	public static class Warmup {
+
+		/**
+		 * Longest time after startup the dbPoolWarm indicator reports OUT_OF_SERVICE while the pool has fewer
+		 * than size open connections.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetPolicy;
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.failover.FailoverEviction;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.LivePool;
@@ -141,6 +142,7 @@ public final class PoolTuner {
 		dataSource.setKeepaliveTime(tuning.keepalive().value().toMillis());
 		dataSource.setLeakDetectionThreshold(tuning.leakDetectionThreshold().value().toMillis());
 		tuning.driverProperties().forEach((name, value) -> dataSource.addDataSourceProperty(name, value.value()));
+		FailoverEviction.install(dataSource);
 	}
 
 }

@@ -31,7 +31,7 @@ public final class FaultProxy implements AutoCloseable {
 
 	private final String targetHost;
 
-	private final int targetPort;
+	private volatile int targetPort;
 
 	private final String jdbcUrl;
 
@@ -146,6 +146,15 @@ public final class FaultProxy implements AutoCloseable {
 	public synchronized void refuse() {
 		this.refusing = true;
 		closeQuietly(this.listener);
+	}
+
+	/**
+	 * Sends new connections to another port of the target host, as a host name or a cloud endpoint moved
+	 * to a new server; established connections stay on the old one.
+	 * @param port the new target port
+	 */
+	public void retarget(int port) {
+		this.targetPort = port;
 	}
 
 	/**

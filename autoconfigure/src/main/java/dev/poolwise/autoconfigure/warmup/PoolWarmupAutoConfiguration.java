@@ -1,0 +1,79 @@
+package dev.poolwise.autoconfigure.warmup;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.SimpleAutowireCandidateResolver;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.PoolwiseProperties;
+import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuned.TunedPools;
+import dev.poolwise.warmup.PoolWarmupIndicator;
+import dev.poolwise.warmup.PoolWarmupStarter;
+
+/**
+ * Auto-configuration of the {@code dbPoolWarm} health component, one {@link PoolWarmupIndicator} per tuned
+ * pool with its own {@code db.pool.warmup.timeout}, and of the {@link PoolWarmupStarter} that starts the pools
+ * at startup rather than on their first caller. It is not in any group unless the application adds it
+ * to readiness, where it belongs; liveness must never wait for a database.
+ */
+@AutoConfiguration(after = PoolwiseAutoConfiguration.class)
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(TunedPools.class)
+public final class PoolWarmupAutoConfiguration {
+
+	/**
+	 * Resolving the DataSource beans first runs each through the post-processor that registers the pools it
+	 * tunes, as for {@code dbPool}.
+	 */
+	@Bean
+	@ConditionalOnEnabledHealthIndicator("dbpoolwarm")
+	@ConditionalOnMissingBean(name = { "dbPoolWarmHealthIndicator", "dbPoolWarmHealthContributor" })
+	HealthContributor dbPoolWarmHealthContributor(ConfigurableListableBeanFactory beanFactory, TunedPools pools,
+			PoolwiseProperties properties) {
+		Map<String, PoolWarmupIndicator> indicators = new TreeMap<>();
+		for (String name : tunedPoolNames(beanFactory, pools)) {
+			TunedPool pool = pools.get(name);
+			indicators.put(name,
+					new PoolWarmupIndicator(name, pool.dataSource(), properties.getWarmup().getTimeout()));
+		}
+		return (indicators.size() == 1) ? indicators.values().iterator().next()
+				: CompositeHealthContributor.fromMap(indicators);
+	}
+
+	@Bean
+	@ConditionalOnEnabledHealthIndicator("dbpoolwarm")
+	@ConditionalOnMissingBean
+	PoolWarmupStarter poolwisePoolWarmupStarter(ConfigurableListableBeanFactory beanFactory, TunedPools pools) {
+		Map<String, HikariDataSource> started = new TreeMap<>();
+		for (String name : tunedPoolNames(beanFactory, pools)) {
+			started.put(name, pools.get(name).dataSource());
+		}
+		return new PoolWarmupStarter(started);
+	}
+
+	private static List<String> tunedPoolNames(ConfigurableListableBeanFactory beanFactory, TunedPools pools) {
+		return SimpleAutowireCandidateResolver.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)
+			.keySet()
+			.stream()
+			.filter((name) -> pools.get(name) != null)
+			.toList();
+	}
+
+}

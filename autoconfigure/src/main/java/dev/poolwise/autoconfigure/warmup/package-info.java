@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the {@code dbPoolWarm} readiness indicator.
+ */
+@NullMarked
+package dev.poolwise.autoconfigure.warmup;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,92 @@
+package dev.poolwise.drain;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.InaccessibleObjectException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.util.ClockSource;
+
+/**
+ * What is still borrowed from a pool, read only when a drain gives up, so that borrowing costs nothing
+ * extra. Hikari keeps when each connection was lent but not to whom: the ages come from its connection
+ * bag (its internals, read reflectively; none when a Hikari version moves them), the names from the
+ * threads that are inside a JDBC call at that moment. A thread that holds a connection while doing
+ * something else is counted in the ages but not named.
+ */
+final class BorrowedConnections {
+
+	private static final int STATE_IN_USE = 1;
+
+	private BorrowedConnections() {
+	}
+
+	/**
+	 * Describes the borrowed connections of a pool for a log line.
+	 * @param pool the running pool
+	 * @return ages, oldest first, and the threads in JDBC calls
+	 */
+	static String describe(HikariPoolMXBean pool) {
+		List<String> ages = ages(pool);
+		List<String> threads = threadsInJdbcCalls();
+		return "borrowed " + (ages.isEmpty() ? "(ages unknown)" : String.join(", ", ages) + " ago")
+				+ "; threads in a JDBC call: " + (threads.isEmpty() ? "none" : String.join(", ", threads));
+	}
+
+	/**
+	 * How long ago each borrowed connection was lent, oldest first. Hikari records the borrow time only with
+	 * a metrics tracker (Micrometer's, with Actuator); without one, the time the connection was last
+	 * returned bounds it from above and is written {@code <= n ms}.
+	 */
+	static List<String> ages(HikariPoolMXBean pool) {
+		try {
+			Field bagField = pool.getClass().getDeclaredField("connectionBag");
+			bagField.setAccessible(true);
+			Object bag = bagField.get(pool);
+			List<?> inUse = (List<?>) bag.getClass().getMethod("values", int.class).invoke(bag, STATE_IN_USE);
+			List<Age> ages = new ArrayList<>();
+			for (Object entry : inUse) {
+				long borrowed = longField(entry, "lastBorrowed");
+				long since = (borrowed != 0) ? borrowed : longField(entry, "lastAccessed");
+				ages.add(new Age(ClockSource.elapsedMillis(since), borrowed == 0));
+			}
+			ages.sort(Comparator.comparingLong(Age::millis).reversed());
+			return ages.stream().map(Age::toString).toList();
+		}
+		catch (ReflectiveOperationException | InaccessibleObjectException | ClassCastException ex) {
+			return List.of();
+		}
+	}
+
+	private static long longField(Object target, String name) throws ReflectiveOperationException {
+		Field field = target.getClass().getDeclaredField(name);
+		field.setAccessible(true);
+		return field.getLong(target);
+	}
+
+	static List<String> threadsInJdbcCalls() {
+		List<String> names = new ArrayList<>();
+		for (Map.Entry<Thread, StackTraceElement[]> thread : Thread.getAllStackTraces().entrySet()) {
+			for (StackTraceElement frame : thread.getValue()) {
+				if (frame.getClassName().startsWith("com.zaxxer.hikari.pool.HikariProxy")) {
+					names.add(thread.getKey().getName() + " (in " + frame.getMethodName() + ")");
+					break;
+				}
+			}
+		}
+		return names;
+	}
+
+	private record Age(long millis, boolean atMost) {
+
+		@Override
+		public String toString() {
+			return (this.atMost ? "<= " : "") + this.millis + " ms";
+		}
+
+	}
+
+}

@@ -1,0 +1,136 @@
+package dev.poolwise.drain;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * On shutdown, waits until no connection is borrowed from the pools, at most the phase timeout, then
+ * closes them so that their sessions leave the server before the process does. It stops after the web
+ * server's graceful shutdown ({@code WebServerGracefulShutdownLifecycle}, phase
+ * {@code DEFAULT_PHASE - 1024}), when requests no longer arrive and those in flight have answered, and
+ * before the web server itself stops ({@code DEFAULT_PHASE - 2048}) and the DataSource beans are destroyed.
+ * What is still borrowed at the deadline is logged, then Hikari's close aborts it. A bean that uses the database while stopping in a lower phase finds the pool closed.
+ * Only a closing context is drained; a context that is merely stopped keeps its pools.
+ */
+public final class PoolDrainLifecycle
+		implements SmartLifecycle, ApplicationContextAware, ApplicationListener<ContextClosedEvent> {
+
+	/**
+	 * Between the web server's graceful shutdown and its stop.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
+
+	private static final Log logger = LogFactory.getLog(PoolDrainLifecycle.class);
+
+	private static final long POLL_MILLIS = 20;
+
+	private final Supplier<Map<String, HikariDataSource>> pools;
+
+	private final Duration timeout;
+
+	private volatile boolean running;
+
+	private volatile boolean closing;
+
+	private @Nullable ApplicationContext applicationContext;
+
+	/**
+	 * Creates a drain.
+	 * @param pools the pools to drain, by bean name, read when the drain starts
+	 * @param timeout how long to wait for borrowed connections
+	 * ({@code spring.lifecycle.timeout-per-shutdown-phase})
+	 */
+	public PoolDrainLifecycle(Supplier<Map<String, HikariDataSource>> pools, Duration timeout) {
+		this.pools = pools;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.applicationContext = applicationContext;
+	}
+
+	/**
+	 * Tells a close from a stop: a context stopped for a checkpoint (CRaC) or by {@code stop()} starts again
+	 * and needs its pools, so only a closing context has them closed. A child context's close, which reaches
+	 * this listener too, does not count.
+	 */
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		if (event.getApplicationContext() == this.applicationContext) {
+			this.closing = true;
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (!this.closing) {
+			return;
+		}
+		Map<String, HikariDataSource> pools = this.pools.get();
+		long start = System.nanoTime();
+		long deadline = start + this.timeout.toNanos();
+		while (borrowed(pools) > 0 && System.nanoTime() - deadline < 0) {
+			try {
+				Thread.sleep(POLL_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		Duration waited = Duration.ofNanos(System.nanoTime() - start);
+		pools.forEach((name, dataSource) -> close(name, dataSource, waited));
+		logger.info("Pools " + pools.keySet() + " drained in " + waited.toMillis() + " ms and closed");
+	}
+
+	private void close(String name, HikariDataSource dataSource, Duration waited) {
+		HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+		if (pool != null && pool.getActiveConnections() > 0) {
+			logger.warn("Pool '" + name + "': connections still borrowed after " + waited.toMillis()
+					+ " ms (spring.lifecycle.timeout-per-shutdown-phase=" + this.timeout + "): "
+					+ pool.getActiveConnections() + "; closing the pool anyway: " + BorrowedConnections.describe(pool));
+		}
+		dataSource.close();
+	}
+
+	private static int borrowed(Map<String, HikariDataSource> pools) {
+		int borrowed = 0;
+		for (HikariDataSource dataSource : pools.values()) {
+			HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
+			borrowed += (pool != null) ? pool.getActiveConnections() : 0;
+		}
+		return borrowed;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

@@ -1,0 +1,64 @@
+package dev.poolwise.warmup;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts each pool when the application starts, on a thread of its own, instead of on its first caller:
+ * Hikari then opens the remaining permanent connections in the background while {@link PoolWarmupIndicator}
+ * holds readiness back. Startup does not wait for it, and a server that is down only delays readiness.
+ */
+public final class PoolWarmupStarter implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(PoolWarmupStarter.class);
+
+	private final Map<String, HikariDataSource> pools;
+
+	private volatile boolean running;
+
+	/**
+	 * Creates a starter.
+	 * @param pools the pools to start, by bean name
+	 */
+	public PoolWarmupStarter(Map<String, HikariDataSource> pools) {
+		this.pools = pools;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		this.pools.forEach((name, dataSource) -> {
+			Thread thread = new Thread(() -> borrowOnce(name, dataSource), "poolwise-warmup-" + name);
+			thread.setDaemon(true);
+			thread.start();
+		});
+	}
+
+	private static void borrowOnce(String name, HikariDataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			logger.debug("Pool '" + name + "' started; filling to " + dataSource.getMinimumIdle() + " connections");
+		}
+		catch (SQLException | HikariPool.PoolInitializationException ex) {
+			logger.warn("Pool '" + name + "' could not start for warm-up: " + ex.getMessage());
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+}

@@ -1,0 +1,283 @@
+package dev.poolwise.test;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A primary and a hot standby made from it with {@code pg_basebackup}, streaming synchronously, each in its
+ * own temporary directory on a free loopback port: the Debian PostgreSQL server package's binaries
+ * ({@code /usr/lib/postgresql/<version>/bin}), run as {@code postgres} when the tests run as root, since
+ * PostgreSQL refuses root. Synchronous replication makes every acknowledged commit survive the primary's
+ * loss, so a test can count rows against the writes it was told succeeded. Outside CI missing binaries skip
+ * the calling test; in CI ({@code CI=true}) they fail it.
+ */
+public final class ReplicatedServers implements AutoCloseable {
+
+	private static final String INSTALL = "apt-get install -y postgresql-15";
+
+	private final Path bin;
+
+	private final Path directory;
+
+	private final Node primary;
+
+	private final Node standby;
+
+	private ReplicatedServers(Path bin, Path directory) throws IOException {
+		this.bin = bin;
+		this.directory = directory;
+		this.primary = new Node(directory.resolve("primary"), freePort());
+		this.standby = new Node(directory.resolve("standby"), freePort());
+	}
+
+	/**
+	 * Starts the primary, clones the standby from it and waits until the standby streams synchronously.
+	 * @return the running pair
+	 */
+	public static ReplicatedServers start() {
+		Path bin = findBinaries();
+		try {
+			Path directory = Files.createTempDirectory("replicated");
+			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
+			ReplicatedServers servers = new ReplicatedServers(bin, directory);
+			servers.initialise();
+			return servers;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start replicated PostgreSQL servers", ex);
+		}
+	}
+
+	private static Path findBinaries() {
+		Path root = Paths.get("/usr/lib/postgresql");
+		if (Files.isDirectory(root)) {
+			try (Stream<Path> versions = Files.list(root)) {
+				Path bin = versions.map((version) -> version.resolve("bin"))
+					.filter((candidate) -> Files.isExecutable(candidate.resolve("pg_basebackup")))
+					.max(Comparator.comparing(Path::toString))
+					.orElse(null);
+				if (bin != null) {
+					return bin;
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		String missing = "PostgreSQL server binaries (initdb, pg_ctl, pg_basebackup) are not installed: " + INSTALL;
+		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+			throw new IllegalStateException(missing + " (CI must install them, see .ci/run)");
+		}
+		Assumptions.abort(missing);
+		return null;
+	}
+
+	private void initialise() throws IOException {
+		run("initdb", "-D", this.primary.data().toString(), "-U", "postgres", "--auth=trust", "--no-sync", "-E",
+				"UTF8", "--no-instructions");
+		this.primary.configure("synchronous_standby_names = '*'");
+		this.primary.start();
+		run("pg_basebackup", "-h", "127.0.0.1", "-p", Integer.toString(this.primary.port()), "-U", "postgres", "-D",
+				this.standby.data().toString(), "-R", "-X", "stream", "--no-sync");
+		this.standby.configure("synchronous_standby_names = ''");
+		this.standby.start();
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(this::streamingSynchronously);
+	}
+
+	private boolean streamingSynchronously() throws SQLException {
+		return "sync".equals(Sql.queryString(connectPrimary(),
+				"SELECT sync_state FROM pg_stat_replication WHERE state = 'streaming'"));
+	}
+
+	/**
+	 * A URL naming only the primary.
+	 * @param query the query string without the {@code ?}, may be empty
+	 * @return the URL
+	 */
+	public String primaryUrl(String query) {
+		return url("127.0.0.1:" + this.primary.port(), query);
+	}
+
+	/**
+	 * A URL naming the primary first, then the standby.
+	 * @param query the query string without the {@code ?}, may be empty
+	 * @return the URL
+	 */
+	public String bothUrl(String query) {
+		return url("127.0.0.1:" + this.primary.port() + ",127.0.0.1:" + this.standby.port(), query);
+	}
+
+	private static String url(String hosts, String query) {
+		return "jdbc:postgresql://" + hosts + "/postgres" + (query.isEmpty() ? "" : "?" + query);
+	}
+
+	public int primaryPort() {
+		return this.primary.port();
+	}
+
+	public int standbyPort() {
+		return this.standby.port();
+	}
+
+	public Connection connectPrimary() throws SQLException {
+		return this.primary.connect();
+	}
+
+	public Connection connectStandby() throws SQLException {
+		return this.standby.connect();
+	}
+
+	/**
+	 * Stops the primary.
+	 * @param mode {@code fast} ends sessions with {@code 57P01}; {@code immediate} drops them, as a crash
+	 */
+	public void stopPrimary(String mode) {
+		run("pg_ctl", "-D", this.primary.data().toString(), "-m", mode, "-w", "stop");
+	}
+
+	/**
+	 * Fences the primary as an operator does before a switchover: every new transaction, in current
+	 * sessions too, is read-only, so a write fails with {@code 25006}.
+	 * @throws SQLException if the primary refuses
+	 */
+	public void fencePrimary() throws SQLException {
+		try (Connection connection = connectPrimary(); Statement statement = connection.createStatement()) {
+			statement.execute("ALTER SYSTEM SET default_transaction_read_only = on");
+			statement.execute("SELECT pg_reload_conf()");
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> "on".equals(Sql.queryString(connectPrimary(), "SHOW default_transaction_read_only")));
+	}
+
+	/**
+	 * Promotes the standby and waits until it takes writes.
+	 */
+	public void promoteStandby() {
+		run("pg_ctl", "-D", this.standby.data().toString(), "-w", "promote");
+		await().atMost(Duration.ofSeconds(30))
+			.ignoreExceptions()
+			.until(() -> "f".equals(Sql.queryString(connectStandby(), "SELECT pg_is_in_recovery()")));
+	}
+
+	@Override
+	public void close() {
+		for (Node node : new Node[] { this.standby, this.primary }) {
+			if (Files.exists(node.data().resolve("postmaster.pid"))) {
+				runQuietly("pg_ctl", "-D", node.data().toString(), "-m", "immediate", "-w", "stop");
+			}
+		}
+		try (Stream<Path> files = Files.walk(this.directory)) {
+			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void run(String program, String... arguments) {
+		String output = runQuietly(program, arguments);
+		if (output != null) {
+			throw new IllegalStateException(program + " failed: " + output);
+		}
+	}
+
+	/**
+	 * Runs a PostgreSQL program, as {@code postgres} when this JVM is root.
+	 * @return null on success, else the program's output
+	 */
+	private String runQuietly(String program, String... arguments) {
+		List<String> command = new ArrayList<>();
+		if ("root".equals(System.getProperty("user.name"))) {
+			command.addAll(List.of("runuser", "-u", "postgres", "--"));
+		}
+		command.add(this.bin.resolve(program).toString());
+		command.addAll(List.of(arguments));
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+				.start();
+			String output = new String(process.getInputStream().readAllBytes());
+			return (process.waitFor() == 0) ? null : output;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not run " + command, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	/**
+	 * One server: its data directory and port.
+	 */
+	private final class Node {
+
+		private final Path data;
+
+		private final int port;
+
+		Node(Path data, int port) {
+			this.data = data;
+			this.port = port;
+		}
+
+		Path data() {
+			return this.data;
+		}
+
+		int port() {
+			return this.port;
+		}
+
+		/**
+		 * Appends settings to the server's configuration; later lines win, so the standby's copy of the
+		 * primary's port is overridden.
+		 */
+		void configure(String... settings) throws IOException {
+			List<String> lines = new ArrayList<>(List.of("listen_addresses = '127.0.0.1'", "port = " + this.port,
+					"unix_socket_directories = '" + this.data + "'", "fsync = off", "max_connections = 100",
+					"wal_sender_timeout = 5s", "wal_receiver_status_interval = 1s"));
+			lines.addAll(List.of(settings));
+			Files.writeString(this.data.resolve("postgresql.conf"),
+					Files.readString(this.data.resolve("postgresql.conf")) + "\n" + String.join("\n", lines) + "\n");
+		}
+
+		void start() {
+			run("pg_ctl", "-D", this.data.toString(), "-l", this.data.resolve("server.log").toString(), "-w",
+					"start");
+		}
+
+		Connection connect() throws SQLException {
+			return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + this.port + "/postgres", "postgres",
+					"");
+		}
+
+	}
+
+}
