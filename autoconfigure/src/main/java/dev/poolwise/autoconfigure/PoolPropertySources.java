@@ -1,5 +1,7 @@
 package dev.poolwise.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -60,8 +62,33 @@ final class PoolPropertySources implements PropertyKeys {
 		return isSet(this.bootPool ? PREFIX : this.ownPrefix);
 	}
 
+	/**
+	 * Whether any key would change this pool if it could be tuned: {@code db.pool.*} applies to every Hikari
+	 * pool, its own keys on top.
+	 * @return true if configured
+	 */
+	boolean isTuning() {
+		return isSet(PREFIX);
+	}
+
+	/**
+	 * Whether this pool has keys of its own under {@code db.pool.datasources.<bean>}.
+	 * @return true if any is set
+	 */
+	boolean hasOwnKeys() {
+		return isSet(this.ownPrefix);
+	}
+
+	/**
+	 * The keys that configure this pool, for a message about the pool as a whole.
+	 * @return {@code db.pool.datasources.<bean>.*} when the pool has keys of its own, else {@code db.pool.*}
+	 */
+	String configuredKeys() {
+		return (hasOwnKeys() || !this.bootPool) ? "db.pool.datasources." + this.beanName + ".*" : "db.pool.*";
+	}
+
 	@Override
-	public String explicit(String key) {
+	public @Nullable String explicit(String key) {
 		if (isSet(this.ownPrefix.append(key))) {
 			return "db.pool.datasources." + this.beanName + "." + key;
 		}

@@ -1,13 +1,17 @@
 package dev.poolwise.autoconfigure;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
+import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.Ordered;
@@ -15,22 +19,26 @@ import org.springframework.core.env.Environment;
 
 import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.pool.PoolUnwrapper;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.startup.PoolTuner;
 import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.Violations;
 
 /**
- * Tunes every Hikari pool on a PostgreSQL URL after its properties are bound and before it starts, so
- * there is only ever one pool per DataSource and it starts with the final configuration. This class holds
- * only the Spring side: which bean, which properties, which context; {@link PoolTuner} does the tuning.
- * Pools leave the {@link JvmPoolRegistry} when their context destroys them.
+ * Tunes the Hikari pool of every DataSource bean on a PostgreSQL URL after its properties are bound and
+ * before it starts, so there is only ever one pool per DataSource and it starts with the final
+ * configuration. A bean that wraps its pool (Spring Boot's lazy connection fetch, a proxy such as
+ * datasource-proxy, whichever post-processor ran first) is unwrapped to it. Where {@code db.pool} applies to
+ * a bean and its pool cannot be tuned, startup fails naming the bean; nothing configured is dropped without a
+ * word. This class holds only the Spring side: which bean, which properties, which context; {@link PoolTuner}
+ * does the tuning. Pools leave the {@link JvmPoolRegistry} when their context destroys them.
  */
 class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostProcessor, Ordered {
 
 	private static final Log logger = LogFactory.getLog(PoolwiseDataSourceBeanPostProcessor.class);
 
-	private static final String BOOT_HIKARI_CONFIGURATION = "org.springframework.boot.jdbc.autoconfigure."
+	private static final String BOOT_DATA_SOURCE_CONFIGURATION = "org.springframework.boot.jdbc.autoconfigure."
 			+ "DataSourceConfiguration";
 
 	private final ObjectProvider<PoolwiseProperties> properties;
@@ -51,54 +59,102 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (bean instanceof HikariDataSource dataSource) {
-			this.pools.getObject().found(beanName);
-			tune(dataSource, beanName);
+		if (bean instanceof DataSource dataSource) {
+			examine(dataSource, beanName);
 		}
 		return bean;
 	}
 
 	@Override
 	public void postProcessBeforeDestruction(Object bean, String beanName) {
-		if (bean instanceof HikariDataSource dataSource) {
-			JvmPoolRegistry.get().deregister(dataSource);
+		if (bean instanceof DataSource dataSource) {
+			HikariDataSource pool = PoolUnwrapper.find(dataSource);
+			if (pool != null) {
+				JvmPoolRegistry.get().deregister(pool);
+			}
 		}
 	}
 
 	@Override
 	public boolean requiresDestruction(Object bean) {
-		return bean instanceof HikariDataSource;
+		return bean instanceof DataSource;
 	}
 
-	private void tune(HikariDataSource dataSource, String beanName) {
-		PoolwiseProperties defaults = this.properties.getObject();
+	private void examine(DataSource dataSource, String beanName) {
+		if (!this.properties.getObject().isEnabled()) {
+			return;
+		}
 		PoolPropertySources sources = new PoolPropertySources(this.environment, beanName,
 				isCreatedBySpringBoot(beanName));
 		PoolSettings settings = sources.bind();
-		if (!defaults.isEnabled() || !settings.enabled()) {
+		HikariDataSource pool = PoolUnwrapper.find(dataSource);
+		TunedPools pools = this.pools.getObject();
+		if (!settings.enabled() || (pool != null && pools.isTuned(pool))) {
 			return;
 		}
-		if (!JdbcUrls.isPostgreSql(dataSource.getJdbcUrl())) {
-			if (sources.isConfigured()) {
-				refuse(dataSource);
-			}
-			logger.debug("DataSource '" + beanName + "' is not on a PostgreSQL URL; Poolwise leaves it untouched");
+		if (pool == null) {
+			untunable(sources.isConfigured(), sources, beanName, PoolUnwrapper.describe(dataSource), "no HikariDataSource inside it",
+					"Make the bean a HikariDataSource, or a wrapper that unwraps to one (java.sql.Wrapper#unwrap or "
+							+ "Spring's DelegatingDataSource)");
 			return;
 		}
-		if (dataSource.isRunning()) {
-			logger.warn("Pool '" + beanName + "' was started before Poolwise could tune it; db.pool is not applied");
+		pools.found(beanName);
+		if (!JdbcUrls.isPostgreSql(pool.getJdbcUrl())) {
+			notPostgreSql(pool, beanName, sources);
+			return;
+		}
+		if (pool.isRunning()) {
+			untunable(sources.isTuning(), sources, beanName, PoolUnwrapper.describe(dataSource), "its pool was started before Poolwise "
+					+ "could tune it, so none of db.pool can be applied",
+					"Let nothing borrow a connection while the DataSource bean is created (a wrapper that reads "
+							+ "connection defaults in its constructor does), or define the HikariDataSource as a bean "
+							+ "of its own and wrap that bean");
 			return;
 		}
 		PoolTuner tuner = new PoolTuner(settings, sources, this.environment.getProperty("spring.application.name"));
-		this.pools.getObject().add(tuner.tune(dataSource, beanName, owner()));
+		pools.add(tuner.tune(pool, beanName, owner()));
 	}
 
-	private static void refuse(HikariDataSource dataSource) {
+	/**
+	 * A pool that db.pool applies to but cannot reach is an error naming the bean; one it does not apply to
+	 * is left alone.
+	 */
+	private static void untunable(boolean configured, PoolPropertySources sources, String beanName, String found,
+			String reason, String fix) {
+		if (!configured) {
+			logger.debug("DataSource '" + beanName + "' (" + found + ") is not tuned: " + reason);
+			return;
+		}
 		Violations violations = new Violations();
-		violations.add("spring.datasource.url", JdbcUrls.mask(dataSource.getJdbcUrl()),
+		violations.add(sources.configuredKeys(), found, "DataSource bean '" + beanName + "' is configured, but " + reason,
+				fix + "; or remove the db.pool keys for it (db.pool.enabled=false turns Poolwise off).");
+		violations.throwIfAny();
+	}
+
+	/**
+	 * An in-memory database that Spring Boot set up for development or tests keeps the application's
+	 * db.pool keys from being an error, with one line that says so; a real server that is not PostgreSQL, or
+	 * a pool's own keys on such a bean, are an error.
+	 */
+	private static void notPostgreSql(HikariDataSource pool, String beanName, PoolPropertySources sources) {
+		if (!sources.isConfigured()) {
+			logger.debug("DataSource '" + beanName + "' is not on a PostgreSQL URL; Poolwise leaves it untouched");
+			return;
+		}
+		if (!sources.hasOwnKeys() && isEmbedded(pool)) {
+			logger.info("Poolwise leaves pool '" + beanName + "' untouched: it is an embedded in-memory database ("
+					+ JdbcUrls.mask(pool.getJdbcUrl()) + "), and db.pool tunes PostgreSQL pools only");
+			return;
+		}
+		Violations violations = new Violations();
+		violations.add("spring.datasource.url", JdbcUrls.mask(pool.getJdbcUrl()),
 				"db.pool.* is configured but only tunes PostgreSQL (jdbc:postgresql:) pools",
 				"Point spring.datasource.url at PostgreSQL, or remove db.pool.* (or set db.pool.enabled=false).");
 		violations.throwIfAny();
+	}
+
+	private static boolean isEmbedded(HikariDataSource pool) {
+		return EmbeddedDatabaseConnection.isEmbedded(pool.getDriverClassName(), pool.getJdbcUrl());
 	}
 
 	private boolean isCreatedBySpringBoot(String beanName) {
@@ -108,8 +164,8 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 			return false;
 		}
 		BeanDefinition definition = beanFactory.getBeanDefinition(beanName);
-		String factory = definition.getFactoryBeanName();
-		return factory != null && factory.startsWith(BOOT_HIKARI_CONFIGURATION);
+		@Nullable String factory = definition.getFactoryBeanName();
+		return factory != null && factory.startsWith(BOOT_DATA_SOURCE_CONFIGURATION);
 	}
 
 	private String owner() {

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
+import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,6 +52,16 @@ public final class TunedPools {
 	 */
 	public Collection<TunedPool> all() {
 		return List.copyOf(this.pools.values());
+	}
+
+	/**
+	 * Whether a pool was tuned already, under whichever bean name: an application's wrapper bean around a
+	 * pool bean leads to the same pool a second time.
+	 * @param dataSource the pool
+	 * @return true if tuned
+	 */
+	public boolean isTuned(HikariDataSource dataSource) {
+		return this.pools.values().stream().anyMatch((pool) -> pool.dataSource() == dataSource);
 	}
 
 	/**

@@ -176,10 +176,10 @@ class PoolConfigurationFailureTests {
 
 	@Test
 	void dbPoolOnANonPostgreSqlUrlIsRefused() {
-		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:other", "db.pool.size=5")
+		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:tcp://localhost:1/other", "db.pool.size=5")
 			.run((context) -> {
 				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription()).contains("spring.datasource.url=jdbc:h2:mem:other")
+				assertThat(analysis.getDescription()).contains("spring.datasource.url=jdbc:h2:tcp://localhost:1/other")
 					.contains("only tunes PostgreSQL");
 			});
 	}

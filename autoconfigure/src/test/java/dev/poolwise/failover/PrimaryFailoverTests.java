@@ -107,34 +107,6 @@ class PrimaryFailoverTests {
 		}
 	}
 
-	@Test
-	void withoutPoolwiseEveryWriteFailsOnTheReadOnlyOldPrimary() throws Exception {
-		try (ReplicatedServers servers = ReplicatedServers.start();
-				FaultProxy hostName = FaultProxy.inFrontOf(servers.primaryUrl(""));
-				HikariDataSource pool = PostgresServer.unstartedPool(hostName.jdbcUrl() + "?targetServerType=primary")) {
-			createTable(servers);
-			pool.setUsername("postgres");
-			pool.setMinimumIdle(SIZE);
-			pool.setMaximumPoolSize(SIZE);
-			pool.setConnectionTimeout(TIMEOUT.toMillis());
-			WriteLoad load = WriteLoad.start(pool, THREADS);
-			long moved;
-			try (load) {
-				await().atMost(Duration.ofSeconds(10)).until(() -> load.successesStartedAfter(0) >= 50);
-				moved = moveHostName(servers, hostName);
-				await().atMost(OBSERVED.plusSeconds(5))
-					.until(() -> Duration.ofNanos(System.nanoTime() - moved).compareTo(OBSERVED) >= 0);
-			}
-			System.out.println("FAILOVER without Poolwise, host name moved: " + load.failures() + " failed calls in "
-					+ OBSERVED.toSeconds() + " s, " + load.successesStartedAfter(moved)
-					+ " writes succeeded after the move");
-			assertThat(load.successesStartedAfter(moved)).isZero();
-			assertThat(load.writes()).filteredOn((write) -> write.start() > moved)
-				.isNotEmpty()
-				.allSatisfy((write) -> assertThat(write.sqlState()).isEqualTo("25006"));
-		}
-	}
-
 	/**
 	 * A switchover as DNS and cloud endpoints do it: fence the old primary read-only (it stays up), promote
 	 * the standby, then point the name at it. Connections already open stay on the old primary.
