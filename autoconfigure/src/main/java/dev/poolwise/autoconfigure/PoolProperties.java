@@ -308,7 +308,7 @@ public class PoolProperties {
 				z.getMinFloor(), z.getMinCeiling(), z.getMaxFloor(), z.getMaxCeiling()), z.getLimit());
 		PoolSettings.Health health = new PoolSettings.Health(this.health.getWarnUtilization(),
 				this.health.getCriticalUtilization(), this.health.getTimeout(), this.health.getSaturatedStatus(),
-				List.copyOf(this.health.getRequiredExtensions()));
+				List.copyOf(this.health.getRequiredExtensions()), this.health.isReplaceDbIndicator());
 		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
 				this.prePing, this.keepalive, this.workerCount, this.instances, this.leakDetectionThreshold,
 				this.lazyStart, driver, session, sizing, this.budget.isEnforce(), health,
@@ -585,6 +585,12 @@ public class PoolProperties {
 		 */
 		private List<String> requiredExtensions = new ArrayList<>();
 
+		/**
+		 * Whether dbPool replaces Spring Boot's db indicator for this pool; db borrows from the pool and so
+		 * blocks for up to timeout when the pool is saturated.
+		 */
+		private boolean replaceDbIndicator = true;
+
 		public double getWarnUtilization() {
 			return this.warnUtilization;
 		}
@@ -623,6 +629,14 @@ public class PoolProperties {
 
 		public void setRequiredExtensions(List<String> requiredExtensions) {
 			this.requiredExtensions = requiredExtensions;
+		}
+
+		public boolean isReplaceDbIndicator() {
+			return this.replaceDbIndicator;
+		}
+
+		public void setReplaceDbIndicator(boolean replaceDbIndicator) {
+			this.replaceDbIndicator = replaceDbIndicator;
 		}
 
 	}

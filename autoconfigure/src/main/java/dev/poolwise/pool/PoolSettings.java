@@ -97,9 +97,10 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 	 * @param timeout longest the server probe may take
 	 * @param saturatedStatus status code of a saturated pool
 	 * @param requiredExtensions extensions the database must have
+	 * @param replaceDbIndicator whether dbPool stands in for Spring Boot's db indicator for this pool
 	 */
 	public record Health(double warnUtilization, double criticalUtilization, Duration timeout,
-			String saturatedStatus, List<String> requiredExtensions) {
+			String saturatedStatus, List<String> requiredExtensions, boolean replaceDbIndicator) {
 
 	}
 

@@ -21,7 +21,7 @@ class PoolWarningsTests {
 	private static final ConnectionBudget BUDGET = new ConnectionBudget(100, 3, 0, 7);
 
 	private static final PoolSettings.Health HEALTH = new PoolSettings.Health(0.7, 0.9, Duration.ofSeconds(1), "UP",
-			List.of());
+			List.of(), true);
 
 	private int instances = 1;
 

@@ -6,6 +6,9 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.SimpleAutowireCandidateResolver;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,10 +20,13 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.health.PoolHealthIndicator;
+import dev.poolwise.pool.PoolUnwrapper;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 
@@ -28,7 +34,8 @@ import dev.poolwise.tuned.TunedPools;
  * Auto-configuration of the {@code dbPool} health component: one {@link PoolHealthIndicator} per tuned
  * pool, or a composite keyed by DataSource bean name when there are several.
  */
-@AutoConfiguration(after = PoolwiseAutoConfiguration.class)
+@AutoConfiguration(after = PoolwiseAutoConfiguration.class,
+		beforeName = "org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration")
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(TunedPools.class)
 public final class PoolHealthContributorAutoConfiguration {
@@ -54,6 +61,45 @@ public final class PoolHealthContributorAutoConfiguration {
 		}
 		return (indicators.size() == 1) ? indicators.values().iterator().next()
 				: new PoolHealthIndicators(indicators);
+	}
+
+	/**
+	 * Spring Boot's {@code db} indicator borrows a connection from each pool, so with a saturated pool it
+	 * blocks for up to the pool's timeout and reports DOWN, taking {@code /actuator/health} and any probe group
+	 * that includes it along. For the pools Poolwise tunes, {@code dbPool} answers the same question within
+	 * its own bounded timeout, so {@code db} keeps only the DataSources Poolwise does not tune, checked as
+	 * Spring Boot checks them, and disappears when there are none.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(DataSourceHealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("db")
+	static class DbIndicatorReplacement {
+
+		@Bean
+		@ConditionalOnMissingBean(name = { "dbHealthIndicator", "dbHealthContributor" })
+		@Nullable HealthContributor dbHealthContributor(ConfigurableListableBeanFactory beanFactory,
+				TunedPools pools) {
+			Map<String, DataSource> untuned = new TreeMap<>();
+			SimpleAutowireCandidateResolver.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)
+				.forEach((name, dataSource) -> {
+					if (!isReplaced(dataSource, pools)) {
+						untuned.put(name, dataSource);
+					}
+				});
+			if (untuned.isEmpty()) {
+				return null;
+			}
+			return (untuned.size() == 1) ? new DataSourceHealthIndicator(untuned.values().iterator().next())
+					: CompositeHealthContributor.fromMap(untuned, DataSourceHealthIndicator::new);
+		}
+
+		private static boolean isReplaced(DataSource dataSource, TunedPools pools) {
+			HikariDataSource pool = PoolUnwrapper.find(dataSource);
+			return pool != null && pools.all()
+				.stream()
+				.anyMatch((tuned) -> tuned.dataSource() == pool && tuned.settings().health().replaceDbIndicator());
+		}
+
 	}
 
 	/**

@@ -1,5 +1,10 @@
 package dev.poolwise.autoconfigure.health;
 
+import java.sql.Connection;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +27,7 @@ import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.health.DataSourceHealthContributorAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -109,6 +115,58 @@ class PoolHealthContributorAutoConfigurationTests {
 				assertThat(endpoint.healthForPath("liveness")).isNotNull();
 				assertThat(endpoint.healthForPath("liveness", "dbPool")).isNull();
 			});
+	}
+
+	@Test
+	void replacesSpringBootsDbIndicatorForTheTunedPool() {
+		withHealthEndpoint().run((context) -> {
+			HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+			assertThat(endpoint.healthForPath("dbPool")).isNotNull();
+			assertThat(endpoint.healthForPath("db")).isNull();
+		});
+	}
+
+	@Test
+	void keepsSpringBootsDbIndicatorWhenAskedTo() {
+		withHealthEndpoint().withPropertyValues("db.pool.health.replace-db-indicator=false").run((context) -> {
+			HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+			assertThat(endpoint.healthForPath("dbPool")).isNotNull();
+			assertThat(endpoint.healthForPath("db")).isNotNull();
+		});
+	}
+
+	@Test
+	void keepsSpringBootsDbIndicatorForADataSourcePoolwiseDoesNotTune() {
+		withHealthEndpoint().withPropertyValues("spring.datasource.url=jdbc:h2:mem:untuned").run((context) -> {
+			HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+			assertThat(endpoint.healthForPath("db")).isInstanceOf(IndicatedHealthDescriptor.class);
+		});
+	}
+
+	/**
+	 * What a default configuration gives a readiness probe: with every connection lent out and the pool's
+	 * timeout at 5s, the whole health endpoint still answers within dbPool's 1s, because db no longer
+	 * borrows.
+	 */
+	@Test
+	void theHealthEndpointAnswersWithinTheHealthTimeoutWhileThePoolIsSaturated() {
+		withHealthEndpoint().withPropertyValues("db.pool.size=1", "db.pool.overflow=0", "db.pool.timeout=5s")
+			.run((context) -> {
+				HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
+				try (Connection held = context.getBean(DataSource.class).getConnection()) {
+					long start = System.nanoTime();
+					HealthDescriptor health = endpoint.health();
+					assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+				}
+			});
+	}
+
+	private ApplicationContextRunner withHealthEndpoint() {
+		return this.contextRunner
+			.withConfiguration(AutoConfigurations.of(DataSourceHealthContributorAutoConfiguration.class,
+					HealthContributorRegistryAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoint.health.show-details=always");
 	}
 
 	@Test
