@@ -75,7 +75,7 @@ final class ServerMonitor implements Runnable {
 			this.failing = false;
 			if (!statistics.allSessionsVisible() && !this.warnedAboutVisibility) {
 				this.warnedAboutVisibility = true;
-				logger.warn("Poolwise cannot see the state of other roles' sessions for pool '"
+				logger.info("Poolwise cannot see the state of other roles' sessions for pool '"
 						+ this.pool.getPoolName() + "' because its role lacks pg_read_all_stats: "
 						+ "db.pool.server.connections counts them as state=other, and oldest transaction, oldest "
 						+ "query and lock waits cover only visible sessions. GRANT pg_read_all_stats to the pool's "
