@@ -89,6 +89,9 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		PoolSettings settings = sources.bind();
 		HikariDataSource pool = PoolUnwrapper.find(dataSource);
 		TunedPools pools = this.pools.getObject();
+		if (pool != null) {
+			pools.found(beanName);
+		}
 		if (!settings.enabled() || (pool != null && pools.isTuned(pool))) {
 			return;
 		}
@@ -98,7 +101,6 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 							+ "Spring's DelegatingDataSource)");
 			return;
 		}
-		pools.found(beanName);
 		if (!JdbcUrls.isPostgreSql(pool.getJdbcUrl())) {
 			notPostgreSql(pool, beanName, sources);
 			return;
