@@ -29,6 +29,11 @@ public class PoolwiseProperties extends PoolProperties {
 	 */
 	private final Warmup warmup = new Warmup();
 
+	/**
+	 * Meters beyond Poolwise's own.
+	 */
+	private final Metrics metrics = new Metrics();
+
 	public Map<String, PoolProperties> getDatasources() {
 		return this.datasources;
 	}
@@ -43,6 +48,10 @@ public class PoolwiseProperties extends PoolProperties {
 
 	public Warmup getWarmup() {
 		return this.warmup;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
 	}
 
 	/**
@@ -96,6 +105,40 @@ public class PoolwiseProperties extends PoolProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Meters beyond Poolwise's own.
+	 */
+	public static class Metrics {
+
+		private final Opentelemetry opentelemetry = new Opentelemetry();
+
+		public Opentelemetry getOpentelemetry() {
+			return this.opentelemetry;
+		}
+
+		/**
+		 * The OpenTelemetry semantic conventions for connection pools.
+		 */
+		public static class Opentelemetry {
+
+			/**
+			 * Whether the db.client.connection.* meters of the OpenTelemetry semantic conventions are
+			 * published for each tuned pool, from Hikari's own counters and timers.
+			 */
+			private boolean enabled;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
 		}
 
 	}

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.PoolwiseProperties;
 import dev.poolwise.metrics.MeterRegistryPoolSizeAdvisor;
+import dev.poolwise.metrics.OpenTelemetryPoolMeterBinder;
 import dev.poolwise.metrics.PoolMeterBinder;
 import dev.poolwise.metrics.PoolSizeAdvisor;
 import dev.poolwise.metrics.ServerStatisticsSampler;
@@ -47,6 +48,13 @@ public final class PoolMetricsAutoConfiguration {
 	PoolMeterBinder poolMeterBinder(TunedPools pools, PoolSizeAdvisor poolSizeAdvisor,
 			ObjectProvider<ServerStatisticsSampler> serverStatisticsSampler) {
 		return new PoolMeterBinder(pools, poolSizeAdvisor, serverStatisticsSampler.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty("db.pool.metrics.opentelemetry.enabled")
+	OpenTelemetryPoolMeterBinder openTelemetryPoolMeterBinder(TunedPools pools) {
+		return new OpenTelemetryPoolMeterBinder(pools);
 	}
 
 }

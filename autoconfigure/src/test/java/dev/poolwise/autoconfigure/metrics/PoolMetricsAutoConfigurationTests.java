@@ -145,6 +145,39 @@ class PoolMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void openTelemetryConnectionPoolMetersAreScrapedUnderTheirConventionalNames() {
+		this.contextRunner
+			.withBean(PrometheusMeterRegistry.class, () -> new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+			.withConfiguration(AutoConfigurations.of(CompositeMeterRegistryAutoConfiguration.class))
+			.withPropertyValues("db.pool.metrics.opentelemetry.enabled=true")
+			.run((context) -> {
+				PrometheusMeterRegistry prometheus = context.getBean(PrometheusMeterRegistry.class);
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				try (Connection held = pool.getConnection()) {
+					String pooled = "db_client_connection_pool_name=\"dataSource\"";
+					assertThat(prometheus.scrape()).contains(
+							"db_client_connection_count{" + pooled + ",db_client_connection_state=\"used\"} 1",
+							"db_client_connection_max{" + pooled + "} " + pool.getMaximumPoolSize(),
+							"db_client_connection_idle_min{" + pooled + "} " + pool.getMinimumIdle(),
+							"db_client_connection_pending_requests{" + pooled + "} 0",
+							"db_client_connection_timeouts_total{" + pooled + "} 0",
+							"db_client_connection_wait_time_seconds_count{" + pooled + "} 1");
+				}
+				assertThat(prometheus.scrape()).contains(
+						"db_client_connection_use_time_seconds_count{db_client_connection_pool_name=\"dataSource\"} 1",
+						"db_client_connection_create_time_seconds_count");
+				assertThat(prometheus.scrape()).contains("hikaricp_connections_acquire_seconds_count");
+			});
+	}
+
+	@Test
+	void openTelemetryMetersAreOffByDefault() {
+		this.contextRunner.run((context) -> assertThat(context.getBean(MeterRegistry.class)
+			.find("db.client.connection.count")
+			.meters()).isEmpty());
+	}
+
+	@Test
 	void monitorDisabledLeavesOnlyThePoolMeters() {
 		this.contextRunner.withPropertyValues("db.pool.monitor.enabled=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(ServerStatisticsSampler.class).hasSingleBean(PoolMeterBinder.class);
