@@ -17,10 +17,12 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
+import dev.poolwise.endpoint.PoolDescriptor.ConnectedTo;
 import dev.poolwise.endpoint.PoolDescriptor.Recommendation;
 import dev.poolwise.endpoint.PoolDescriptor.Setting;
 import dev.poolwise.endpoint.PoolDescriptor.Statistics;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
+import dev.poolwise.failover.ConnectedServer;
 import dev.poolwise.metrics.PoolSizeAdvisor;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.JdbcUrls;
@@ -106,10 +108,12 @@ public class DbPoolEndpoint {
 		});
 		Map<String, String> session = new LinkedHashMap<>();
 		pool.tuning().session().all().forEach((setting) -> session.put(setting.name(), setting.value()));
+		ConnectedTo connectedTo = null;
 		ServerReport server = null;
 		IndexUsage indexes = null;
 		String serverError = null;
 		try (Connection connection = SideConnections.open(dataSource, "endpoint", QUERY_TIMEOUT)) {
+			connectedTo = ConnectedTo.of(ConnectedServer.of(connection));
 			server = ServerReport.read(connection, SideConnections.applicationName(dataSource), showQueries);
 			indexes = IndexUsage.read(connection);
 		}
@@ -118,7 +122,7 @@ public class DbPoolEndpoint {
 		}
 		Recommendation recommendation = Recommendation
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
-		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()),
+		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), connectedTo,
 				PoolDescriptor.configuration(pool.tuning(), dataSource), driverProperties, session,
 				Statistics.of(statistics), server, indexes, serverError, recommendation);
 	}

@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.failover.ConnectedServer;
 import dev.poolwise.metrics.PoolSizeRecommendation;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.tuning.PoolTuning;
@@ -16,6 +18,8 @@ import dev.poolwise.validation.Durations;
  * One pool as the {@code dbpool} endpoint describes it.
  *
  * @param url the JDBC URL, masked
+ * @param connectedTo the server new connections reach and whether it takes writes, as that server sees
+ * itself; null if the server could not be read
  * @param configuration each effective number with where it came from
  * @param driverProperties pgjdbc properties Poolwise set, with where they came from
  * @param session session settings applied to every connection
@@ -25,7 +29,7 @@ import dev.poolwise.validation.Durations;
  * @param serverError why the server could not be read, or null
  * @param recommendation the measured size recommendation and its reasoning
  */
-public record PoolDescriptor(String url, Map<String, Setting> configuration, Map<String, Setting> driverProperties,
+public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration, Map<String, Setting> driverProperties,
 		Map<String, String> session, Statistics statistics, ServerReport server, IndexUsage indexes,
 		String serverError, Recommendation recommendation) {
 
@@ -49,6 +53,22 @@ public record PoolDescriptor(String url, Map<String, Setting> configuration, Map
 
 	private static Setting live(Tuned<Integer> tuned, int live) {
 		return new Setting(live, (tuned.value() == live) ? tuned.source() : RUNTIME_RESIZE);
+	}
+
+	/**
+	 * Where the pool's connections land: behind a proxy or a moved host name this is the real server, and a
+	 * demoted primary fenced read-only is not the primary even though it is not in recovery.
+	 *
+	 * @param server {@code address:port} as the server sees itself
+	 * @param primary whether it takes writes
+	 * @param inRecovery whether it is a standby
+	 */
+	public record ConnectedTo(String server, boolean primary, boolean inRecovery) {
+
+		static ConnectedTo of(ConnectedServer server) {
+			return new ConnectedTo(server.describe(), server.isPrimary(), server.inRecovery());
+		}
+
 	}
 
 	/**
