@@ -22,7 +22,9 @@ import dev.poolwise.tuned.TunedPool;
  * pool's connection timeout exactly when the pool is saturated; this one reads the pool's counters and
  * asks the server over a connection of its own (see {@link ServerProbe}).
  * <p>
- * DOWN when the server does not answer in time or lacks a required extension. A saturated pool
+ * DOWN when the server does not answer in time or lacks a required extension; the answer may come from
+ * a probe at most {@code db.pool.health.max-age} + timeout old, so that a busy CPU does not add a round
+ * trip to every call. A saturated pool
  * (critical utilization or threads waiting) is a warning with the {@code db.pool.health.saturated-status}
  * status, UP unless configured otherwise: restarting or unrouting an instance because it is busy
  * rarely helps.
@@ -78,7 +80,8 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	public PoolHealthIndicator(TunedPool pool) {
 		this.pool = pool;
 		PoolSettings.Health health = pool.settings().health();
-		this.probe = new ServerProbe(pool.dataSource(), health.timeout(), health.requiredExtensions());
+		this.probe = new ServerProbe(pool.dataSource(), health.timeout(), health.maxAge(),
+				health.requiredExtensions());
 	}
 
 	@Override

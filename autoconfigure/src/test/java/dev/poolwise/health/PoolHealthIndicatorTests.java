@@ -143,21 +143,23 @@ class PoolHealthIndicatorTests {
 
 	@Test
 	void probeConnectionIsReusedAndReplacedWhenTheServerDropsIt() {
-		this.contextRunner.withPropertyValues("db.pool.application-name=reuse-check").run((context) -> {
-			PoolHealthIndicator indicator = indicator(context);
-			for (int i = 0; i < 5; i++) {
+		this.contextRunner.withPropertyValues("db.pool.application-name=reuse-check", "db.pool.health.max-age=0")
+			.run((context) -> {
+				PoolHealthIndicator indicator = indicator(context);
+				for (int i = 0; i < 5; i++) {
+					assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+				}
+				assertThat(PostgresServer.sessions("reuse-check (dbPool health)"))
+					.as("one probe connection for five calls")
+					.isOne();
+				try (Connection admin = PostgresServer.connect(); Statement statement = admin.createStatement()) {
+					ResultSet terminated = statement.executeQuery("SELECT pg_terminate_backend(pid) "
+							+ "FROM pg_stat_activity WHERE application_name = 'reuse-check (dbPool health)'");
+					assertThat(terminated.next()).isTrue();
+					assertThat(terminated.getBoolean(1)).isTrue();
+				}
 				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-			}
-			assertThat(PostgresServer.sessions("reuse-check (dbPool health)")).as("one probe connection for five calls")
-				.isOne();
-			try (Connection admin = PostgresServer.connect(); Statement statement = admin.createStatement()) {
-				ResultSet terminated = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-						+ "WHERE application_name = 'reuse-check (dbPool health)'");
-				assertThat(terminated.next()).isTrue();
-				assertThat(terminated.getBoolean(1)).isTrue();
-			}
-			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-		});
+			});
 	}
 
 	@Test
@@ -200,12 +202,15 @@ class PoolHealthIndicatorTests {
 
 	/**
 	 * Ten calls of 300ms keep the probe stuck behind the lock for 3s, past its 1s query timeout and its
-	 * 2s socket timeout: the server cancels it each time and the one probe connection stays.
+	 * 2s socket timeout: the server cancels it each time and the one probe connection stays. A max-age of
+	 * zero makes every call probe, so the first call after the lock already sees it.
 	 */
 	@Test
 	void aProbeStuckOnTheServerIsCancelledThereAndKeepsItsConnection() {
 		String probeName = "stuck-check (dbPool health)";
-		this.contextRunner.withPropertyValues("db.pool.health.timeout=300ms", "db.pool.application-name=stuck-check")
+		this.contextRunner
+			.withPropertyValues("db.pool.health.timeout=300ms", "db.pool.application-name=stuck-check",
+					"db.pool.health.max-age=0")
 			.run((context) -> {
 				PoolHealthIndicator indicator = indicator(context);
 				await().until(() -> indicator.health().getStatus().equals(Status.UP));
@@ -225,6 +230,60 @@ class PoolHealthIndicatorTests {
 				await().until(() -> indicator.health().getStatus().equals(Status.UP));
 				assertThat(PostgresServer.sessions(probeName)).isOne();
 			});
+	}
+
+	/**
+	 * With a max-age, calls answer from the last probe and a probe runs in the background: a server that
+	 * stops answering (the probe stuck behind a lock) is DOWN within max-age + timeout, every call meanwhile
+	 * answers without waiting for it, and once the server answers again health is UP within max-age and a
+	 * probe.
+	 */
+	@Test
+	void withAMaxAgeAServerThatStopsAnsweringIsDownWithinMaxAgePlusTimeoutAndUpOnceItAnswers() {
+		String probeName = "stale-check (dbPool health)";
+		Duration bound = Duration.ofMillis(500 + 300);
+		this.contextRunner
+			.withPropertyValues("db.pool.health.timeout=300ms", "db.pool.health.max-age=500ms",
+					"db.pool.application-name=stale-check")
+			.run((context) -> {
+				PoolHealthIndicator indicator = indicator(context);
+				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+				try (Connection observer = PostgresServer.connect(); Connection admin = PostgresServer.connect();
+						Statement statement = admin.createStatement()) {
+					admin.setAutoCommit(false);
+					statement.execute("LOCK TABLE pg_extension IN ACCESS EXCLUSIVE MODE");
+					long locked = System.nanoTime();
+					List<Duration> calls = new CopyOnWriteArrayList<>();
+					await().atMost(bound.plusSeconds(1)).until(() -> timed(indicator, calls).equals(Status.DOWN));
+					assertThat(Duration.ofNanos(System.nanoTime() - locked)).as("locked until DOWN")
+						.isLessThanOrEqualTo(bound.plusMillis(200));
+					assertThat(calls).allSatisfy((call) -> assertThat(call).isLessThan(Duration.ofMillis(100)));
+					for (int call = 0; call < 10; call++) {
+						assertThat(timed(indicator, calls)).isEqualTo(Status.DOWN);
+					}
+					assertThat(PostgresServer.sessions(observer, probeName)).as("probe backends while stuck").isOne();
+					admin.rollback();
+				}
+				long unlocked = System.nanoTime();
+				await().atMost(bound.plusSeconds(1)).until(() -> indicator.health().getStatus().equals(Status.UP));
+				assertThat(Duration.ofNanos(System.nanoTime() - unlocked)).as("unlocked until UP")
+					.isLessThanOrEqualTo(bound.plusMillis(200));
+				assertThat(PostgresServer.sessions(probeName)).isOne();
+			});
+	}
+
+	/**
+	 * Within max-age calls share one probe's answer, so a burst of calls costs the server one query.
+	 */
+	@Test
+	void withAMaxAgeCallsWithinItShareOneAnswer() {
+		this.contextRunner.withPropertyValues("db.pool.health.max-age=1m").run((context) -> {
+			PoolHealthIndicator indicator = indicator(context);
+			Object latency = indicator.health().getDetails().get(PoolHealthIndicator.LATENCY);
+			for (int i = 0; i < 20; i++) {
+				assertThat(indicator.health().getDetails()).containsEntry(PoolHealthIndicator.LATENCY, latency);
+			}
+		});
 	}
 
 	/**
@@ -268,6 +327,13 @@ class PoolHealthIndicatorTests {
 				assertThat(waiters.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 			}
 		});
+	}
+
+	private static Status timed(PoolHealthIndicator indicator, List<Duration> durations) {
+		long start = System.nanoTime();
+		Status status = indicator.health().getStatus();
+		durations.add(Duration.ofNanos(System.nanoTime() - start));
+		return status;
 	}
 
 	private static PoolHealthIndicator indicator(AssertableApplicationContext context) {
