@@ -22,6 +22,8 @@ import org.HdrHistogram.Histogram;
  */
 final class HealthLatency {
 
+	static final String REPORT = "health-latency.md";
+
 	private static final int CALLS = 150;
 
 	private static final int WARMUP_CALLS = 20;
@@ -35,6 +37,7 @@ final class HealthLatency {
 	static Map<String, Map<String, String>> variants() {
 		Map<String, Map<String, String>> variants = new LinkedHashMap<>();
 		variants.put("Poolwise", Map.of());
+		variants.put("Poolwise, probe on every call (max-age=0)", Map.of("db.pool.health.max-age", "0"));
 		variants.put("Poolwise's indicator and sampler off",
 				Map.of("management.health.dbpool.enabled", "false", "db.pool.monitor.enabled", "false"));
 		return variants;
@@ -70,7 +73,7 @@ final class HealthLatency {
 		}
 		String report = render(settings, rounds, Duration.ofNanos(System.nanoTime() - started));
 		Files.createDirectories(settings.output());
-		Files.writeString(settings.output().resolve("health-latency.md"), report);
+		Files.writeString(settings.output().resolve(REPORT), report);
 		System.out.println(report);
 	}
 
