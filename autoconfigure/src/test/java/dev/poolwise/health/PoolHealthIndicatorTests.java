@@ -234,14 +234,15 @@ class PoolHealthIndicatorTests {
 
 	/**
 	 * With a max-age, calls answer from the last probe and a probe runs in the background: a server that
-	 * stops answering (the probe stuck behind a lock) is DOWN within max-age + timeout, every call meanwhile
-	 * answers without waiting for it, and once the server answers again health is UP within max-age and a
-	 * probe.
+	 * stops answering (the probe stuck behind a lock) is DOWN within max-age + timeout, no call meanwhile
+	 * waits for the stuck probe, and once the server answers again health is UP within max-age and a probe.
+	 * Awaitility's bounds allow half a second for scheduling on a busy machine.
 	 */
 	@Test
 	void withAMaxAgeAServerThatStopsAnsweringIsDownWithinMaxAgePlusTimeoutAndUpOnceItAnswers() {
 		String probeName = "stale-check (dbPool health)";
-		Duration bound = Duration.ofMillis(500 + 300);
+		Duration timeout = Duration.ofMillis(300);
+		Duration bound = Duration.ofMillis(500).plus(timeout).plusMillis(500);
 		this.contextRunner
 			.withPropertyValues("db.pool.health.timeout=300ms", "db.pool.health.max-age=500ms",
 					"db.pool.application-name=stale-check")
@@ -252,22 +253,16 @@ class PoolHealthIndicatorTests {
 						Statement statement = admin.createStatement()) {
 					admin.setAutoCommit(false);
 					statement.execute("LOCK TABLE pg_extension IN ACCESS EXCLUSIVE MODE");
-					long locked = System.nanoTime();
 					List<Duration> calls = new CopyOnWriteArrayList<>();
-					await().atMost(bound.plusSeconds(1)).until(() -> timed(indicator, calls).equals(Status.DOWN));
-					assertThat(Duration.ofNanos(System.nanoTime() - locked)).as("locked until DOWN")
-						.isLessThanOrEqualTo(bound.plusMillis(200));
-					assertThat(calls).allSatisfy((call) -> assertThat(call).isLessThan(Duration.ofMillis(100)));
+					await().atMost(bound).until(() -> timed(indicator, calls).equals(Status.DOWN));
 					for (int call = 0; call < 10; call++) {
 						assertThat(timed(indicator, calls)).isEqualTo(Status.DOWN);
 					}
+					assertThat(calls).allSatisfy((call) -> assertThat(call).isLessThan(timeout));
 					assertThat(PostgresServer.sessions(observer, probeName)).as("probe backends while stuck").isOne();
 					admin.rollback();
 				}
-				long unlocked = System.nanoTime();
-				await().atMost(bound.plusSeconds(1)).until(() -> indicator.health().getStatus().equals(Status.UP));
-				assertThat(Duration.ofNanos(System.nanoTime() - unlocked)).as("unlocked until UP")
-					.isLessThanOrEqualTo(bound.plusMillis(200));
+				await().atMost(bound).until(() -> indicator.health().getStatus().equals(Status.UP));
 				assertThat(PostgresServer.sessions(probeName)).isOne();
 			});
 	}
