@@ -37,6 +37,7 @@ class ArchitectureTests {
 
 	private static final JavaClasses MAIN = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
 		.importPackages("dev.poolwise");
 
 	private static final ArchRule RUNTIME_FREE_OF_WIRING = noClasses().that()

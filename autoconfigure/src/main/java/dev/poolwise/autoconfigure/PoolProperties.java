@@ -307,8 +307,9 @@ public class PoolProperties {
 		PoolSettings.Sizing sizing = new PoolSettings.Sizing(new WorkerCountSizing(z.getMinRatio(), z.getMaxRatio(),
 				z.getMinFloor(), z.getMinCeiling(), z.getMaxFloor(), z.getMaxCeiling()), z.getLimit());
 		PoolSettings.Health health = new PoolSettings.Health(this.health.getWarnUtilization(),
-				this.health.getCriticalUtilization(), this.health.getTimeout(), this.health.getSaturatedStatus(),
-				List.copyOf(this.health.getRequiredExtensions()), this.health.isReplaceDbIndicator());
+				this.health.getCriticalUtilization(), this.health.getTimeout(), this.health.getMaxAge(),
+				this.health.getSaturatedStatus(), List.copyOf(this.health.getRequiredExtensions()),
+				this.health.isReplaceDbIndicator());
 		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
 				this.prePing, this.keepalive, this.workerCount, this.instances, this.leakDetectionThreshold,
 				this.lazyStart, driver, session, sizing, this.budget.isEnforce(), health,
@@ -575,6 +576,11 @@ public class PoolProperties {
 		private Duration timeout = Duration.ofSeconds(1);
 
 		/**
+		 * Longest a server probe's answer is reused, refreshed in the background meanwhile; 0 probes on every call.
+		 */
+		private Duration maxAge = Duration.ofSeconds(1);
+
+		/**
 		 * Status reported when the pool is saturated (critical utilization or waiting threads), e.g. UP,
 		 * OUT_OF_SERVICE or DOWN.
 		 */
@@ -613,6 +619,14 @@ public class PoolProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(Duration maxAge) {
+			this.maxAge = maxAge;
 		}
 
 		public String getSaturatedStatus() {

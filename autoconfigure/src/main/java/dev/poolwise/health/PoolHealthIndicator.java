@@ -22,7 +22,9 @@ import dev.poolwise.tuned.TunedPool;
  * pool's connection timeout exactly when the pool is saturated; this one reads the pool's counters and
  * asks the server over a connection of its own (see {@link ServerProbe}).
  * <p>
- * DOWN when the server does not answer in time or lacks a required extension. A saturated pool
+ * DOWN when the server does not answer in time or lacks a required extension; the answer may come from
+ * a probe at most {@code db.pool.health.max-age} + timeout old, so that a busy CPU does not add a round
+ * trip to every call. A saturated pool
  * (critical utilization or threads waiting) is a warning with the {@code db.pool.health.saturated-status}
  * status, UP unless configured otherwise: restarting or unrouting an instance because it is busy
  * rarely helps.
@@ -56,6 +58,12 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	/** Detail: round trip of the probe query in milliseconds. */
 	public static final String LATENCY = "latencyMs";
 
+	/** Detail: {@code address:port} of the server the probe reached, as that server sees itself. */
+	public static final String SERVER = "server";
+
+	/** Detail: whether that server takes writes (not in recovery, not fenced read-only). */
+	public static final String PRIMARY = "primary";
+
 	/** Detail: the server's server_version. */
 	public static final String SERVER_VERSION = "serverVersion";
 
@@ -78,7 +86,8 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	public PoolHealthIndicator(TunedPool pool) {
 		this.pool = pool;
 		PoolSettings.Health health = pool.settings().health();
-		this.probe = new ServerProbe(pool.dataSource(), health.timeout(), health.requiredExtensions());
+		this.probe = new ServerProbe(pool.dataSource(), health.timeout(), health.maxAge(),
+				health.requiredExtensions());
 	}
 
 	@Override
@@ -103,7 +112,9 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 		try {
 			ServerProbe.Result result = this.probe.run();
 			health.withDetail(LATENCY, Math.round(result.latency().toNanos() / 10_000.0) / 100.0)
-				.withDetail(SERVER_VERSION, result.serverVersion());
+				.withDetail(SERVER_VERSION, result.serverVersion())
+				.withDetail(SERVER, result.server().describe())
+				.withDetail(PRIMARY, result.server().isPrimary());
 			if (!result.missingExtensions().isEmpty()) {
 				health.down().withDetail(MISSING_EXTENSIONS, result.missingExtensions());
 			}

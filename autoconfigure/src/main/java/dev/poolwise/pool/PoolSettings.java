@@ -95,11 +95,12 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 	 * @param warnUtilization utilization that is worth a warning
 	 * @param criticalUtilization utilization at which the pool counts as saturated
 	 * @param timeout longest the server probe may take
+	 * @param maxAge longest a probe's answer is reused before a new probe runs; zero probes on every call
 	 * @param saturatedStatus status code of a saturated pool
 	 * @param requiredExtensions extensions the database must have
 	 * @param replaceDbIndicator whether dbPool stands in for Spring Boot's db indicator for this pool
 	 */
-	public record Health(double warnUtilization, double criticalUtilization, Duration timeout,
+	public record Health(double warnUtilization, double criticalUtilization, Duration timeout, Duration maxAge,
 			String saturatedStatus, List<String> requiredExtensions, boolean replaceDbIndicator) {
 
 	}

@@ -27,6 +27,12 @@ final class ObservabilityRules {
 			violations.add(keys.name("health.timeout"), health.timeout(), "must be at least 10ms",
 					"Set it well below your health probe's own timeout, e.g. 1s.");
 		}
+		if (!health.maxAge().isZero() && (health.maxAge().compareTo(Duration.ofMillis(100)) < 0
+				|| health.maxAge().compareTo(Duration.ofMinutes(1)) > 0)) {
+			violations.add(keys.name("health.max-age"), health.maxAge(),
+					"must be 0 or between 100ms and 1m: shorter refreshes load the server, longer ones hide an outage",
+					"Use 1s, or 0 to probe the server on every health call.");
+		}
 		if (!health.saturatedStatus().matches("[A-Z_]+")) {
 			violations.add(keys.name("health.saturated-status"), health.saturatedStatus(),
 					"must be a health status code in capitals", "Use UP, OUT_OF_SERVICE or DOWN.");

@@ -68,8 +68,10 @@ class PoolHealthIndicatorTests {
 				.containsEntry(PoolHealthIndicator.PENDING, 0)
 				.containsEntry(PoolHealthIndicator.UTILIZATION, 0.0)
 				.containsEntry(PoolHealthIndicator.SERVER_VERSION, serverVersion())
+				.containsEntry(PoolHealthIndicator.PRIMARY, true)
 				.containsEntry(PoolHealthIndicator.WARNINGS, List.of())
 				.doesNotContainKeys(PoolHealthIndicator.ERROR, PoolHealthIndicator.MISSING_EXTENSIONS);
+			assertThat(health.getDetails().get(PoolHealthIndicator.SERVER)).asString().endsWith(":" + port());
 			assertThat((double) health.getDetails().get(PoolHealthIndicator.LATENCY)).isPositive();
 			assertThat(health.toString()).doesNotContain(PostgresServer.PASSWORD);
 		});
@@ -143,21 +145,23 @@ class PoolHealthIndicatorTests {
 
 	@Test
 	void probeConnectionIsReusedAndReplacedWhenTheServerDropsIt() {
-		this.contextRunner.withPropertyValues("db.pool.application-name=reuse-check").run((context) -> {
-			PoolHealthIndicator indicator = indicator(context);
-			for (int i = 0; i < 5; i++) {
+		this.contextRunner.withPropertyValues("db.pool.application-name=reuse-check", "db.pool.health.max-age=0")
+			.run((context) -> {
+				PoolHealthIndicator indicator = indicator(context);
+				for (int i = 0; i < 5; i++) {
+					assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+				}
+				assertThat(PostgresServer.sessions("reuse-check (dbPool health)"))
+					.as("one probe connection for five calls")
+					.isOne();
+				try (Connection admin = PostgresServer.connect(); Statement statement = admin.createStatement()) {
+					ResultSet terminated = statement.executeQuery("SELECT pg_terminate_backend(pid) "
+							+ "FROM pg_stat_activity WHERE application_name = 'reuse-check (dbPool health)'");
+					assertThat(terminated.next()).isTrue();
+					assertThat(terminated.getBoolean(1)).isTrue();
+				}
 				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-			}
-			assertThat(PostgresServer.sessions("reuse-check (dbPool health)")).as("one probe connection for five calls")
-				.isOne();
-			try (Connection admin = PostgresServer.connect(); Statement statement = admin.createStatement()) {
-				ResultSet terminated = statement.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-						+ "WHERE application_name = 'reuse-check (dbPool health)'");
-				assertThat(terminated.next()).isTrue();
-				assertThat(terminated.getBoolean(1)).isTrue();
-			}
-			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
-		});
+			});
 	}
 
 	@Test
@@ -200,12 +204,15 @@ class PoolHealthIndicatorTests {
 
 	/**
 	 * Ten calls of 300ms keep the probe stuck behind the lock for 3s, past its 1s query timeout and its
-	 * 2s socket timeout: the server cancels it each time and the one probe connection stays.
+	 * 2s socket timeout: the server cancels it each time and the one probe connection stays. A max-age of
+	 * zero makes every call probe, so the first call after the lock already sees it.
 	 */
 	@Test
 	void aProbeStuckOnTheServerIsCancelledThereAndKeepsItsConnection() {
 		String probeName = "stuck-check (dbPool health)";
-		this.contextRunner.withPropertyValues("db.pool.health.timeout=300ms", "db.pool.application-name=stuck-check")
+		this.contextRunner
+			.withPropertyValues("db.pool.health.timeout=300ms", "db.pool.application-name=stuck-check",
+					"db.pool.health.max-age=0")
 			.run((context) -> {
 				PoolHealthIndicator indicator = indicator(context);
 				await().until(() -> indicator.health().getStatus().equals(Status.UP));
@@ -225,6 +232,55 @@ class PoolHealthIndicatorTests {
 				await().until(() -> indicator.health().getStatus().equals(Status.UP));
 				assertThat(PostgresServer.sessions(probeName)).isOne();
 			});
+	}
+
+	/**
+	 * With a max-age, calls answer from the last probe and a probe runs in the background: a server that
+	 * stops answering (the probe stuck behind a lock) is DOWN within max-age + timeout, no call meanwhile
+	 * waits for the stuck probe, and once the server answers again health is UP within max-age and a probe.
+	 * Awaitility's bounds allow half a second for scheduling on a busy machine.
+	 */
+	@Test
+	void withAMaxAgeAServerThatStopsAnsweringIsDownWithinMaxAgePlusTimeoutAndUpOnceItAnswers() {
+		String probeName = "stale-check (dbPool health)";
+		Duration timeout = Duration.ofMillis(300);
+		Duration bound = Duration.ofMillis(500).plus(timeout).plusMillis(500);
+		this.contextRunner
+			.withPropertyValues("db.pool.health.timeout=300ms", "db.pool.health.max-age=500ms",
+					"db.pool.application-name=stale-check")
+			.run((context) -> {
+				PoolHealthIndicator indicator = indicator(context);
+				assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+				try (Connection observer = PostgresServer.connect(); Connection admin = PostgresServer.connect();
+						Statement statement = admin.createStatement()) {
+					admin.setAutoCommit(false);
+					statement.execute("LOCK TABLE pg_extension IN ACCESS EXCLUSIVE MODE");
+					List<Duration> calls = new CopyOnWriteArrayList<>();
+					await().atMost(bound).until(() -> timed(indicator, calls).equals(Status.DOWN));
+					for (int call = 0; call < 10; call++) {
+						assertThat(timed(indicator, calls)).isEqualTo(Status.DOWN);
+					}
+					assertThat(calls).allSatisfy((call) -> assertThat(call).isLessThan(timeout));
+					assertThat(PostgresServer.sessions(observer, probeName)).as("probe backends while stuck").isOne();
+					admin.rollback();
+				}
+				await().atMost(bound).until(() -> indicator.health().getStatus().equals(Status.UP));
+				assertThat(PostgresServer.sessions(probeName)).isOne();
+			});
+	}
+
+	/**
+	 * Within max-age calls share one probe's answer, so a burst of calls costs the server one query.
+	 */
+	@Test
+	void withAMaxAgeCallsWithinItShareOneAnswer() {
+		this.contextRunner.withPropertyValues("db.pool.health.max-age=1m").run((context) -> {
+			PoolHealthIndicator indicator = indicator(context);
+			Object latency = indicator.health().getDetails().get(PoolHealthIndicator.LATENCY);
+			for (int i = 0; i < 20; i++) {
+				assertThat(indicator.health().getDetails()).containsEntry(PoolHealthIndicator.LATENCY, latency);
+			}
+		});
 	}
 
 	/**
@@ -268,6 +324,13 @@ class PoolHealthIndicatorTests {
 				assertThat(waiters.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 			}
 		});
+	}
+
+	private static Status timed(PoolHealthIndicator indicator, List<Duration> durations) {
+		long start = System.nanoTime();
+		Status status = indicator.health().getStatus();
+		durations.add(Duration.ofNanos(System.nanoTime() - start));
+		return status;
 	}
 
 	private static PoolHealthIndicator indicator(AssertableApplicationContext context) {
@@ -319,6 +382,10 @@ class PoolHealthIndicatorTests {
 			}
 		}
 
+	}
+
+	private static int port() {
+		return Integer.parseInt(PostgresServer.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"));
 	}
 
 }

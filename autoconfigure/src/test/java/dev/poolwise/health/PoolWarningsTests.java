@@ -20,8 +20,8 @@ class PoolWarningsTests {
 
 	private static final ConnectionBudget BUDGET = new ConnectionBudget(100, 3, 0, 7);
 
-	private static final PoolSettings.Health HEALTH = new PoolSettings.Health(0.7, 0.9, Duration.ofSeconds(1), "UP",
-			List.of(), true);
+	private static final PoolSettings.Health HEALTH = new PoolSettings.Health(0.7, 0.9, Duration.ofSeconds(1),
+			Duration.ofSeconds(1), "UP", List.of(), true);
 
 	private int instances = 1;
 

@@ -9,6 +9,8 @@ import java.util.function.Consumer;
 import com.zaxxer.hikari.HikariConfig;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.poolwise.autoconfigure.PoolProperties;
 import dev.poolwise.validation.PoolConfigurationException;
@@ -80,6 +82,19 @@ class PoolTuningResolverTests {
 	void aTimeoutBelow250MillisecondsIsRejected() {
 		set("timeout", (p) -> p.setTimeout(Duration.ofMillis(100)));
 		assertThat(violation("db.pool.timeout").rule()).startsWith("must be at least 250ms");
+	}
+
+	@ParameterizedTest
+	@ValueSource(longs = { 10, 120_000 })
+	void aHealthMaxAgeOutsideItsRangeIsRejected(long maxAgeMillis) {
+		set("health.max-age", (p) -> p.getHealth().setMaxAge(Duration.ofMillis(maxAgeMillis)));
+		assertThat(violation("db.pool.health.max-age").rule()).startsWith("must be 0 or between 100ms and 1m");
+	}
+
+	@Test
+	void aHealthMaxAgeOfZeroIsAccepted() {
+		this.properties.getHealth().setMaxAge(Duration.ZERO);
+		assertThat(resolve().maxPoolSize()).isPositive();
 	}
 
 	@Test

@@ -61,7 +61,7 @@ record EndpointLatency(long holdMillis, boolean withPoolwiseEndpoints, Map<Strin
 		return new EndpointLatency(holdMillis, withPoolwiseEndpoints, latencies, pending);
 	}
 
-	private static void awaitSaturation(HikariPoolMXBean pool) throws InterruptedException {
+	static void awaitSaturation(HikariPoolMXBean pool) throws InterruptedException {
 		long deadline = System.nanoTime() + 30_000_000_000L;
 		while (pool.getThreadsAwaitingConnection() == 0 || pool.getIdleConnections() > 0) {
 			if (System.nanoTime() > deadline) {

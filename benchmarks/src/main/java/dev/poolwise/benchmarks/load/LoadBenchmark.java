@@ -39,6 +39,10 @@ public final class LoadBenchmark {
 			int accounts = Math.toIntExact(database.accounts());
 			Trial trial = new Trial(database, accounts, settings.warmup(), settings.measure());
 			PooledRounds pooled = new PooledRounds(accounts, settings.rounds(), settings.burst());
+			if (settings.health()) {
+				HealthLatency.write(database, accounts, settings);
+				return;
+			}
 			if (settings.attribution()) {
 				Attribution.write(database, pooled, settings.output());
 				return;

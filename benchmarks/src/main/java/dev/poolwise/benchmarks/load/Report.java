@@ -56,6 +56,10 @@ final class Report {
 		line("Batched writes, Boot's defaults against Poolwise's: [`" + BatchedWrites.REPORT + "`](" + BatchedWrites.REPORT
 				+ "), from the same command with `-Dbench.batch=true`.");
 		line("");
+		line("Health and Prometheus latency under a saturated pool and CPU, before and after "
+				+ "`db.pool.health.max-age`: [`" + HealthLatency.REPORT + "`](" + HealthLatency.REPORT
+				+ "), from the same command with `-Dbench.health=true`.");
+		line("");
 		configuration();
 		throughputTable();
 		ratioTable();

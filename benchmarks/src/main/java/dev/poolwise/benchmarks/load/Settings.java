@@ -19,9 +19,12 @@ import org.springframework.boot.convert.DurationStyle;
  * @param jmhResults the JMH text results of the same command
  * @param attribution whether to run only the attribution of the configuration's cost
  * @param batch whether to run only the batched-writes comparison
+ * @param health whether to run only the endpoint latencies under a saturated pool and CPU
+ * @param healthRounds rounds of the health latencies, each application once per round
  */
 record Settings(Duration warmup, Duration measure, int repeats, int rounds, Duration burst, int startupRuns,
-		Path output, Path sampleJar, Path jmhResults, boolean attribution, boolean batch) {
+		Path output, Path sampleJar, Path jmhResults, boolean attribution, boolean batch,
+		boolean health, int healthRounds) {
 
 	static Settings fromSystemProperties() {
 		return new Settings(duration("bench.warmup", "2s"), duration("bench.measure", "3s"),
@@ -32,7 +35,9 @@ record Settings(Duration warmup, Duration measure, int repeats, int rounds, Dura
 				Path.of(System.getProperty("bench.sampleJar", "../sample-app/target/poolwise-sample-app.jar")),
 				Path.of(System.getProperty("bench.jmhResults", "target/jmh-results.txt")),
 				Boolean.parseBoolean(System.getProperty("bench.attribution", "false")),
-				Boolean.parseBoolean(System.getProperty("bench.batch", "false")));
+				Boolean.parseBoolean(System.getProperty("bench.batch", "false")),
+				Boolean.parseBoolean(System.getProperty("bench.health", "false")),
+				Integer.parseInt(System.getProperty("bench.healthRounds", "6")));
 	}
 
 	private static Duration duration(String property, String fallback) {
@@ -41,7 +46,8 @@ record Settings(Duration warmup, Duration measure, int repeats, int rounds, Dura
 
 	String command() {
 		return (Runtime.version().feature() >= 21 ? "JAVA_HOME=<JDK " + Runtime.version().feature() + "> " : "")
-				+ "./mvnw -P benchmarks -DskipTests verify" + (this.batch ? " -Dbench.batch=true" : "");
+				+ "./mvnw -P benchmarks -DskipTests verify" + (this.batch ? " -Dbench.batch=true" : "")
+				+ (this.health ? " -Dbench.health=true" : "");
 	}
 
 }
