@@ -1,7 +1,6 @@
 package dev.poolwise.failover;
 
 import java.sql.SQLException;
-import java.util.Set;
 import java.util.function.Consumer;
 
 import com.zaxxer.hikari.SQLExceptionOverride;
@@ -13,18 +12,15 @@ import org.jspecify.annotations.Nullable;
  * connection still open to a demoted primary, or to a standby behind a moved host name, answers to a write:
  * without this the pool keeps failing writes until {@code recycle}. A connection reporting {@code 25006}
  * is evicted, and so is the rest of the pool (once per quiet period), because its other connections are
- * on the same server; connection losses keep Hikari's own verdict and also empty the pool, so that callers
- * do not each pay a failed validation. Nothing is retried: the failed statement's exception reaches the
+ * on the same server; connection losses ({@code 08xxx}) keep Hikari's own verdict and also empty the pool,
+ * so that callers do not each pay a failed validation. A session ended on the server ({@code 57P01}, as
+ * {@code pg_terminate_backend} or a shutdown ends it) costs only its own connection: a DBA ending one
+ * query says nothing about the others. Nothing is retried: the failed statement's exception reaches the
  * caller unchanged.
  */
 public final class ReadOnlyEviction implements SQLExceptionOverride {
 
 	private static final String READ_ONLY_TRANSACTION = "25006";
-
-	/**
-	 * {@code admin_shutdown}, {@code crash_shutdown}, {@code cannot_connect_now}: the server is going or gone.
-	 */
-	private static final Set<String> SERVER_GONE = Set.of("57P01", "57P02", "57P03");
 
 	private final @Nullable SQLExceptionOverride application;
 
@@ -54,7 +50,7 @@ public final class ReadOnlyEviction implements SQLExceptionOverride {
 			this.evictPool.accept(state);
 			return Override.MUST_EVICT;
 		}
-		if (state != null && (state.startsWith("08") || SERVER_GONE.contains(state))) {
+		if (state != null && state.startsWith("08")) {
 			this.evictPool.accept(state);
 		}
 		return Override.CONTINUE_EVICT;

@@ -29,9 +29,14 @@ class ReadOnlyEvictionTests {
 	void lostConnectionKeepsHikarisVerdictAndEvictsThePool() {
 		assertThat(this.eviction.adjudicate(new SQLException("I/O error", "08006")))
 			.isEqualTo(SQLExceptionOverride.Override.CONTINUE_EVICT);
-		assertThat(this.eviction.adjudicate(new SQLException("admin shutdown", "57P01")))
+		assertThat(this.poolEvictions).containsExactly("08006");
+	}
+
+	@Test
+	void aSessionEndedOnTheServerCostsOnlyItsOwnConnection() {
+		assertThat(this.eviction.adjudicate(new SQLException("terminating connection", "57P01")))
 			.isEqualTo(SQLExceptionOverride.Override.CONTINUE_EVICT);
-		assertThat(this.poolEvictions).containsExactly("08006", "57P01");
+		assertThat(this.poolEvictions).isEmpty();
 	}
 
 	@Test
