@@ -23,7 +23,8 @@ import dev.poolwise.validation.Violations;
 /**
  * Tunes every Hikari pool on a PostgreSQL URL after its properties are bound and before it starts, so
  * there is only ever one pool per DataSource and it starts with the final configuration. This class holds
- * only the Spring side: which bean, which properties, which context; {@link PoolTuner} does the tuning.
+ * only the Spring side: which bean, which properties, which context, which credentials provider bean;
+ * {@link PoolTuner} does the tuning.
  * Pools leave the {@link JvmPoolRegistry} when their context destroys them.
  */
 class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostProcessor, Ordered {
@@ -89,6 +90,10 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 			logger.warn("Pool '" + beanName + "' was started before Poolwise could tune it; db.pool is not applied");
 			return;
 		}
+		Violations violations = new Violations();
+		new CredentialsProviders(this.applicationContext).apply(dataSource, beanName, settings.credentialsProvider(),
+				sources, violations);
+		violations.throwIfAny();
 		PoolTuner tuner = new PoolTuner(settings, sources, this.environment.getProperty("spring.application.name"));
 		this.pools.getObject().add(tuner.tune(dataSource, beanName, owner()));
 	}

@@ -11,6 +11,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.login.LoginFailures;
+import dev.poolwise.pool.PoolCredentials;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.pool.Redaction;
@@ -22,7 +24,8 @@ import dev.poolwise.tuned.TunedPool;
  * pool's connection timeout exactly when the pool is saturated; this one reads the pool's counters and
  * asks the server over a connection of its own (see {@link ServerProbe}).
  * <p>
- * DOWN when the server does not answer in time or lacks a required extension. A saturated pool
+ * DOWN when the server does not answer in time, lacks a required extension, or rejected the latest login
+ * of the pool or of the probe (wrong password after a rotation, a dropped role). A saturated pool
  * (critical utilization or threads waiting) is a warning with the {@code db.pool.health.saturated-status}
  * status, UP unless configured otherwise: restarting or unrouting an instance because it is busy
  * rarely helps.
@@ -65,7 +68,10 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	/** Detail: required extensions the database lacks. */
 	public static final String MISSING_EXTENSIONS = "missingExtensions";
 
-	/** Detail: why the server probe failed, exception class and message. */
+	/**
+	 * Detail: why the server probe failed, exception class and message, or which role's login the server
+	 * rejected.
+	 */
 	public static final String ERROR = "error";
 
 	private final TunedPool pool;
@@ -107,11 +113,25 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			if (!result.missingExtensions().isEmpty()) {
 				health.down().withDetail(MISSING_EXTENSIONS, result.missingExtensions());
 			}
+			String rejection = this.pool.logins().latestRejection();
+			if (rejection != null) {
+				health.down().withDetail(ERROR, rejection);
+			}
 		}
 		catch (SQLException ex) {
-			health.down().withDetail(ERROR, Redaction.describe(ex, dataSource));
+			health.down().withDetail(ERROR, describe(ex, dataSource));
 		}
 		return health.build();
+	}
+
+	/**
+	 * A rejected login in words of its own, so an operator reads "rotate the password" rather than a driver
+	 * message; any other failure as its class and redacted message.
+	 */
+	private static String describe(SQLException ex, HikariDataSource dataSource) {
+		return LoginFailures.isRejectedLogin(ex)
+				? LoginFailures.describe(ex, PoolCredentials.of(dataSource).getUsername())
+				: Redaction.describe(ex, dataSource);
 	}
 
 	/**

@@ -80,7 +80,7 @@ public final class JvmPoolRegistry {
 	 * @return the pools on its server, itself left out
 	 */
 	public List<LivePool> othersOnServerOf(HikariDataSource dataSource) {
-		String server = PoolTarget.of(dataSource.getJdbcUrl(), dataSource.getUsername()).server();
+		String server = PoolTarget.of(dataSource.getJdbcUrl(), null).server();
 		return onServer(server).stream().filter((pool) -> pool.dataSource() != dataSource).toList();
 	}
 

@@ -9,6 +9,9 @@ import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetPolicy;
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.login.LoginFailures;
+import dev.poolwise.login.LoginRecordingDataSource;
+import dev.poolwise.pool.PoolCredentials;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.LivePool;
@@ -60,10 +63,11 @@ public final class PoolTuner {
 		PoolTuning tuning = new PoolTuningResolver(this.settings, this.keys, this.defaultApplicationName)
 			.resolve(dataSource);
 		apply(tuning, dataSource, beanName);
+		LoginFailures logins = LoginRecordingDataSource.install(dataSource);
 		Violations violations = new Violations();
 		ConnectionBudget budget = check(dataSource, tuning, violations);
-		LivePool live = new LivePool(beanName, owner, PoolTarget.of(dataSource.getJdbcUrl(), dataSource.getUsername()),
-				dataSource);
+		LivePool live = new LivePool(beanName, owner,
+				PoolTarget.of(dataSource.getJdbcUrl(), PoolCredentials.of(dataSource).getUsername()), dataSource);
 		checkBudget(budget, live, tuning, violations);
 		violations.throwIfAny();
 		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()
@@ -72,7 +76,7 @@ public final class PoolTuner {
 				+ "share one pool or close the other context."));
 		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
 		logger.info(StartupReport.describe(beanName, dataSource, tuning));
-		return new TunedPool(beanName, dataSource, tuning, budget, this.settings);
+		return new TunedPool(beanName, dataSource, tuning, budget, this.settings, logins);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetPolicy;
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.login.LoginFailures;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.registry.JvmPoolRegistry;
@@ -19,9 +20,10 @@ import dev.poolwise.tuning.PoolTuning;
  * @param budget the server's connection budget at startup, null when lazy start could not reach the
  * server or the pool connects through PgBouncer
  * @param settings the configuration it was tuned from
+ * @param logins the logins of its connections that the server rejected
  */
 public record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning tuning,
-		@Nullable ConnectionBudget budget, PoolSettings settings) {
+		@Nullable ConnectionBudget budget, PoolSettings settings, LoginFailures logins) {
 
 	/**
 	 * The pool's counters now.
