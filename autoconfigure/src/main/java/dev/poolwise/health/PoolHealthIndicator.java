@@ -94,7 +94,16 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 		PoolStatistics usage = this.pool.statistics();
 		Status status = PoolWarnings.isSaturated(usage, settings.criticalUtilization())
 				? new Status(settings.saturatedStatus()) : Status.UP;
-		BudgetPolicy.Verdict budget = this.pool.judgeBudget("size", "overflow", usage.min(), usage.max());
+		ServerProbe.Result result = null;
+		String error = null;
+		try {
+			result = this.probe.run();
+		}
+		catch (SQLException ex) {
+			error = describe(ex, dataSource);
+		}
+		int counted = (result != null) ? result.instances() : 0;
+		BudgetPolicy.Verdict budget = this.pool.judgeBudget(counted, "size", "overflow", usage.min(), usage.max());
 		Health.Builder health = Health.status(status)
 			.withDetail(POOL, dataSource.getPoolName())
 			.withDetail(ACTIVE, usage.active())
@@ -106,20 +115,16 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			.withDetail(UTILIZATION, Math.round(usage.utilization() * 1000) / 1000.0)
 			.withDetail(WARNINGS, PoolWarnings.of(usage, Duration.ofMillis(dataSource.getConnectionTimeout()),
 					settings, budget));
-		try {
-			ServerProbe.Result result = this.probe.run();
+		if (result != null) {
 			health.withDetail(LATENCY, Math.round(result.latency().toNanos() / 10_000.0) / 100.0)
 				.withDetail(SERVER_VERSION, result.serverVersion());
 			if (!result.missingExtensions().isEmpty()) {
 				health.down().withDetail(MISSING_EXTENSIONS, result.missingExtensions());
 			}
-			String rejection = this.pool.logins().latestRejection();
-			if (rejection != null) {
-				health.down().withDetail(ERROR, rejection);
-			}
+			error = this.pool.logins().latestRejection();
 		}
-		catch (SQLException ex) {
-			health.down().withDetail(ERROR, describe(ex, dataSource));
+		if (error != null) {
+			health.down().withDetail(ERROR, error);
 		}
 		return health.build();
 	}

@@ -20,6 +20,7 @@ import org.postgresql.PGConnection;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.poolwise.budget.Fleet;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.validation.Durations;
 
@@ -41,6 +42,9 @@ import dev.poolwise.validation.Durations;
  * cancel it, which keeps the connection and frees the backend, where closing the socket would leave the
  * backend running and force a new connection on every call; its socket timeout ends a read on a dead
  * network, and its connect and login timeouts bound reconnecting.
+ * <p>
+ * Each probe also counts the application's instances on the server ({@link Fleet}), whose statements, like
+ * this probe's, carry their JVM's marker.
  */
 final class ServerProbe implements AutoCloseable {
 
@@ -52,6 +56,8 @@ final class ServerProbe implements AutoCloseable {
 	private final Duration timeout;
 
 	private final String[] requiredExtensions;
+
+	private final String applicationName;
 
 	private final ExecutorService executor;
 
@@ -68,6 +74,7 @@ final class ServerProbe implements AutoCloseable {
 		this.pool = dataSource;
 		this.timeout = timeout;
 		this.requiredExtensions = requiredExtensions.toArray(String[]::new);
+		this.applicationName = SideConnections.applicationName(dataSource);
 		CustomizableThreadFactory threads = new CustomizableThreadFactory(
 				"dbPool-health-" + dataSource.getPoolName() + "-");
 		threads.setDaemon(true);
@@ -123,7 +130,7 @@ final class ServerProbe implements AutoCloseable {
 	private Result query(Connection connection) throws SQLException {
 		long start = System.nanoTime();
 		List<String> missing = new ArrayList<>();
-		try (PreparedStatement statement = connection.prepareStatement(QUERY)) {
+		try (PreparedStatement statement = connection.prepareStatement(Fleet.marker() + QUERY)) {
 			statement.setArray(1, connection.createArrayOf("text", this.requiredExtensions));
 			try (ResultSet rows = statement.executeQuery()) {
 				while (rows.next()) {
@@ -133,7 +140,8 @@ final class ServerProbe implements AutoCloseable {
 		}
 		Duration latency = Duration.ofNanos(System.nanoTime() - start);
 		String version = connection.unwrap(PGConnection.class).getParameterStatus("server_version");
-		return new Result(version, latency, List.copyOf(missing));
+		Fleet fleet = Fleet.read(connection, this.applicationName);
+		return new Result(version, latency, List.copyOf(missing), fleet.otherInstances() + 1);
 	}
 
 	private void disconnect() {
@@ -164,8 +172,9 @@ final class ServerProbe implements AutoCloseable {
 	 * @param serverVersion {@code server_version}, as reported when the probe connection opened
 	 * @param latency round trip of the probe query
 	 * @param missingExtensions required extensions not in {@code pg_extension}
+	 * @param instances instances of the application seen on the server, this one included
 	 */
-	record Result(String serverVersion, Duration latency, List<String> missingExtensions) {
+	record Result(String serverVersion, Duration latency, List<String> missingExtensions, int instances) {
 
 	}
 

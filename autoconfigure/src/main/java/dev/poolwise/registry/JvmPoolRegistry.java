@@ -3,6 +3,7 @@ package dev.poolwise.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -24,11 +25,21 @@ public final class JvmPoolRegistry {
 
 	private final Set<String> warnedPairs = ConcurrentHashMap.newKeySet();
 
+	private final String instanceId = UUID.randomUUID().toString().replace("-", "");
+
 	private JvmPoolRegistry() {
 	}
 
 	public static JvmPoolRegistry get() {
 		return INSTANCE;
+	}
+
+	/**
+	 * An id for this JVM, fixed for its lifetime, that tells its side connections from other instances'.
+	 * @return 32 hexadecimal digits
+	 */
+	public String instanceId() {
+		return this.instanceId;
 	}
 
 	/**

@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +77,8 @@ class CredentialRotationTests {
 		.withBean(SimpleMeterRegistry.class)
 		.withBean("vaultCredentials", HikariCredentialsProvider.class, () -> this.credentials)
 		.withPropertyValues("management.metrics.use-global-registry=false", "spring.application.name=rotation-check",
-				"db.pool.size=4", "db.pool.overflow=4", "db.pool.monitor.enabled=false");
+				"db.pool.size=4", "db.pool.overflow=4", "db.pool.monitor.enabled=false",
+				"db.pool.health.timeout=5s");
 
 	@BeforeAll
 	static void startServerThatChecksPasswords() throws IOException, SQLException {
@@ -104,10 +107,11 @@ class CredentialRotationTests {
 			try (Load load = Load.start(pool, 4)) {
 				await().until(() -> load.succeeded.get() > 200);
 				long rotated = System.nanoTime();
+				Timestamp rotatedOnServer = serverClock();
 				superuser("ALTER ROLE " + ROLE + " PASSWORD '" + SECOND + "'");
 				this.credentials.password.set(SECOND);
 				pool.getHikariPoolMXBean().softEvictConnections();
-				await().atMost(Duration.ofSeconds(20)).until(() -> sessionsFromBefore(rotated) == 0
+				await().atMost(Duration.ofSeconds(20)).until(() -> sessionsFromBefore(rotatedOnServer) == 0
 						&& pool.getHikariPoolMXBean().getTotalConnections() >= 4);
 				Duration switched = Duration.ofNanos(System.nanoTime() - rotated);
 				int atSwitch = load.succeeded.get();
@@ -160,15 +164,25 @@ class CredentialRotationTests {
 		return meters.get("db.pool.login.failures").tag("pool", "dataSource").functionCounter().count();
 	}
 
-	private static int sessionsFromBefore(long rotatedNanos) throws SQLException {
-		long age = Duration.ofNanos(System.nanoTime() - rotatedNanos).toMillis();
+	private static int sessionsFromBefore(Timestamp rotated) throws SQLException {
+		try (Connection connection = server.getPostgresDatabase().getConnection();
+				PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+						+ "WHERE usename = ? AND application_name = 'rotation-check' AND backend_start < ?")) {
+			statement.setString(1, ROLE);
+			statement.setTimestamp(2, rotated);
+			try (ResultSet row = statement.executeQuery()) {
+				row.next();
+				return row.getInt(1);
+			}
+		}
+	}
+
+	private static Timestamp serverClock() throws SQLException {
 		try (Connection connection = server.getPostgresDatabase().getConnection();
 				Statement statement = connection.createStatement();
-				ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '"
-						+ ROLE + "' AND application_name = 'rotation-check' AND backend_start < now() - interval '"
-						+ age + " milliseconds'")) {
+				ResultSet row = statement.executeQuery("SELECT clock_timestamp()")) {
 			row.next();
-			return row.getInt(1);
+			return row.getTimestamp(1);
 		}
 	}
 
