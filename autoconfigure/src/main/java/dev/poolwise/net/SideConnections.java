@@ -16,10 +16,10 @@ import dev.poolwise.pool.PoolCredentials;
 /**
  * The one recipe for physical connections that go around a pool: the startup check, the health probe, the
  * statistics sampler and the endpoint must never wait for, or take, a connection the application needs.
- * Each uses the pool's URL, current credentials ({@link PoolCredentials}) and driver properties without its session {@code options}, so a
- * refused setting cannot keep it from opening, and names itself {@code <application name> (dbPool
- * <purpose>)} in {@code pg_stat_activity}, so it is told apart from the application's sessions and counted
- * apart from them.
+ * Each uses the pool's URL, current credentials ({@link PoolCredentials}) and driver properties without
+ * its session {@code options}, so a refused setting cannot keep it from opening, and names itself
+ * {@code <application name> (dbPool <purpose>)} in {@code pg_stat_activity}, so it is told apart from the
+ * application's sessions and counted apart from them.
  */
 public final class SideConnections {
 

@@ -45,8 +45,8 @@ class FleetBudgetTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
 				PoolHealthContributorAutoConfiguration.class))
-		.withPropertyValues("spring.datasource.url=" + url(), "spring.datasource.username=postgres", "spring.application.name=" + NAME,
-				"db.pool.size=2");
+		.withPropertyValues("spring.datasource.url=" + url(), "spring.datasource.username=postgres",
+				"spring.application.name=" + NAME, "db.pool.size=2");
 
 	@BeforeAll
 	static void startSmallServer() throws IOException {

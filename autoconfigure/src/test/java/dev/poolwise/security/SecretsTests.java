@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A password given in the JDBC URL's query string ({@code password}, {@code sslpassword}), as
- * {@code spring.datasource.password} or by a credentials provider shows nowhere: not in logs, health details or endpoint output, whether
- * the server is up or not.
+ * {@code spring.datasource.password} or by a credentials provider shows nowhere: not in logs, health details
+ * or endpoint output, whether the server is up or not.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsTests {
