@@ -37,7 +37,8 @@ public final class LoginFailures {
 	public static String describe(SQLException ex, @Nullable String role) {
 		String fix = "28P01".equals(ex.getSQLState()) ? "rotate or fix the password"
 				: "check that the role exists and pg_hba.conf lets it in";
-		return "the server rejected the credentials of role '" + role + "' (" + ex.getSQLState() + "): " + fix;
+		String whose = (role != null && !role.isEmpty()) ? "of role '" + role + "'" : "of the pool's role";
+		return "the server rejected the credentials " + whose + " (" + ex.getSQLState() + "): " + fix;
 	}
 
 	/**
