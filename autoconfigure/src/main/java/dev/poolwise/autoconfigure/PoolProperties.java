@@ -70,6 +70,12 @@ public class PoolProperties {
 	private int instances = 1;
 
 	/**
+	 * Name of the HikariCredentialsProvider bean that supplies the user and password of each new connection,
+	 * when there is more than one such bean.
+	 */
+	private String credentialsProvider;
+
+	/**
 	 * Time a connection may be held before Hikari logs a possible leak with the borrower's stack.
 	 */
 	private Duration leakDetectionThreshold;
@@ -202,6 +208,14 @@ public class PoolProperties {
 		this.instances = instances;
 	}
 
+	public String getCredentialsProvider() {
+		return this.credentialsProvider;
+	}
+
+	public void setCredentialsProvider(String credentialsProvider) {
+		this.credentialsProvider = credentialsProvider;
+	}
+
 	public Duration getLeakDetectionThreshold() {
 		return this.leakDetectionThreshold;
 	}
@@ -311,8 +325,8 @@ public class PoolProperties {
 				this.health.getSaturatedStatus(), List.copyOf(this.health.getRequiredExtensions()),
 				this.health.isReplaceDbIndicator());
 		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
-				this.prePing, this.keepalive, this.workerCount, this.instances, this.leakDetectionThreshold,
-				this.lazyStart, driver, session, sizing, this.budget.isEnforce(), health,
+				this.prePing, this.keepalive, this.workerCount, this.instances, this.credentialsProvider,
+				this.leakDetectionThreshold, this.lazyStart, driver, session, sizing, this.budget.isEnforce(), health,
 				new PoolSettings.Monitor(this.monitor.isEnabled(), this.monitor.getInterval()),
 				this.endpoint.isResizeEnabled(), new PoolSettings.Pgbouncer(this.pgbouncer.isEnabled(),
 						this.pgbouncer.isPreparedStatements(), this.pgbouncer.getClientIdleTimeout()));

@@ -31,8 +31,9 @@ import dev.poolwise.validation.Violations;
  * configuration. A bean that wraps its pool (Spring Boot's lazy connection fetch, a proxy such as
  * datasource-proxy, whichever post-processor ran first) is unwrapped to it. Where {@code db.pool} applies to
  * a bean and its pool cannot be tuned, startup fails naming the bean; nothing configured is dropped without a
- * word. This class holds only the Spring side: which bean, which properties, which context; {@link PoolTuner}
- * does the tuning. Pools leave the {@link JvmPoolRegistry} when their context destroys them.
+ * word. This class holds only the Spring side: which bean, which properties, which context, which credentials
+ * provider bean; {@link PoolTuner} does the tuning. Pools leave the {@link JvmPoolRegistry} when their context
+ * destroys them.
  */
 class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostProcessor, Ordered {
 
@@ -106,13 +107,17 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 			return;
 		}
 		if (pool.isRunning()) {
-			untunable(sources.isTuning(), sources, beanName, PoolUnwrapper.describe(dataSource), "its pool was started before Poolwise "
-					+ "could tune it, so none of db.pool can be applied",
+			untunable(sources.isTuning(), sources, beanName, PoolUnwrapper.describe(dataSource),
+					"its pool was started before Poolwise could tune it, so none of db.pool can be applied",
 					"Let nothing borrow a connection while the DataSource bean is created (a wrapper that reads "
 							+ "connection defaults in its constructor does), or define the HikariDataSource as a bean "
 							+ "of its own and wrap that bean");
 			return;
 		}
+		Violations violations = new Violations();
+		new CredentialsProviders(this.applicationContext).apply(pool, beanName, settings.credentialsProvider(),
+				sources, violations);
+		violations.throwIfAny();
 		PoolTuner tuner = new PoolTuner(settings, sources, this.environment.getProperty("spring.application.name"));
 		pools.add(tuner.tune(pool, beanName, owner()));
 	}

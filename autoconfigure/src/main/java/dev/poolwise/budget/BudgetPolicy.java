@@ -45,10 +45,26 @@ public final class BudgetPolicy {
 	 */
 	public Verdict judge(String pool, List<LivePool> others, String sizeProperty, String overflowProperty, int size,
 			int maxPoolSize) {
+		return judge(pool, others, 0, sizeProperty, overflowProperty, size, maxPoolSize);
+	}
+
+	/**
+	 * Judges a pool's numbers for as many instances as configured or counted on the server, whichever is more.
+	 * @param pool the pool's bean name
+	 * @param others the other live pools of this JVM on the same server
+	 * @param counted instances of the application counted on the server, this one included, or 0
+	 * @param sizeProperty the name size goes by, e.g. {@code db.pool.size}
+	 * @param overflowProperty the name overflow goes by
+	 * @param size permanent connections
+	 * @param maxPoolSize size plus overflow
+	 * @return the verdict
+	 */
+	public Verdict judge(String pool, List<LivePool> others, int counted, String sizeProperty,
+			String overflowProperty, int size, int maxPoolSize) {
 		if (this.budget == null) {
 			return new Verdict(null, null, false);
 		}
-		BudgetRule rule = new BudgetRule(this.budget, others, this.instances);
+		BudgetRule rule = new BudgetRule(this.budget, others, new Instances(this.instances, counted));
 		Violation exceeded = rule.check(pool, sizeProperty, overflowProperty, size, maxPoolSize);
 		return new Verdict(exceeded, rule.warning(pool, maxPoolSize), this.enforce && exceeded != null);
 	}

@@ -9,7 +9,8 @@ import dev.poolwise.validation.Violation;
 
 /**
  * A pool, together with every other live pool of this JVM on the same server, against the server's
- * connection budget, for all replicas of the application. Connections those other pools hold are counted
+ * connection budget, for all replicas of the application: as many as configured or counted on the server,
+ * whichever is more. Connections those other pools hold are counted
  * through their maximum, not twice. The startup check and a runtime resize both apply it, so a pool too
  * big for the budget is described in the same words whichever way it got that big.
  */
@@ -19,14 +20,14 @@ public final class BudgetRule {
 
 	private final List<LivePool> others;
 
-	private final int instances;
+	private final Instances instances;
 
 	/**
 	 * @param serverBudget the budget as read from the server
 	 * @param others the other live pools of this JVM on the same server
-	 * @param instances db.pool.instances
+	 * @param instances db.pool.instances and the instances counted on the server
 	 */
-	public BudgetRule(ConnectionBudget serverBudget, List<LivePool> others, int instances) {
+	public BudgetRule(ConnectionBudget serverBudget, List<LivePool> others, Instances instances) {
 		this.others = others;
 		this.instances = instances;
 		this.budget = serverBudget.excluding(others.stream().mapToInt(LivePool::openConnections).sum());
@@ -45,10 +46,10 @@ public final class BudgetRule {
 	public @Nullable Violation check(String pool, String sizeProperty, String overflowProperty, int size,
 			int maxPoolSize) {
 		int othersMax = othersMax();
-		if (this.budget.fits(this.instances, maxPoolSize + othersMax)) {
+		if (this.budget.fits(this.instances.effective(), maxPoolSize + othersMax)) {
 			return null;
 		}
-		int room = this.budget.maxPoolSizePerInstance(this.instances) - othersMax;
+		int room = this.budget.maxPoolSizePerInstance(this.instances.effective()) - othersMax;
 		String rule = "connection budget exceeded: " + planned(pool, maxPoolSize) + ", but the server has "
 				+ this.budget.explain();
 		String fix = (room < 1) ? "Run fewer instances or pools, or raise max_connections (or put PgBouncer in front)."
@@ -65,7 +66,7 @@ public final class BudgetRule {
 	 * @return the sentence, or null when the pool is well within the budget
 	 */
 	public @Nullable String warning(String pool, int maxPoolSize) {
-		long planned = (long) this.instances * (maxPoolSize + othersMax());
+		long planned = (long) this.instances.effective() * (maxPoolSize + othersMax());
 		int available = this.budget.available();
 		if (planned * 10 <= available * 9L) {
 			return null;
@@ -86,8 +87,8 @@ public final class BudgetRule {
 		int perInstance = maxPoolSize + othersMax;
 		String pools = this.others.isEmpty() ? "" : " (pool '" + pool + "' with " + maxPoolSize + " plus "
 				+ this.others.size() + " other live pool(s) of this JVM with " + othersMax + ")";
-		return this.instances + " instance(s) x " + perInstance + " connections" + pools + " = "
-				+ ((long) this.instances * perInstance);
+		return this.instances.describe() + " x " + perInstance + " connections" + pools + " = "
+				+ ((long) this.instances.effective() * perInstance);
 	}
 
 	/**

@@ -11,6 +11,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.login.LoginFailures;
+import dev.poolwise.pool.PoolCredentials;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.pool.Redaction;
@@ -22,9 +24,10 @@ import dev.poolwise.tuned.TunedPool;
  * pool's connection timeout exactly when the pool is saturated; this one reads the pool's counters and
  * asks the server over a connection of its own (see {@link ServerProbe}).
  * <p>
- * DOWN when the server does not answer in time or lacks a required extension; the answer may come from
- * a probe at most {@code db.pool.health.max-age} + timeout old, so that a busy CPU does not add a round
- * trip to every call. A saturated pool
+ * DOWN when the server does not answer in time, lacks a required extension, or rejected the latest login
+ * of the pool or of the probe (wrong password after a rotation, a dropped role); the answer may come from a
+ * probe at most {@code db.pool.health.max-age} + timeout old, so that a busy CPU does not add a round trip
+ * to every call. A saturated pool
  * (critical utilization or threads waiting) is a warning with the {@code db.pool.health.saturated-status}
  * status, UP unless configured otherwise: restarting or unrouting an instance because it is busy
  * rarely helps.
@@ -73,7 +76,10 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	/** Detail: required extensions the database lacks. */
 	public static final String MISSING_EXTENSIONS = "missingExtensions";
 
-	/** Detail: why the server probe failed, exception class and message. */
+	/**
+	 * Detail: why the server probe failed, exception class and message, or which role's login the server
+	 * rejected.
+	 */
 	public static final String ERROR = "error";
 
 	private final TunedPool pool;
@@ -97,7 +103,16 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 		PoolStatistics usage = this.pool.statistics();
 		Status status = PoolWarnings.isSaturated(usage, settings.criticalUtilization())
 				? new Status(settings.saturatedStatus()) : Status.UP;
-		BudgetPolicy.Verdict budget = this.pool.judgeBudget("size", "overflow", usage.min(), usage.max());
+		ServerProbe.Result result = null;
+		String error = null;
+		try {
+			result = this.probe.run();
+		}
+		catch (SQLException ex) {
+			error = describe(ex, dataSource);
+		}
+		int counted = (result != null) ? result.instances() : 0;
+		BudgetPolicy.Verdict budget = this.pool.judgeBudget(counted, "size", "overflow", usage.min(), usage.max());
 		Health.Builder health = Health.status(status)
 			.withDetail(POOL, dataSource.getPoolName())
 			.withDetail(ACTIVE, usage.active())
@@ -109,8 +124,7 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			.withDetail(UTILIZATION, Math.round(usage.utilization() * 1000) / 1000.0)
 			.withDetail(WARNINGS, PoolWarnings.of(usage, Duration.ofMillis(dataSource.getConnectionTimeout()),
 					settings, budget));
-		try {
-			ServerProbe.Result result = this.probe.run();
+		if (result != null) {
 			health.withDetail(LATENCY, Math.round(result.latency().toNanos() / 10_000.0) / 100.0)
 				.withDetail(SERVER_VERSION, result.serverVersion())
 				.withDetail(SERVER, result.server().describe())
@@ -118,11 +132,22 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			if (!result.missingExtensions().isEmpty()) {
 				health.down().withDetail(MISSING_EXTENSIONS, result.missingExtensions());
 			}
+			error = this.pool.logins().latestRejection();
 		}
-		catch (SQLException ex) {
-			health.down().withDetail(ERROR, Redaction.describe(ex, dataSource));
+		if (error != null) {
+			health.down().withDetail(ERROR, error);
 		}
 		return health.build();
+	}
+
+	/**
+	 * A rejected login in words of its own, so an operator reads "rotate the password" rather than a driver
+	 * message; any other failure as its class and redacted message.
+	 */
+	private static String describe(SQLException ex, HikariDataSource dataSource) {
+		return LoginFailures.isRejectedLogin(ex)
+				? LoginFailures.describe(ex, PoolCredentials.of(dataSource).getUsername())
+				: Redaction.describe(ex, dataSource);
 	}
 
 	/**

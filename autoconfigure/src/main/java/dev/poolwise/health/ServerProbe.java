@@ -23,6 +23,7 @@ import org.postgresql.PGConnection;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
+import dev.poolwise.budget.Fleet;
 import dev.poolwise.failover.ConnectedServer;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.validation.Durations;
@@ -54,6 +55,9 @@ import dev.poolwise.validation.Durations;
  * cancel it, which keeps the connection and frees the backend, where closing the socket would leave the
  * backend running and force a new connection on every call; its socket timeout ends a read on a dead
  * network, and its connect and login timeouts bound reconnecting.
+ * <p>
+ * Each probe also counts the application's instances on the server ({@link Fleet}), whose statements, like
+ * this probe's, carry their JVM's marker.
  */
 final class ServerProbe implements AutoCloseable {
 
@@ -77,6 +81,8 @@ final class ServerProbe implements AutoCloseable {
 	private final Duration maxAge;
 
 	private final String[] requiredExtensions;
+
+	private final String applicationName;
 
 	private final ScheduledExecutorService executor;
 
@@ -103,6 +109,7 @@ final class ServerProbe implements AutoCloseable {
 		this.timeout = timeout;
 		this.maxAge = maxAge;
 		this.requiredExtensions = requiredExtensions.toArray(String[]::new);
+		this.applicationName = SideConnections.applicationName(dataSource);
 		CustomizableThreadFactory threads = new CustomizableThreadFactory(
 				"dbPool-health-" + dataSource.getPoolName() + "-");
 		threads.setDaemon(true);
@@ -224,7 +231,7 @@ final class ServerProbe implements AutoCloseable {
 		long start = System.nanoTime();
 		ConnectedServer server;
 		List<String> missing;
-		try (PreparedStatement statement = connection.prepareStatement(QUERY)) {
+		try (PreparedStatement statement = connection.prepareStatement(Fleet.marker() + QUERY)) {
 			statement.setArray(1, connection.createArrayOf("text", this.requiredExtensions));
 			try (ResultSet row = statement.executeQuery()) {
 				row.next();
@@ -236,7 +243,8 @@ final class ServerProbe implements AutoCloseable {
 		}
 		Duration latency = Duration.ofNanos(System.nanoTime() - start);
 		String version = connection.unwrap(PGConnection.class).getParameterStatus("server_version");
-		return new Result(version, server, latency, missing);
+		Fleet fleet = Fleet.read(connection, this.applicationName);
+		return new Result(version, server, latency, missing, fleet.otherInstances() + 1);
 	}
 
 	private void disconnect() {
@@ -274,8 +282,10 @@ final class ServerProbe implements AutoCloseable {
 	 * @param server the server the probe connection is on, and whether it takes writes
 	 * @param latency round trip of the probe query
 	 * @param missingExtensions required extensions not in {@code pg_extension}
+	 * @param instances instances of the application seen on the server, this one included
 	 */
-	record Result(String serverVersion, ConnectedServer server, Duration latency, List<String> missingExtensions) {
+	record Result(String serverVersion, ConnectedServer server, Duration latency, List<String> missingExtensions,
+			int instances) {
 
 	}
 

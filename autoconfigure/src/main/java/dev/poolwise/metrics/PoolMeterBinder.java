@@ -4,12 +4,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import dev.poolwise.login.LoginFailures;
 import dev.poolwise.metrics.ServerStatistics.Scope;
 import dev.poolwise.metrics.ServerStatistics.State;
 import dev.poolwise.pool.PoolStatistics;
@@ -55,6 +57,10 @@ public class PoolMeterBinder implements MeterBinder {
 			Gauge.builder("db.pool.overflow.active", dataSource, (ds) -> PoolStatistics.of(ds).overflowActive())
 				.tags(tags)
 				.description("Open connections above the permanent size")
+				.register(registry);
+			FunctionCounter.builder("db.pool.login.failures", pool.logins(), LoginFailures::count)
+				.tags(tags)
+				.description("Logins of new pool connections the server rejected (SQLSTATE class 28)")
 				.register(registry);
 			Gauge.builder("db.pool.size.recommended", this.advisor, (advisor) -> recommended(advisor, poolName))
 				.tags(tags)

@@ -10,6 +10,8 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.poolwise.budget.Fleet;
+
 /**
  * What the server said about the sessions of one database at one moment: one query, so the numbers agree
  * with each other. Rows of other roles' sessions show a NULL state unless the reading role has
@@ -63,7 +65,7 @@ public record ServerStatistics(Instant sampledAt, Map<State, Integer> applicatio
 	public static ServerStatistics read(Connection connection, String applicationName) throws SQLException {
 		Map<State, Integer> application = zeros();
 		Map<State, Integer> database = zeros();
-		try (PreparedStatement statement = connection.prepareStatement(QUERY)) {
+		try (PreparedStatement statement = connection.prepareStatement(Fleet.marker() + QUERY)) {
 			statement.setString(1, applicationName);
 			try (ResultSet rows = statement.executeQuery()) {
 				rows.next();

@@ -7,16 +7,19 @@ import java.time.Duration;
 import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.Credentials;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
+
+import dev.poolwise.pool.PoolCredentials;
 
 /**
  * The one recipe for physical connections that go around a pool: the startup check, the health probe, the
  * statistics sampler and the endpoint must never wait for, or take, a connection the application needs.
- * Each uses the pool's URL, credentials and driver properties without its session {@code options}, so a
- * refused setting cannot keep it from opening, and names itself {@code <application name> (dbPool
- * <purpose>)} in {@code pg_stat_activity}, so it is told apart from the application's sessions and counted
- * apart from them.
+ * Each uses the pool's URL, current credentials ({@link PoolCredentials}) and driver properties without
+ * its session {@code options}, so a refused setting cannot keep it from opening, and names itself
+ * {@code <application name> (dbPool <purpose>)} in {@code pg_stat_activity}, so it is told apart from the
+ * application's sessions and counted apart from them.
  */
 public final class SideConnections {
 
@@ -36,11 +39,12 @@ public final class SideConnections {
 		Properties properties = new Properties();
 		properties.putAll(pool.getDataSourceProperties());
 		properties.remove("options");
-		if (pool.getUsername() != null) {
-			properties.setProperty("user", pool.getUsername());
+		Credentials credentials = PoolCredentials.of(pool);
+		if (credentials.getUsername() != null) {
+			properties.setProperty("user", credentials.getUsername());
 		}
-		if (pool.getPassword() != null) {
-			properties.setProperty("password", pool.getPassword());
+		if (credentials.getPassword() != null) {
+			properties.setProperty("password", credentials.getPassword());
 		}
 		PGProperty.APPLICATION_NAME.set(properties, name(pool, purpose));
 		return properties;

@@ -23,6 +23,7 @@ import dev.poolwise.sizing.WorkerCountSizing;
  * @param keepalive idle ping interval
  * @param workerCount concurrent workers that derive the sizes, or null
  * @param instances replicas sharing the database
+ * @param credentialsProvider bean name of the pool's HikariCredentialsProvider, or null
  * @param leakDetectionThreshold hold time before a leak is reported, or null for off
  * @param lazyStart whether the application starts while the server is unreachable
  * @param driver pgjdbc connection settings
@@ -36,8 +37,9 @@ import dev.poolwise.sizing.WorkerCountSizing;
  */
 public record PoolSettings(boolean enabled, int size, int overflow, Duration timeout, Duration recycle,
 		Duration idleTimeout, boolean prePing, Duration keepalive, @Nullable Integer workerCount, int instances,
-		@Nullable Duration leakDetectionThreshold, boolean lazyStart, Driver driver, Session session, Sizing sizing,
-		boolean budgetEnforced, Health health, Monitor monitor, boolean resizeEnabled, Pgbouncer pgbouncer) {
+		@Nullable String credentialsProvider, @Nullable Duration leakDetectionThreshold, boolean lazyStart,
+		Driver driver, Session session, Sizing sizing, boolean budgetEnforced, Health health, Monitor monitor,
+		boolean resizeEnabled, Pgbouncer pgbouncer) {
 
 	/**
 	 * pgjdbc connection settings.

@@ -5,7 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one rule for text that leaves the process about a pool (health details, endpoint fields, log lines):
- * the pool's URL only in its masked form and its password never. Driver messages can quote both.
+ * the pool's URL only in its masked form and its password never, neither the configured one nor the
+ * one its credentials provider hands out now. Driver messages can quote both.
  */
 public final class Redaction {
 
@@ -36,8 +37,12 @@ public final class Redaction {
 		if (url != null) {
 			safe = safe.replace(url, JdbcUrls.mask(url));
 		}
-		String password = pool.getPassword();
-		return (password != null && !password.isEmpty()) ? safe.replace(password, MASK) : safe;
+		safe = mask(safe, pool.getPassword());
+		return (pool.getCredentialsProvider() != null) ? mask(safe, PoolCredentials.of(pool).getPassword()) : safe;
+	}
+
+	private static String mask(String message, @Nullable String password) {
+		return (password != null && !password.isEmpty()) ? message.replace(password, MASK) : message;
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.poolwise.registry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -24,11 +25,21 @@ public final class JvmPoolRegistry {
 
 	private final Set<String> warnedPairs = ConcurrentHashMap.newKeySet();
 
+	private final String instanceId = UUID.randomUUID().toString().replace("-", "");
+
 	private JvmPoolRegistry() {
 	}
 
 	public static JvmPoolRegistry get() {
 		return INSTANCE;
+	}
+
+	/**
+	 * An id for this JVM, fixed for its lifetime, that tells its side connections from other instances'.
+	 * @return 32 hexadecimal digits
+	 */
+	public String instanceId() {
+		return this.instanceId;
 	}
 
 	/**
@@ -80,7 +91,7 @@ public final class JvmPoolRegistry {
 	 * @return the pools on its server, itself left out
 	 */
 	public List<LivePool> othersOnServerOf(HikariDataSource dataSource) {
-		String server = PoolTarget.of(dataSource.getJdbcUrl(), dataSource.getUsername()).server();
+		String server = PoolTarget.of(dataSource.getJdbcUrl(), null).server();
 		return onServer(server).stream().filter((pool) -> pool.dataSource() != dataSource).toList();
 	}
 

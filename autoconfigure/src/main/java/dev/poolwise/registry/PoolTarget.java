@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 
 /**
@@ -28,7 +29,7 @@ public record PoolTarget(String server, String database, String user) {
 	 * @param username the DataSource's username, or null to use the URL's {@code user} parameter
 	 * @return the target
 	 */
-	public static PoolTarget of(String jdbcUrl, String username) {
+	public static PoolTarget of(String jdbcUrl, @Nullable String username) {
 		Properties parsed = Driver.parseURL(jdbcUrl, new Properties());
 		if (parsed == null) {
 			return new PoolTarget("unknown", "unknown", String.valueOf(username));

@@ -10,6 +10,10 @@ import org.jspecify.annotations.Nullable;
 import dev.poolwise.budget.BudgetPolicy;
 import dev.poolwise.budget.ConnectionBudget;
 import dev.poolwise.failover.FailoverEviction;
+import dev.poolwise.login.LoginFailures;
+import dev.poolwise.login.LoginRecordingDataSource;
+import dev.poolwise.net.SideConnections;
+import dev.poolwise.pool.PoolCredentials;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.LivePool;
@@ -61,11 +65,14 @@ public final class PoolTuner {
 		PoolTuning tuning = new PoolTuningResolver(this.settings, this.keys, this.defaultApplicationName)
 			.resolve(dataSource);
 		apply(tuning, dataSource, beanName);
+		LoginFailures logins = LoginRecordingDataSource.install(dataSource);
 		Violations violations = new Violations();
-		ConnectionBudget budget = check(dataSource, tuning, violations);
-		LivePool live = new LivePool(beanName, owner, PoolTarget.of(dataSource.getJdbcUrl(), dataSource.getUsername()),
-				dataSource);
-		checkBudget(budget, live, tuning, violations);
+		ServerCheck.Result checked = check(dataSource, tuning, violations);
+		ConnectionBudget budget = budget(checked, dataSource);
+		int counted = (checked != null) ? checked.fleet().instances(this.settings.instances()).counted() : 0;
+		LivePool live = new LivePool(beanName, owner,
+				PoolTarget.of(dataSource.getJdbcUrl(), PoolCredentials.of(dataSource).getUsername()), dataSource);
+		checkBudget(budget, counted, live, tuning, violations);
 		violations.throwIfAny();
 		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()
 				+ " is a second pool to " + live.target() + " next to pool " + other.describe()
@@ -73,7 +80,7 @@ public final class PoolTuner {
 				+ "share one pool or close the other context."));
 		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
 		logger.info(StartupReport.describe(beanName, dataSource, tuning));
-		return new TunedPool(beanName, dataSource, tuning, budget, this.settings);
+		return new TunedPool(beanName, dataSource, tuning, budget, this.settings, logins);
 	}
 
 	/**
@@ -81,7 +88,7 @@ public final class PoolTuner {
 	 * then starts on first use and keeps retrying in the background instead of failing that first call.
 	 * Behind PgBouncer the server's max_connections does not bound the pool, so there is no budget.
 	 */
-	private @Nullable ConnectionBudget check(HikariDataSource dataSource, PoolTuning tuning,
+	private ServerCheck.@Nullable Result check(HikariDataSource dataSource, PoolTuning tuning,
 			Violations violations) {
 		if (this.settings.pgbouncer().enabled()) {
 			ServerCheck.run(dataSource, tuning.session(), violations);
@@ -101,12 +108,34 @@ public final class PoolTuner {
 		}
 	}
 
-	private void checkBudget(@Nullable ConnectionBudget budget, LivePool live, PoolTuning tuning,
+	/**
+	 * The budget the pool is judged by. When more instances are counted on the server than configured, their
+	 * pools are planned for in full, so the sessions they hold already leave the budget's connections in use:
+	 * the sessions named like the pool's, less those of this JVM's pools, which the registry accounts for.
+	 */
+	private @Nullable ConnectionBudget budget(ServerCheck.@Nullable Result checked, HikariDataSource dataSource) {
+		if (checked == null) {
+			return null;
+		}
+		if (!checked.fleet().instances(this.settings.instances()).isCounted()) {
+			return checked.budget();
+		}
+		String name = SideConnections.applicationName(dataSource);
+		int own = JvmPoolRegistry.get()
+			.othersOnServerOf(dataSource)
+			.stream()
+			.filter((pool) -> SideConnections.applicationName(pool.dataSource()).equals(name))
+			.mapToInt(LivePool::openConnections)
+			.sum();
+		return checked.budget().excluding(Math.max(0, checked.fleet().applicationSessions() - own));
+	}
+
+	private void checkBudget(@Nullable ConnectionBudget budget, int counted, LivePool live, PoolTuning tuning,
 			Violations violations) {
 		BudgetPolicy policy = new BudgetPolicy(budget, this.settings.instances(), this.settings.budgetEnforced());
 		List<LivePool> others = JvmPoolRegistry.get().othersOnServerOf(live.dataSource());
 		Violation exceeded = policy
-			.judge(live.name(), others, key(tuning.size(), "size"), key(tuning.overflow(), "overflow"),
+			.judge(live.name(), others, counted, key(tuning.size(), "size"), key(tuning.overflow(), "overflow"),
 					tuning.size().value(), tuning.maxPoolSize())
 			.exceeded();
 		if (exceeded != null && this.settings.budgetEnforced()) {

@@ -9,6 +9,7 @@ import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.budget.Fleet;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.session.SessionSettings;
 import dev.poolwise.session.SessionSettingsVerifier;
@@ -27,14 +28,15 @@ final class ServerCheck {
 	}
 
 	/**
-	 * Verifies the session settings and reads the connection budget.
+	 * Verifies the session settings, reads the connection budget and counts the application's other
+	 * instances on the server.
 	 * @param dataSource the tuned, not yet started pool
 	 * @param session its session settings
 	 * @param violations where refused settings are recorded
-	 * @return the server's connection budget
+	 * @return the server's connection budget and the other instances
 	 * @throws DatabaseUnavailableException if the server cannot be reached
 	 */
-	static ConnectionBudget run(HikariDataSource dataSource, SessionSettings session, Violations violations) {
+	static Result run(HikariDataSource dataSource, SessionSettings session, Violations violations) {
 		Properties info = SideConnections.properties(dataSource, "startup check");
 		Properties effective = Driver.parseURL(dataSource.getJdbcUrl(), info);
 		if (effective != null && effective.getProperty("loginTimeout") != null) {
@@ -42,11 +44,22 @@ final class ServerCheck {
 		}
 		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
 			SessionSettingsVerifier.verify(connection, session, violations);
-			return ConnectionBudget.read(connection);
+			ConnectionBudget budget = ConnectionBudget.read(connection);
+			return new Result(budget, Fleet.read(connection, SideConnections.applicationName(dataSource)));
 		}
 		catch (SQLException ex) {
 			throw new DatabaseUnavailableException(dataSource, ex);
 		}
+	}
+
+	/**
+	 * What the check read from the server.
+	 *
+	 * @param budget the connection budget
+	 * @param fleet the application's other instances
+	 */
+	record Result(ConnectionBudget budget, Fleet fleet) {
+
 	}
 
 }

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetPolicy;
 import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.login.LoginFailures;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.registry.JvmPoolRegistry;
@@ -19,9 +20,10 @@ import dev.poolwise.tuning.PoolTuning;
  * @param budget the server's connection budget at startup, null when lazy start could not reach the
  * server or the pool connects through PgBouncer
  * @param settings the configuration it was tuned from
+ * @param logins the logins of its connections that the server rejected
  */
 public record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning tuning,
-		@Nullable ConnectionBudget budget, PoolSettings settings) {
+		@Nullable ConnectionBudget budget, PoolSettings settings, LoginFailures logins) {
 
 	/**
 	 * The pool's counters now.
@@ -41,8 +43,23 @@ public record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning
 	 * @return the verdict
 	 */
 	public BudgetPolicy.Verdict judgeBudget(String sizeProperty, String overflowProperty, int size, int maxPoolSize) {
+		return judgeBudget(0, sizeProperty, overflowProperty, size, maxPoolSize);
+	}
+
+	/**
+	 * Judges numbers for this pool as {@link #judgeBudget(String, String, int, int)} does, for as many
+	 * instances as configured or counted on the server, whichever is more.
+	 * @param counted instances counted on the server, this one included, or 0 when not counted
+	 * @param sizeProperty the name size goes by in the answer
+	 * @param overflowProperty the name overflow goes by
+	 * @param size permanent connections
+	 * @param maxPoolSize size plus overflow
+	 * @return the verdict
+	 */
+	public BudgetPolicy.Verdict judgeBudget(int counted, String sizeProperty, String overflowProperty, int size,
+			int maxPoolSize) {
 		return new BudgetPolicy(this.budget, this.settings.instances(), this.settings.budgetEnforced()).judge(
-				this.beanName, JvmPoolRegistry.get().othersOnServerOf(this.dataSource), sizeProperty,
+				this.beanName, JvmPoolRegistry.get().othersOnServerOf(this.dataSource), counted, sizeProperty,
 				overflowProperty, size, maxPoolSize);
 	}
 

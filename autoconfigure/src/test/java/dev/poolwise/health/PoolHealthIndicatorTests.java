@@ -178,7 +178,8 @@ class PoolHealthIndicatorTests {
 				dataSource.setPoolName("silent");
 				TunedPool real = context.getBean(TunedPools.class).get("dataSource");
 				try (PoolHealthIndicator indicator = new PoolHealthIndicator(
-						new TunedPool("silent", dataSource, real.tuning(), real.budget(), real.settings()))) {
+						new TunedPool("silent", dataSource, real.tuning(), real.budget(), real.settings(),
+								real.logins()))) {
 					for (int call = 0; call < 2; call++) {
 						long start = System.nanoTime();
 						Health health = indicator.health();

@@ -1,5 +1,7 @@
 package dev.poolwise.security;
 
+import com.zaxxer.hikari.HikariCredentialsProvider;
+import com.zaxxer.hikari.util.Credentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,14 +21,17 @@ import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A password given in the JDBC URL's query string ({@code password}, {@code sslpassword}) and as
- * {@code spring.datasource.password} shows nowhere: not in logs, health details or endpoint output, whether
- * the server is up or not.
+ * A password given in the JDBC URL's query string ({@code password}, {@code sslpassword}), as
+ * {@code spring.datasource.password} or by a credentials provider shows nowhere: not in logs, health details
+ * or endpoint output, whether the server is up or not.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsTests {
+
+	private static final String PROVIDED = "pr0vided-Rotating-Pa55";
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
@@ -48,12 +53,33 @@ class SecretsTests {
 				shown.append(health.health()).append(endpoint.pools());
 				proxy.refuse();
 				proxy.closeConnections();
-				assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+				await().until(() -> health.health().getStatus().equals(Status.DOWN));
 				shown.append(health.health()).append(endpoint.pools());
 				assertThat(shown).contains("password=******").doesNotContain(PostgresServer.PASSWORD);
 			});
 		}
 		assertThat(output).contains("Poolwise tuned pool").doesNotContain(PostgresServer.PASSWORD);
+	}
+
+	@Test
+	void aPasswordFromTheCredentialsProviderShowsNowhereWhetherTheServerIsUpOrDown(CapturedOutput output) {
+		HikariCredentialsProvider provider = () -> Credentials.of(PostgresServer.username(), PROVIDED);
+		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
+			this.contextRunner.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl())
+				.withBean(HikariCredentialsProvider.class, () -> provider)
+				.run((context) -> {
+					HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
+					DbPoolEndpoint endpoint = context.getBean(DbPoolEndpoint.class);
+					StringBuilder shown = new StringBuilder();
+					shown.append(health.health()).append(endpoint.pools());
+					proxy.refuse();
+					proxy.closeConnections();
+					await().until(() -> health.health().getStatus().equals(Status.DOWN));
+					shown.append(health.health()).append(endpoint.pools());
+					assertThat(shown).doesNotContain(PROVIDED).doesNotContain(PostgresServer.PASSWORD);
+				});
+		}
+		assertThat(output).contains("Poolwise tuned pool").doesNotContain(PROVIDED);
 	}
 
 }
