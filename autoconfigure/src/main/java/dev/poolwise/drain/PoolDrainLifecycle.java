@@ -17,6 +17,8 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
 
+import dev.poolwise.pool.PoolStatistics;
+
 /**
  * On shutdown, waits until no connection is borrowed from the pools, at most the phase timeout, then
  * closes them so that their sessions leave the server before the process does. It stops after the web
@@ -105,11 +107,11 @@ public final class PoolDrainLifecycle
 	}
 
 	private void close(String name, HikariDataSource dataSource, Duration waited) {
-		HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
-		if (pool != null && pool.getActiveConnections() > 0) {
+		int active = PoolStatistics.of(dataSource).active();
+		if (active > 0) {
 			logger.warn("Pool '" + name + "': connections still borrowed after " + waited.toMillis()
-					+ " ms (spring.lifecycle.timeout-per-shutdown-phase=" + this.timeout + "): "
-					+ pool.getActiveConnections() + "; closing the pool anyway: " + BorrowedConnections.describe(pool));
+					+ " ms (spring.lifecycle.timeout-per-shutdown-phase=" + this.timeout + "): " + active
+					+ "; closing the pool anyway: " + BorrowedConnections.describe(dataSource.getHikariPoolMXBean()));
 		}
 		dataSource.close();
 	}
@@ -117,8 +119,7 @@ public final class PoolDrainLifecycle
 	private static int borrowed(Map<String, HikariDataSource> pools) {
 		int borrowed = 0;
 		for (HikariDataSource dataSource : pools.values()) {
-			HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
-			borrowed += (pool != null) ? pool.getActiveConnections() : 0;
+			borrowed += PoolStatistics.of(dataSource).active();
 		}
 		return borrowed;
 	}

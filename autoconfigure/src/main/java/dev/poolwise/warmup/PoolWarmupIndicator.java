@@ -3,13 +3,14 @@ package dev.poolwise.warmup;
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
+
+import dev.poolwise.pool.PoolStatistics;
 
 /**
  * {@code OUT_OF_SERVICE} while a pool, after startup, has fewer open connections than its size (Hikari's
@@ -52,8 +53,7 @@ public final class PoolWarmupIndicator implements HealthIndicator {
 			return settled;
 		}
 		long elapsed = Duration.ofNanos(System.nanoTime() - this.start).toMillis();
-		HikariPoolMXBean pool = this.dataSource.getHikariPoolMXBean();
-		int open = (pool != null) ? pool.getTotalConnections() : 0;
+		int open = PoolStatistics.of(this.dataSource).total();
 		int size = this.dataSource.getMinimumIdle();
 		if (open >= size) {
 			logger.info("Pool '" + this.name + "' is warm: " + open + " connections open " + elapsed

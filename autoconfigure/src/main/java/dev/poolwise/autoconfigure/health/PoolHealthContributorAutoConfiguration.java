@@ -25,9 +25,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.TunedPoolBeans;
 import dev.poolwise.health.PoolHealthIndicator;
 import dev.poolwise.pool.PoolUnwrapper;
-import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 
 /**
@@ -42,23 +42,15 @@ public final class PoolHealthContributorAutoConfiguration {
 
 	/**
 	 * The switch sits on the method, as in Spring Boot's HealthContributorAutoConfiguration: its condition
-	 * class is loaded only once the class-level check has found Spring Boot's health support. Resolving
-	 * the DataSource beans first runs each through the post-processor that registers the pools it tunes,
-	 * so the registry is complete whatever order the beans are created in.
+	 * class is loaded only once the class-level check has found Spring Boot's health support.
 	 */
 	@Bean
 	@ConditionalOnEnabledHealthIndicator("dbpool")
 	@ConditionalOnMissingBean(name = { "dbPoolHealthIndicator", "dbPoolHealthContributor" })
 	HealthContributor dbPoolHealthContributor(ConfigurableListableBeanFactory beanFactory, TunedPools pools) {
 		Map<String, PoolHealthIndicator> indicators = new TreeMap<>();
-		for (String name : SimpleAutowireCandidateResolver
-			.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)
-			.keySet()) {
-			TunedPool pool = pools.get(name);
-			if (pool != null) {
-				indicators.put(name, new PoolHealthIndicator(pool));
-			}
-		}
+		TunedPoolBeans.resolve(beanFactory, pools).forEach((name, pool) -> indicators.put(name,
+				new PoolHealthIndicator(pool)));
 		return (indicators.size() == 1) ? indicators.values().iterator().next()
 				: new PoolHealthIndicators(indicators);
 	}

@@ -1,15 +1,11 @@
 package dev.poolwise.autoconfigure.warmup;
 
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.support.SimpleAutowireCandidateResolver;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.PoolwiseProperties;
-import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.autoconfigure.TunedPoolBeans;
 import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.warmup.PoolWarmupIndicator;
 import dev.poolwise.warmup.PoolWarmupStarter;
@@ -38,21 +34,14 @@ import dev.poolwise.warmup.PoolWarmupStarter;
 @ConditionalOnBean(TunedPools.class)
 public final class PoolWarmupAutoConfiguration {
 
-	/**
-	 * Resolving the DataSource beans first runs each through the post-processor that registers the pools it
-	 * tunes, as for {@code dbPool}.
-	 */
 	@Bean
 	@ConditionalOnEnabledHealthIndicator("dbpoolwarm")
 	@ConditionalOnMissingBean(name = { "dbPoolWarmHealthIndicator", "dbPoolWarmHealthContributor" })
 	HealthContributor dbPoolWarmHealthContributor(ConfigurableListableBeanFactory beanFactory, TunedPools pools,
 			PoolwiseProperties properties) {
 		Map<String, PoolWarmupIndicator> indicators = new TreeMap<>();
-		for (String name : tunedPoolNames(beanFactory, pools)) {
-			TunedPool pool = pools.get(name);
-			indicators.put(name,
-					new PoolWarmupIndicator(name, pool.dataSource(), properties.getWarmup().getTimeout()));
-		}
+		TunedPoolBeans.resolve(beanFactory, pools).forEach((name, pool) -> indicators.put(name,
+				new PoolWarmupIndicator(name, pool.dataSource(), properties.getWarmup().getTimeout())));
 		return (indicators.size() == 1) ? indicators.values().iterator().next()
 				: CompositeHealthContributor.fromMap(indicators);
 	}
@@ -62,18 +51,8 @@ public final class PoolWarmupAutoConfiguration {
 	@ConditionalOnMissingBean
 	PoolWarmupStarter poolwisePoolWarmupStarter(ConfigurableListableBeanFactory beanFactory, TunedPools pools) {
 		Map<String, HikariDataSource> started = new TreeMap<>();
-		for (String name : tunedPoolNames(beanFactory, pools)) {
-			started.put(name, pools.get(name).dataSource());
-		}
+		TunedPoolBeans.resolve(beanFactory, pools).forEach((name, pool) -> started.put(name, pool.dataSource()));
 		return new PoolWarmupStarter(started);
-	}
-
-	private static List<String> tunedPoolNames(ConfigurableListableBeanFactory beanFactory, TunedPools pools) {
-		return SimpleAutowireCandidateResolver.resolveAutowireCandidates(beanFactory, DataSource.class, false, true)
-			.keySet()
-			.stream()
-			.filter((name) -> pools.get(name) != null)
-			.toList();
 	}
 
 }
