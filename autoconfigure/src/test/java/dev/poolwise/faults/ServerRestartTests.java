@@ -74,7 +74,7 @@ class ServerRestartTests {
 			HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
 			server.close();
-			assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+			await().atMost(Duration.ofSeconds(3)).until(() -> health.health().getStatus().equals(Status.DOWN));
 			for (int i = 0; i < 3; i++) {
 				Call call = Call.execute(pool, "SELECT 1");
 				assertThat(call.failure()).isInstanceOf(SQLTransientConnectionException.class)
