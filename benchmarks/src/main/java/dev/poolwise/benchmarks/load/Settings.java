@@ -19,9 +19,10 @@ import org.springframework.boot.convert.DurationStyle;
  * @param jmhResults the JMH text results of the same command
  * @param attribution whether to run only the attribution of the configuration's cost
  * @param batch whether to run only the batched-writes comparison
+ * @param virtualThreads whether to run only the comparison of HikariCP versions under virtual threads
  */
 record Settings(Duration warmup, Duration measure, int repeats, int rounds, Duration burst, int startupRuns,
-		Path output, Path sampleJar, Path jmhResults, boolean attribution, boolean batch) {
+		Path output, Path sampleJar, Path jmhResults, boolean attribution, boolean batch, boolean virtualThreads) {
 
 	static Settings fromSystemProperties() {
 		return new Settings(duration("bench.warmup", "2s"), duration("bench.measure", "3s"),
@@ -32,16 +33,18 @@ record Settings(Duration warmup, Duration measure, int repeats, int rounds, Dura
 				Path.of(System.getProperty("bench.sampleJar", "../sample-app/target/poolwise-sample-app.jar")),
 				Path.of(System.getProperty("bench.jmhResults", "target/jmh-results.txt")),
 				Boolean.parseBoolean(System.getProperty("bench.attribution", "false")),
-				Boolean.parseBoolean(System.getProperty("bench.batch", "false")));
+				Boolean.parseBoolean(System.getProperty("bench.batch", "false")),
+				Boolean.parseBoolean(System.getProperty("bench.vt", "false")));
 	}
 
-	private static Duration duration(String property, String fallback) {
+	static Duration duration(String property, String fallback) {
 		return DurationStyle.detectAndParse(System.getProperty(property, fallback));
 	}
 
 	String command() {
 		return (Runtime.version().feature() >= 21 ? "JAVA_HOME=<JDK " + Runtime.version().feature() + "> " : "")
-				+ "./mvnw -P benchmarks -DskipTests verify" + (this.batch ? " -Dbench.batch=true" : "");
+				+ "./mvnw -P benchmarks -DskipTests verify" + (this.batch ? " -Dbench.batch=true" : "")
+				+ (this.virtualThreads ? " -Dbench.vt=true" : "");
 	}
 
 }
