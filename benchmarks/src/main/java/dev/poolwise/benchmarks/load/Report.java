@@ -56,6 +56,10 @@ final class Report {
 		line("Batched writes, Boot's defaults against Poolwise's: [`" + BatchedWrites.REPORT + "`](" + BatchedWrites.REPORT
 				+ "), from the same command with `-Dbench.batch=true`.");
 		line("");
+		line("1,000 virtual threads on HikariCP 7.0.2 (what Spring Boot 4.1 manages) against 7.1.0: [`"
+				+ VirtualThreadsComparison.REPORT + "`](" + VirtualThreadsComparison.REPORT
+				+ "), from the same command with `-Dbench.vt=true`.");
+		line("");
 		configuration();
 		throughputTable();
 		ratioTable();
