@@ -14,7 +14,8 @@ import java.util.Locale;
  * @param waiting threads inside {@code getConnection()} at the end of the window
  * @param errors failed operations in the measured window
  */
-record BurstResult(long operations, double seconds, long cpuNanos, double p99, double borrowP99, int waiting, long errors) {
+record BurstResult(long operations, double seconds, long cpuNanos, double p99, double borrowP99, int waiting,
+		long errors) {
 
 	private static final String PREFIX = "burst-result";
 

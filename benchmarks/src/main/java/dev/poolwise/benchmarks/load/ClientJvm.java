@@ -47,8 +47,8 @@ final class ClientJvm implements AutoCloseable {
 	static ClientJvm start(Path hikariFolder, BenchmarkDatabase database, int accounts, int clients)
 			throws IOException {
 		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-				classPath(hikariFolder), VirtualThreadBursts.class.getName(), database.jdbcUrl(BenchmarkDatabase.DATABASE),
-				Integer.toString(accounts), Integer.toString(clients));
+				classPath(hikariFolder), VirtualThreadBursts.class.getName(),
+				database.jdbcUrl(BenchmarkDatabase.DATABASE), Integer.toString(accounts), Integer.toString(clients));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
 		builder.environment().put(VirtualThreadBursts.PASSWORD, database.password());
 		Process process = builder.start();

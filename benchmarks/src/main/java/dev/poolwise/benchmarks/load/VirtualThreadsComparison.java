@@ -39,8 +39,10 @@ final class VirtualThreadsComparison {
 		int rounds = Integer.parseInt(System.getProperty("bench.vtRounds", "16"));
 		Duration burst = Settings.duration("bench.vtBurst", "2s");
 		Duration warmup = burst.dividedBy(4);
-		List<Path> folders = Arrays.stream(System.getProperty("bench.hikariJars", "target/hikari-7.0.2,target/hikari-7.1.0")
-			.split(",")).map(Path::of).toList();
+		List<Path> folders = Arrays
+			.stream(System.getProperty("bench.hikariJars", "target/hikari-7.0.2,target/hikari-7.1.0").split(","))
+			.map(Path::of)
+			.toList();
 		VirtualThreadsComparison run = new VirtualThreadsComparison();
 		List<ClientJvm> jvms = new ArrayList<>();
 		try {
@@ -127,7 +129,8 @@ final class VirtualThreadsComparison {
 					+ format("%.2f", median(results, BurstResult::cores)) + " | "
 					+ format("%.2f", median(results, BurstResult::p99)) + " | "
 					+ format("%.2f", median(results, BurstResult::borrowP99)) + " | "
-					+ format("%.0f", median(results, BurstResult::waiting)) + " | " + results.stream().mapToLong(BurstResult::errors).sum() + " |");
+					+ format("%.0f", median(results, BurstResult::waiting)) + " | "
+					+ results.stream().mapToLong(BurstResult::errors).sum() + " |");
 		}
 		for (String version : versions.subList(1, versions.size())) {
 			List<Double> throughput = ratios(version, baseline, BurstResult::throughput);
