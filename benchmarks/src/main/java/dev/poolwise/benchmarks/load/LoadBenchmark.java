@@ -29,6 +29,9 @@ public final class LoadBenchmark {
 		Settings settings = Settings.fromSystemProperties();
 		List<Clients> clients = Clients.forThisJvm();
 		Results results = new Results();
+		if (settings.virtualThreads() && !ClientLoad.virtualThreadsAvailable()) {
+			throw new IllegalStateException("-Dbench.vt=true compares virtual threads: run it on Java 21 or later");
+		}
 		try (BenchmarkDatabase database = BenchmarkDatabase.start(settings.batch())) {
 			if (settings.batch()) {
 				BatchedWrites.write(database, settings);
@@ -37,6 +40,10 @@ public final class LoadBenchmark {
 			log("PostgreSQL on port %d; pgbench -i -s %d", database.port(), SCALE);
 			database.initialisePgbench(SCALE);
 			int accounts = Math.toIntExact(database.accounts());
+			if (settings.virtualThreads()) {
+				VirtualThreadsComparison.write(database, accounts, settings);
+				return;
+			}
 			Trial trial = new Trial(database, accounts, settings.warmup(), settings.measure());
 			PooledRounds pooled = new PooledRounds(accounts, settings.rounds(), settings.burst());
 			if (settings.health()) {

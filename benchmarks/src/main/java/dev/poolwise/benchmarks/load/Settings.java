@@ -21,10 +21,11 @@ import org.springframework.boot.convert.DurationStyle;
  * @param batch whether to run only the batched-writes comparison
  * @param health whether to run only the endpoint latencies under a saturated pool and CPU
  * @param healthRounds rounds of the health latencies, each application once per round
+ * @param virtualThreads whether to run only the comparison of HikariCP versions under virtual threads
  */
 record Settings(Duration warmup, Duration measure, int repeats, int rounds, Duration burst, int startupRuns,
 		Path output, Path sampleJar, Path jmhResults, boolean attribution, boolean batch,
-		boolean health, int healthRounds) {
+		boolean health, int healthRounds, boolean virtualThreads) {
 
 	static Settings fromSystemProperties() {
 		return new Settings(duration("bench.warmup", "2s"), duration("bench.measure", "3s"),
@@ -37,17 +38,19 @@ record Settings(Duration warmup, Duration measure, int repeats, int rounds, Dura
 				Boolean.parseBoolean(System.getProperty("bench.attribution", "false")),
 				Boolean.parseBoolean(System.getProperty("bench.batch", "false")),
 				Boolean.parseBoolean(System.getProperty("bench.health", "false")),
-				Integer.parseInt(System.getProperty("bench.healthRounds", "6")));
+				Integer.parseInt(System.getProperty("bench.healthRounds", "6")),
+				Boolean.parseBoolean(System.getProperty("bench.vt", "false")));
 	}
 
-	private static Duration duration(String property, String fallback) {
+	static Duration duration(String property, String fallback) {
 		return DurationStyle.detectAndParse(System.getProperty(property, fallback));
 	}
 
 	String command() {
 		return (Runtime.version().feature() >= 21 ? "JAVA_HOME=<JDK " + Runtime.version().feature() + "> " : "")
 				+ "./mvnw -P benchmarks -DskipTests verify" + (this.batch ? " -Dbench.batch=true" : "")
-				+ (this.health ? " -Dbench.health=true" : "");
+				+ (this.health ? " -Dbench.health=true" : "")
+				+ (this.virtualThreads ? " -Dbench.vt=true" : "");
 	}
 
 }
