@@ -1,5 +1,8 @@
 package dev.poolwise.endpoint;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +17,11 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.budget.Fleet;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
+import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.pool.Redaction;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.validation.SizeRules;
 import dev.poolwise.validation.Violation;
@@ -31,6 +37,8 @@ import dev.poolwise.validation.Violations;
 final class PoolResizer {
 
 	private static final Log logger = LogFactory.getLog(PoolResizer.class);
+
+	private static final Duration FLEET_TIMEOUT = Duration.ofSeconds(2);
 
 	private PoolResizer() {
 	}
@@ -51,7 +59,7 @@ final class PoolResizer {
 		Violations violations = new Violations();
 		SizeRules.check("size", newSize, "overflow", newOverflow, settings.sizing().limit(), violations);
 		BudgetPolicy.Verdict budget = violations.isEmpty()
-				? pool.judgeBudget("size", "overflow", newSize, newSize + newOverflow) : null;
+				? pool.judgeBudget(countedInstances(pool), "size", "overflow", newSize, newSize + newOverflow) : null;
 		Violation overBudget = (budget != null) ? budget.exceeded() : null;
 		if (budget != null && budget.refused()) {
 			violations.add(overBudget);
@@ -68,6 +76,26 @@ final class PoolResizer {
 		logger.info("Poolwise: " + message);
 		return new ResizeDescriptor(pool.beanName(), Outcome.APPLIED, message + ".", counts(oldSize, oldMax),
 				counts(newSize, newMax), null, budgetWarnings(pool, overBudget));
+	}
+
+	/**
+	 * The application's instances on the server now, as startup and health count them, so a resize is judged
+	 * for the fleet as it is. Unknown (0, the configured number then counts alone) without a budget or when
+	 * the server cannot be read.
+	 */
+	private static int countedInstances(TunedPool pool) {
+		if (pool.budget() == null) {
+			return 0;
+		}
+		HikariDataSource dataSource = pool.dataSource();
+		try (Connection connection = SideConnections.open(dataSource, "endpoint", FLEET_TIMEOUT)) {
+			return Fleet.read(connection, SideConnections.applicationName(dataSource)).otherInstances() + 1;
+		}
+		catch (SQLException ex) {
+			logger.debug("Poolwise could not count the instances for a resize of '" + pool.beanName() + "': "
+					+ Redaction.message(ex.getMessage(), dataSource));
+			return 0;
+		}
 	}
 
 	/**

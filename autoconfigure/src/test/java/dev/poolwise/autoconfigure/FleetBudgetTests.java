@@ -23,7 +23,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import dev.poolwise.autoconfigure.endpoint.DbPoolEndpointAutoConfiguration;
 import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
+import dev.poolwise.endpoint.DbPoolEndpoint;
+import dev.poolwise.endpoint.ResizeDescriptor;
 import dev.poolwise.health.PoolHealthIndicator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +72,24 @@ class FleetBudgetTests {
 						+ "the server; db.pool.instances=1) x 10 connections = 30, but the server has "
 						+ "max_connections=30 - 3 superuser_reserved - 0 reserved - 2 in use = 25"));
 		}
+	}
+
+	@Test
+	void aResizeIsJudgedForTheInstancesCountedOnTheServerNow() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(DbPoolEndpointAutoConfiguration.class))
+			.withPropertyValues("db.pool.overflow=3", "db.pool.endpoint.resize-enabled=true",
+					"db.pool.budget.enforce=true", "management.endpoints.web.exposure.include=dbpool")
+			.run((context) -> {
+				DbPoolEndpoint endpoint = context.getBean(DbPoolEndpoint.class);
+				try (OtherInstance first = OtherInstance.start("f6", 1);
+						OtherInstance second = OtherInstance.start("e7", 1)) {
+					ResizeDescriptor resize = endpoint.resize("dataSource", null, 8);
+					assertThat(resize.outcome()).isEqualTo(ResizeDescriptor.Outcome.INVALID);
+					assertThat(resize.message()).contains("3 instance(s) (counted on the server; db.pool.instances=1)");
+				}
+				assertThat(endpoint.resize("dataSource", null, 8).outcome())
+					.isEqualTo(ResizeDescriptor.Outcome.APPLIED);
+			});
 	}
 
 	@Test
