@@ -9,10 +9,8 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
@@ -25,11 +23,12 @@ import dev.poolwise.pool.PoolStatistics;
  * server's graceful shutdown ({@code WebServerGracefulShutdownLifecycle}, phase
  * {@code DEFAULT_PHASE - 1024}), when requests no longer arrive and those in flight have answered, and
  * before the web server itself stops ({@code DEFAULT_PHASE - 2048}) and the DataSource beans are destroyed.
- * What is still borrowed at the deadline is logged, then Hikari's close aborts it. A bean that uses the database while stopping in a lower phase finds the pool closed.
+ * What is still borrowed at the deadline is logged, then Hikari's close aborts it. A bean that uses the
+ * database while stopping in a lower phase finds the pool closed.
  * Only a closing context is drained; a context that is merely stopped keeps its pools.
  */
 public final class PoolDrainLifecycle
-		implements SmartLifecycle, ApplicationContextAware, ApplicationListener<ContextClosedEvent> {
+		implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
 
 	/**
 	 * Between the web server's graceful shutdown and its stop.
@@ -48,21 +47,19 @@ public final class PoolDrainLifecycle
 
 	private volatile boolean closing;
 
-	private @Nullable ApplicationContext applicationContext;
+	private final ApplicationContext applicationContext;
 
 	/**
 	 * Creates a drain.
 	 * @param pools the pools to drain, by bean name, read when the drain starts
 	 * @param timeout how long to wait for borrowed connections
 	 * ({@code spring.lifecycle.timeout-per-shutdown-phase})
+	 * @param applicationContext the context whose close drains the pools
 	 */
-	public PoolDrainLifecycle(Supplier<Map<String, HikariDataSource>> pools, Duration timeout) {
+	public PoolDrainLifecycle(Supplier<Map<String, HikariDataSource>> pools, Duration timeout,
+			ApplicationContext applicationContext) {
 		this.pools = pools;
 		this.timeout = timeout;
-	}
-
-	@Override
-	public void setApplicationContext(ApplicationContext applicationContext) {
 		this.applicationContext = applicationContext;
 	}
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,7 @@ class PoolDrainLifecycleTests {
 			CountDownLatch borrowed = new CountDownLatch(1);
 			CompletableFuture<Void> request = hold(pool, borrowed, 0.5);
 			borrowed.await();
-			PoolDrainLifecycle drain = closing(new PoolDrainLifecycle(() -> Map.of("drain-wait", pool),
-					Duration.ofSeconds(10)));
+			PoolDrainLifecycle drain = closing(() -> Map.of("drain-wait", pool), Duration.ofSeconds(10));
 			long start = System.nanoTime();
 			drain.stop();
 			Duration drained = Duration.ofNanos(System.nanoTime() - start);
@@ -55,8 +55,7 @@ class PoolDrainLifecycleTests {
 			CountDownLatch borrowed = new CountDownLatch(1);
 			CompletableFuture<Void> request = hold(pool, borrowed, 60);
 			borrowed.await();
-			PoolDrainLifecycle drain = closing(new PoolDrainLifecycle(() -> Map.of("drain-deadline", pool),
-					Duration.ofMillis(500)));
+			PoolDrainLifecycle drain = closing(() -> Map.of("drain-deadline", pool), Duration.ofMillis(500));
 			long start = System.nanoTime();
 			drain.stop();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -72,7 +71,7 @@ class PoolDrainLifecycleTests {
 	@Test
 	void poolThatNeverStartedIsClosed() {
 		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
-			closing(new PoolDrainLifecycle(() -> Map.of("unstarted", pool), Duration.ofSeconds(1))).stop();
+			closing(() -> Map.of("unstarted", pool), Duration.ofSeconds(1)).stop();
 			assertThat(pool.isClosed()).isTrue();
 		}
 	}
@@ -80,8 +79,8 @@ class PoolDrainLifecycleTests {
 	@Test
 	void contextThatIsOnlyStoppedKeepsItsPools() throws Exception {
 		try (HikariDataSource pool = pool("drain-stop")) {
-			PoolDrainLifecycle drain = new PoolDrainLifecycle(() -> Map.of("drain-stop", pool), Duration.ofSeconds(1));
-			drain.setApplicationContext(new GenericApplicationContext());
+			PoolDrainLifecycle drain = new PoolDrainLifecycle(() -> Map.of("drain-stop", pool), Duration.ofSeconds(1),
+					new GenericApplicationContext());
 			drain.start();
 			drain.stop();
 			assertThat(pool.isClosed()).isFalse();
@@ -92,8 +91,8 @@ class PoolDrainLifecycleTests {
 	@Test
 	void closeOfAnotherContextDoesNotCount() {
 		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
-			PoolDrainLifecycle drain = new PoolDrainLifecycle(() -> Map.of("parent", pool), Duration.ofSeconds(1));
-			drain.setApplicationContext(new GenericApplicationContext());
+			PoolDrainLifecycle drain = new PoolDrainLifecycle(() -> Map.of("parent", pool), Duration.ofSeconds(1),
+					new GenericApplicationContext());
 			drain.onApplicationEvent(new ContextClosedEvent(new GenericApplicationContext()));
 			drain.stop();
 			assertThat(pool.isClosed()).isFalse();
@@ -103,9 +102,9 @@ class PoolDrainLifecycleTests {
 	/**
 	 * The drain as its context's close finds it: started, and told that the context is closing.
 	 */
-	private static PoolDrainLifecycle closing(PoolDrainLifecycle drain) {
+	private static PoolDrainLifecycle closing(Supplier<Map<String, HikariDataSource>> pools, Duration timeout) {
 		GenericApplicationContext context = new GenericApplicationContext();
-		drain.setApplicationContext(context);
+		PoolDrainLifecycle drain = new PoolDrainLifecycle(pools, timeout, context);
 		drain.start();
 		drain.onApplicationEvent(new ContextClosedEvent(context));
 		return drain;

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -30,11 +31,12 @@ public final class PoolDrainAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PoolDrainLifecycle poolwisePoolDrainLifecycle(TunedPools pools, Environment environment) {
+	PoolDrainLifecycle poolwisePoolDrainLifecycle(TunedPools pools, Environment environment,
+			ApplicationContext applicationContext) {
 		Duration timeout = Binder.get(environment)
 			.bind(TIMEOUT_PROPERTY, Duration.class)
 			.orElse(Duration.ofSeconds(30));
-		return new PoolDrainLifecycle(() -> byName(pools), timeout);
+		return new PoolDrainLifecycle(() -> byName(pools), timeout, applicationContext);
 	}
 
 	private static Map<String, HikariDataSource> byName(TunedPools pools) {
