@@ -85,7 +85,8 @@ class SampleApplicationIntegrationTests {
 			.isEqualTo("UP");
 		assertThat(health.getBody().path("components").path(POOL_HEALTH_COMPONENT).path("details").path("max").asInt())
 			.isEqualTo(10);
-		assertThat(health.getBody().path("components").has("db")).as("Boot's blocking db indicator is off").isFalse();
+		assertThat(health.getBody().path("components").has("db")).as("Boot's blocking db indicator, replaced by dbPool")
+			.isFalse();
 		PrometheusScrape prometheus = this.client.prometheus();
 		assertThat(prometheus.value("hikaricp_connections_active", POOL)).isPresent();
 		assertThat(prometheus.value("hikaricp_connections_max", POOL)).hasValue(10.0);
