@@ -34,21 +34,6 @@ public final class BudgetPolicy {
 	}
 
 	/**
-	 * Judges a pool's numbers.
-	 * @param pool the pool's bean name
-	 * @param others the other live pools of this JVM on the same server
-	 * @param sizeProperty the name size goes by, e.g. {@code db.pool.size}
-	 * @param overflowProperty the name overflow goes by
-	 * @param size permanent connections
-	 * @param maxPoolSize size plus overflow
-	 * @return the verdict
-	 */
-	public Verdict judge(String pool, List<LivePool> others, String sizeProperty, String overflowProperty, int size,
-			int maxPoolSize) {
-		return judge(pool, others, 0, sizeProperty, overflowProperty, size, maxPoolSize);
-	}
-
-	/**
 	 * Judges a pool's numbers for as many instances as configured or counted on the server, whichever is more.
 	 * @param pool the pool's bean name
 	 * @param others the other live pools of this JVM on the same server
@@ -67,14 +52,6 @@ public final class BudgetPolicy {
 		BudgetRule rule = new BudgetRule(this.budget, others, new Instances(this.instances, counted));
 		Violation exceeded = rule.check(pool, sizeProperty, overflowProperty, size, maxPoolSize);
 		return new Verdict(exceeded, rule.warning(pool, maxPoolSize), this.enforce && exceeded != null);
-	}
-
-	/**
-	 * Whether a budget was measured at all.
-	 * @return false in PgBouncer mode or after a lazy start without the server
-	 */
-	public boolean isKnown() {
-		return this.budget != null;
 	}
 
 	/**

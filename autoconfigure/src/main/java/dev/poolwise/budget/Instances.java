@@ -11,15 +11,6 @@ package dev.poolwise.budget;
 public record Instances(int configured, int counted) {
 
 	/**
-	 * Only the configured number.
-	 * @param configured db.pool.instances
-	 * @return instances that were not counted
-	 */
-	public static Instances configured(int configured) {
-		return new Instances(configured, 0);
-	}
-
-	/**
 	 * The number the budget is judged by.
 	 * @return the larger of the two
 	 */

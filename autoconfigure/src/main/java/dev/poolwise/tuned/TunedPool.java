@@ -35,20 +35,8 @@ public record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning
 
 	/**
 	 * Judges numbers for this pool against the budget measured at startup, with the other live pools of the
-	 * JVM on its server as they are now.
-	 * @param sizeProperty the name size goes by in the answer
-	 * @param overflowProperty the name overflow goes by
-	 * @param size permanent connections
-	 * @param maxPoolSize size plus overflow
-	 * @return the verdict
-	 */
-	public BudgetPolicy.Verdict judgeBudget(String sizeProperty, String overflowProperty, int size, int maxPoolSize) {
-		return judgeBudget(0, sizeProperty, overflowProperty, size, maxPoolSize);
-	}
-
-	/**
-	 * Judges numbers for this pool as {@link #judgeBudget(String, String, int, int)} does, for as many
-	 * instances as configured or counted on the server, whichever is more.
+	 * JVM on its server as they are now, for as many instances as configured or counted on the server,
+	 * whichever is more.
 	 * @param counted instances counted on the server, this one included, or 0 when not counted
 	 * @param sizeProperty the name size goes by in the answer
 	 * @param overflowProperty the name overflow goes by

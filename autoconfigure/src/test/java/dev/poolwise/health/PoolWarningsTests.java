@@ -84,7 +84,7 @@ class PoolWarningsTests {
 	}
 
 	private List<String> warnings(ConnectionBudget budget, int active, int max, int pending) {
-		BudgetPolicy.Verdict verdict = new BudgetPolicy(budget, this.instances, false).judge("dataSource", List.of(),
+		BudgetPolicy.Verdict verdict = new BudgetPolicy(budget, this.instances, false).judge("dataSource", List.of(), 0,
 				"db.pool.size", "db.pool.overflow", 1, max);
 		return PoolWarnings.of(usage(active, max, pending), Duration.ofSeconds(30), HEALTH, verdict);
 	}
