@@ -1,5 +1,6 @@
 package dev.poolwise.autoconfigure.warmup;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,6 +21,7 @@ import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.PoolwiseProperties;
 import dev.poolwise.autoconfigure.TunedPoolBeans;
 import dev.poolwise.tuned.TunedPools;
+import dev.poolwise.validation.Violations;
 import dev.poolwise.warmup.PoolWarmupIndicator;
 import dev.poolwise.warmup.PoolWarmupStarter;
 
@@ -39,9 +41,16 @@ public final class PoolWarmupAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "dbPoolWarmHealthIndicator", "dbPoolWarmHealthContributor" })
 	HealthContributor dbPoolWarmHealthContributor(ConfigurableListableBeanFactory beanFactory, TunedPools pools,
 			PoolwiseProperties properties) {
+		Duration timeout = properties.getWarmup().getTimeout();
+		if (timeout.isNegative()) {
+			Violations violations = new Violations();
+			violations.add("db.pool.warmup.timeout", timeout, "must not be negative",
+					"Set it to how long readiness may wait for a warm pool, e.g. 30s, or 0 never to wait.");
+			violations.throwIfAny();
+		}
 		Map<String, PoolWarmupIndicator> indicators = new TreeMap<>();
 		TunedPoolBeans.resolve(beanFactory, pools).forEach((name, pool) -> indicators.put(name,
-				new PoolWarmupIndicator(name, pool.dataSource(), properties.getWarmup().getTimeout())));
+				new PoolWarmupIndicator(name, pool.dataSource(), timeout)));
 		return (indicators.size() == 1) ? indicators.values().iterator().next()
 				: CompositeHealthContributor.fromMap(indicators);
 	}

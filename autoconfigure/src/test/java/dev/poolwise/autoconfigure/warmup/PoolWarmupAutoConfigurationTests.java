@@ -31,6 +31,15 @@ class PoolWarmupAutoConfigurationTests {
 		.withPropertyValues("db.pool.overflow=0");
 
 	@Test
+	void aNegativeWarmupTimeoutFailsStartupNamingTheKey() {
+		this.contextRunner.withPropertyValues("db.pool.warmup.timeout=-5s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("db.pool.warmup.timeout=-5s is invalid: must not be negative");
+		});
+	}
+
+	@Test
 	void contextWithSizeFiveIsReadyOnceFiveConnectionsAreOpen() {
 		readyOnceWarm(5);
 	}
