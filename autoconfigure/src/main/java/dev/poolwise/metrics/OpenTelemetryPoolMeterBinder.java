@@ -59,15 +59,15 @@ public class OpenTelemetryPoolMeterBinder implements MeterBinder {
 			gauge(registry, "db.client.connection.pending_requests", tags, dataSource,
 					(ds) -> PoolStatistics.of(ds).pending(), "Requests waiting for an open connection");
 			HikariMeters hikari = new HikariMeters(registry, poolName);
-			FunctionCounter.builder("db.client.connection.timeouts", hikari, HikariMeters::timeouts)
+			FunctionCounter.builder("db.client.connection.timeouts", dataSource, (ds) -> hikari.timeouts())
 				.tags(tags)
 				.description("Connection requests that timed out")
 				.register(registry);
-			time(registry, "db.client.connection.create_time", "hikaricp.connections.creation", hikari, tags,
-					"Time it took to create a new connection");
-			time(registry, "db.client.connection.wait_time", "hikaricp.connections.acquire", hikari, tags,
-					"Time it took to obtain an open connection from the pool");
-			time(registry, "db.client.connection.use_time", "hikaricp.connections.usage", hikari, tags,
+			time(registry, "db.client.connection.create_time", "hikaricp.connections.creation", dataSource, hikari,
+					tags, "Time it took to create a new connection");
+			time(registry, "db.client.connection.wait_time", "hikaricp.connections.acquire", dataSource, hikari,
+					tags, "Time it took to obtain an open connection from the pool");
+			time(registry, "db.client.connection.use_time", "hikaricp.connections.usage", dataSource, hikari, tags,
 					"Time between borrowing a connection and returning it to the pool");
 		}
 	}
@@ -77,11 +77,15 @@ public class OpenTelemetryPoolMeterBinder implements MeterBinder {
 		Gauge.builder(name, dataSource, value).tags(tags).description(description).register(registry);
 	}
 
-	private static void time(MeterRegistry registry, String name, String hikariTimer, HikariMeters hikari, Tags tags,
-			String description) {
+	/**
+	 * Function meters hold their object weakly, so each reads through the pool, which its context holds, and
+	 * reaches Hikari's meters through the function.
+	 */
+	private static void time(MeterRegistry registry, String name, String hikariTimer, HikariDataSource dataSource,
+			HikariMeters hikari, Tags tags, String description) {
 		FunctionTimer
-			.builder(name, hikari, (meters) -> meters.count(hikariTimer),
-					(meters) -> meters.totalSeconds(hikariTimer), TimeUnit.SECONDS)
+			.builder(name, dataSource, (ds) -> hikari.count(hikariTimer), (ds) -> hikari.totalSeconds(hikariTimer),
+					TimeUnit.SECONDS)
 			.tags(tags)
 			.description(description)
 			.register(registry);
