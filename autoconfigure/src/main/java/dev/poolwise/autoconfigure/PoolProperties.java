@@ -9,6 +9,7 @@ import java.util.Map;
 
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.sizing.WorkerCountSizing;
+import dev.poolwise.pool.TlsMode;
 
 
 /**
@@ -127,6 +128,8 @@ public class PoolProperties {
 	private final Endpoint endpoint = new Endpoint();
 
 	private final Pgbouncer pgbouncer = new Pgbouncer();
+
+	private final Ssl ssl = new Ssl();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -304,6 +307,10 @@ public class PoolProperties {
 		return this.pgbouncer;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	/**
 	 * These properties as the plain values the runtime packages take.
 	 * @return the settings
@@ -329,7 +336,9 @@ public class PoolProperties {
 				this.leakDetectionThreshold, this.lazyStart, driver, session, sizing, this.budget.isEnforce(), health,
 				new PoolSettings.Monitor(this.monitor.isEnabled(), this.monitor.getInterval()),
 				this.endpoint.isResizeEnabled(), new PoolSettings.Pgbouncer(this.pgbouncer.isEnabled(),
-						this.pgbouncer.isPreparedStatements(), this.pgbouncer.getClientIdleTimeout()));
+						this.pgbouncer.isPreparedStatements(), this.pgbouncer.getClientIdleTimeout()),
+				new PoolSettings.Ssl(this.ssl.getBundle(), this.ssl.getMode(), this.ssl.getRotationWindow(),
+						this.ssl.isRequireVerified(), this.ssl.getExpiryWarning()));
 	}
 
 	/**
@@ -766,6 +775,81 @@ public class PoolProperties {
 
 		public void setClientIdleTimeout(Duration clientIdleTimeout) {
 			this.clientIdleTimeout = clientIdleTimeout;
+		}
+
+	}
+
+	/**
+	 * TLS to the server from a Spring Boot SSL bundle.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.pem.* or .jks.*) whose trust material verifies the server and
+		 * whose key material, if any, is the client certificate.
+		 */
+		private String bundle;
+
+		/**
+		 * What is verified about the server when a bundle is set: verify-full (certificate chain and host name),
+		 * verify-ca (chain only) or require (encryption only).
+		 */
+		private TlsMode mode = TlsMode.VERIFY_FULL;
+
+		/**
+		 * Time over which open connections are replaced one at a time after the bundle is reloaded.
+		 */
+		private Duration rotationWindow = Duration.ofMinutes(1);
+
+		/**
+		 * Whether startup fails, instead of warning, for a pool to a host other than this machine whose server
+		 * is not verified in full.
+		 */
+		private boolean requireVerified;
+
+		/**
+		 * Time before the server or client certificate expires from which health reports a warning.
+		 */
+		private Duration expiryWarning = Duration.ofDays(14);
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+		public TlsMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(TlsMode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getRotationWindow() {
+			return this.rotationWindow;
+		}
+
+		public void setRotationWindow(Duration rotationWindow) {
+			this.rotationWindow = rotationWindow;
+		}
+
+		public boolean isRequireVerified() {
+			return this.requireVerified;
+		}
+
+		public void setRequireVerified(boolean requireVerified) {
+			this.requireVerified = requireVerified;
+		}
+
+		public Duration getExpiryWarning() {
+			return this.expiryWarning;
+		}
+
+		public void setExpiryWarning(Duration expiryWarning) {
+			this.expiryWarning = expiryWarning;
 		}
 
 	}

@@ -1,5 +1,8 @@
 package dev.poolwise.autoconfigure;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -22,6 +25,9 @@ import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolUnwrapper;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.startup.PoolTuner;
+import dev.poolwise.tls.PoolTls;
+import dev.poolwise.tls.TlsRotation;
+import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.Violations;
 
@@ -50,6 +56,9 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 
 	private final ApplicationContext applicationContext;
 
+	/** The TLS rotations of the pools this context tuned, closed with their pools. */
+	private final Map<String, TlsRotation> rotations = new ConcurrentHashMap<>();
+
 	PoolwiseDataSourceBeanPostProcessor(ObjectProvider<PoolwiseProperties> properties,
 			ObjectProvider<TunedPools> pools, Environment environment, ApplicationContext applicationContext) {
 		this.properties = properties;
@@ -72,6 +81,10 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 			HikariDataSource pool = PoolUnwrapper.find(dataSource);
 			if (pool != null) {
 				JvmPoolRegistry.get().deregister(pool);
+			}
+			TlsRotation rotation = this.rotations.remove(beanName);
+			if (rotation != null) {
+				rotation.close();
 			}
 		}
 	}
@@ -117,9 +130,27 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		Violations violations = new Violations();
 		new CredentialsProviders(this.applicationContext).apply(pool, beanName, settings.credentialsProvider(),
 				sources, violations);
+		TlsBundles bundles = new TlsBundles(this.applicationContext);
+		PoolTls tls = bundles.resolve(settings.ssl(), beanName, sources, violations);
 		violations.throwIfAny();
-		PoolTuner tuner = new PoolTuner(settings, sources, this.environment.getProperty("spring.application.name"));
-		pools.add(tuner.tune(pool, beanName, owner()));
+		PoolTuner tuner = new PoolTuner(settings, sources, this.environment.getProperty("spring.application.name"),
+				tls);
+		TunedPool tuned;
+		try {
+			tuned = tuner.tune(pool, beanName, owner());
+		}
+		catch (RuntimeException ex) {
+			if (tls != null) {
+				tls.close();
+			}
+			throw ex;
+		}
+		pools.add(tuned);
+		bundles.watch(tuned);
+		TlsRotation rotation = tuned.rotation();
+		if (rotation != null) {
+			this.rotations.put(beanName, rotation);
+		}
 	}
 
 	/**

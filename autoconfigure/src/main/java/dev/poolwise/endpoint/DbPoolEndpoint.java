@@ -3,6 +3,7 @@ package dev.poolwise.endpoint;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.pool.Redaction;
 import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.tls.PoolTls;
+import dev.poolwise.tls.TlsReport;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 
@@ -97,6 +100,11 @@ public class DbPoolEndpoint {
 		return PoolResizer.resize(pool, size, overflow);
 	}
 
+	private static @Nullable TlsReport tls(TunedPool pool) {
+		PoolTls tls = pool.tls();
+		return (tls != null) ? TlsReport.of(tls, Instant.now()) : null;
+	}
+
 	private PoolDescriptor describe(TunedPool pool, boolean showQueries) {
 		HikariDataSource dataSource = pool.dataSource();
 		PoolStatistics statistics = pool.statistics();
@@ -124,7 +132,8 @@ public class DbPoolEndpoint {
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
 		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), connectedTo,
 				PoolDescriptor.configuration(pool.tuning(), dataSource), driverProperties, session,
-				Statistics.of(statistics), server, indexes, serverError, recommendation);
+				Statistics.of(statistics), server, indexes, serverError, recommendation,
+				tls(pool));
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import dev.poolwise.failover.ConnectedServer;
 import dev.poolwise.metrics.PoolSizeRecommendation;
 import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.tls.TlsReport;
 import dev.poolwise.tuning.PoolTuning;
 import dev.poolwise.tuning.Tuned;
 import dev.poolwise.validation.Durations;
@@ -28,10 +29,11 @@ import dev.poolwise.validation.Durations;
  * @param indexes index usage of the database; null if the server could not be read
  * @param serverError why the server could not be read, or null
  * @param recommendation the measured size recommendation and its reasoning
+ * @param tls the SSL bundle's TLS with its certificates, or null when the pool has no bundle
  */
 public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration, Map<String, Setting> driverProperties,
 		Map<String, String> session, Statistics statistics, ServerReport server, IndexUsage indexes,
-		String serverError, Recommendation recommendation) {
+		String serverError, Recommendation recommendation, @Nullable TlsReport tls) {
 
 	/** Source of a value changed through the endpoint since startup. */
 	static final String RUNTIME_RESIZE = "runtime resize (/actuator/dbpool)";

@@ -3,6 +3,9 @@ package dev.poolwise.health;
 import java.sql.SQLException;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
 
@@ -16,6 +19,8 @@ import dev.poolwise.pool.PoolCredentials;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.pool.Redaction;
+import dev.poolwise.tls.PoolTls;
+import dev.poolwise.tls.TlsReport;
 import dev.poolwise.tuned.TunedPool;
 
 /**
@@ -73,6 +78,9 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	/** Detail: sentences about utilization, waiting threads and the connection budget. */
 	public static final String WARNINGS = "warnings";
 
+	/** Detail: SSL bundle, mode, protocol and the server and client certificates with their expiry. */
+	public static final String TLS = "tls";
+
 	/** Detail: required extensions the database lacks. */
 	public static final String MISSING_EXTENSIONS = "missingExtensions";
 
@@ -113,6 +121,12 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 		}
 		int counted = (result != null) ? result.instances() : 0;
 		BudgetPolicy.Verdict budget = this.pool.judgeBudget(counted, "size", "overflow", usage.min(), usage.max());
+		List<String> warnings = new ArrayList<>(PoolWarnings.of(usage,
+				Duration.ofMillis(dataSource.getConnectionTimeout()), settings, budget));
+		PoolTls tls = this.pool.tls();
+		if (tls != null) {
+			warnings.addAll(TlsDetails.warnings(tls, this.pool.settings().ssl().expiryWarning(), Instant.now()));
+		}
 		Health.Builder health = Health.status(status)
 			.withDetail(POOL, dataSource.getPoolName())
 			.withDetail(ACTIVE, usage.active())
@@ -122,8 +136,10 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			.withDetail(MIN, usage.min())
 			.withDetail(PENDING, usage.pending())
 			.withDetail(UTILIZATION, Math.round(usage.utilization() * 1000) / 1000.0)
-			.withDetail(WARNINGS, PoolWarnings.of(usage, Duration.ofMillis(dataSource.getConnectionTimeout()),
-					settings, budget));
+			.withDetail(WARNINGS, warnings);
+		if (tls != null) {
+			health.withDetail(TLS, TlsReport.of(tls, Instant.now()));
+		}
 		if (result != null) {
 			health.withDetail(LATENCY, Math.round(result.latency().toNanos() / 10_000.0) / 100.0)
 				.withDetail(SERVER_VERSION, result.serverVersion())

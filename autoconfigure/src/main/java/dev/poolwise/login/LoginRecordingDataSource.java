@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.pool.ConnectionBirths;
 import dev.poolwise.registry.PoolTarget;
 
 /**
@@ -19,6 +20,7 @@ import dev.poolwise.registry.PoolTarget;
  * login's outcome recorded in {@link LoginFailures}. It sits where connections are created because that is
  * the only place that sees a rejected login: a credentials provider is asked before the login and never
  * hears how it went, and Hikari's exception override and metrics tracker see only connections that exist.
+ * The same place notes each connection's birth ({@link ConnectionBirths}), which a TLS rotation needs.
  */
 public final class LoginRecordingDataSource implements DataSource {
 
@@ -28,10 +30,14 @@ public final class LoginRecordingDataSource implements DataSource {
 
 	private final String configuredRole;
 
-	private LoginRecordingDataSource(DataSource delegate, LoginFailures failures, String configuredRole) {
+	private final ConnectionBirths births;
+
+	private LoginRecordingDataSource(DataSource delegate, LoginFailures failures, String configuredRole,
+			ConnectionBirths births) {
 		this.delegate = delegate;
 		this.failures = failures;
 		this.configuredRole = configuredRole;
+		this.births = births;
 	}
 
 	/**
@@ -39,9 +45,10 @@ public final class LoginRecordingDataSource implements DataSource {
 	 * one, else around the {@link DriverDataSource} Hikari builds from the URL, driver properties and
 	 * configured credentials, which Hikari then uses unchanged.
 	 * @param pool the pool, configured and not yet started
+	 * @param births where each new connection's start is noted
 	 * @return where its logins are recorded
 	 */
-	public static LoginFailures install(HikariDataSource pool) {
+	public static LoginFailures install(HikariDataSource pool, ConnectionBirths births) {
 		DataSource target = pool.getDataSource();
 		if (target == null) {
 			target = new DriverDataSource(pool.getJdbcUrl(), pool.getDriverClassName(), pool.getDataSourceProperties(),
@@ -49,7 +56,7 @@ public final class LoginRecordingDataSource implements DataSource {
 		}
 		LoginFailures failures = new LoginFailures();
 		String role = PoolTarget.of(pool.getJdbcUrl(), pool.getUsername()).user();
-		pool.setDataSource(new LoginRecordingDataSource(target, failures, role));
+		pool.setDataSource(new LoginRecordingDataSource(target, failures, role, births));
 		return failures;
 	}
 
@@ -64,8 +71,10 @@ public final class LoginRecordingDataSource implements DataSource {
 	}
 
 	private Connection recorded(@Nullable String username, Login login) throws SQLException {
+		long started = System.nanoTime();
 		try {
 			Connection connection = login.connect();
+			this.births.born(connection, started);
 			this.failures.succeeded();
 			return connection;
 		}

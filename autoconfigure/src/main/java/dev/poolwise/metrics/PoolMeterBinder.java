@@ -1,6 +1,8 @@
 package dev.poolwise.metrics;
 
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -10,11 +12,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.login.LoginFailures;
 import dev.poolwise.metrics.ServerStatistics.Scope;
 import dev.poolwise.metrics.ServerStatistics.State;
 import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.tls.CertificateInfo;
+import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 
@@ -69,7 +74,24 @@ public class PoolMeterBinder implements MeterBinder {
 			if (this.sampler != null) {
 				bindServer(registry, pool.beanName(), tags);
 			}
+			PoolTls tls = pool.tls();
+			if (tls != null) {
+				expiry(registry, tls, tags.and("certificate", "server"), PoolTls::serverCertificate);
+				expiry(registry, tls, tags.and("certificate", "client"), PoolTls::clientCertificate);
+			}
 		}
+	}
+
+	/**
+	 * Time left on a certificate in seconds, Micrometer's base unit for time (Prometheus shows
+	 * {@code db_pool_ssl_certificate_expiry_seconds}); negative once expired, NaN while unknown.
+	 */
+	private static void expiry(MeterRegistry registry, PoolTls tls, Tags tags,
+			Function<PoolTls, @Nullable CertificateInfo> certificate) {
+		TimeGauge.builder("db.pool.ssl.certificate.expiry", tls, TimeUnit.SECONDS, (value) -> {
+			CertificateInfo info = certificate.apply(value);
+			return (info != null) ? info.remaining(Instant.now()).toSeconds() : Double.NaN;
+		}).tags(tags).description("Time until the certificate expires, negative once it has").register(registry);
 	}
 
 	private static double recommended(PoolSizeAdvisor advisor, String poolName) {

@@ -34,12 +34,13 @@ import dev.poolwise.sizing.WorkerCountSizing;
  * @param monitor the server-statistics sampler
  * @param resizeEnabled whether the endpoint may resize the pool
  * @param pgbouncer PgBouncer transaction-pooling mode
+ * @param ssl TLS from a Spring Boot SSL bundle
  */
 public record PoolSettings(boolean enabled, int size, int overflow, Duration timeout, Duration recycle,
 		Duration idleTimeout, boolean prePing, Duration keepalive, @Nullable Integer workerCount, int instances,
 		@Nullable String credentialsProvider, @Nullable Duration leakDetectionThreshold, boolean lazyStart,
 		Driver driver, Session session, Sizing sizing, boolean budgetEnforced, Health health, Monitor monitor,
-		boolean resizeEnabled, Pgbouncer pgbouncer) {
+		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl) {
 
 	/**
 	 * pgjdbc connection settings.
@@ -125,6 +126,20 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 	 * @param clientIdleTimeout PgBouncer's client_idle_timeout, or null
 	 */
 	public record Pgbouncer(boolean enabled, boolean preparedStatements, @Nullable Duration clientIdleTimeout) {
+
+	}
+
+	/**
+	 * TLS to the server from a Spring Boot SSL bundle.
+	 *
+	 * @param bundle the SSL bundle's name, or null for TLS as the URL sets it
+	 * @param mode what is verified about the server
+	 * @param rotationWindow time over which open connections are replaced after the bundle is reloaded
+	 * @param requireVerified whether a pool to another host than this one must verify the server in full
+	 * @param expiryWarning time before a certificate expires from which health warns
+	 */
+	public record Ssl(@Nullable String bundle, TlsMode mode, Duration rotationWindow, boolean requireVerified,
+			Duration expiryWarning) {
 
 	}
 

@@ -51,6 +51,16 @@ public record PoolTarget(String server, String database, String user) {
 			.collect(Collectors.joining(","));
 	}
 
+	/**
+	 * Whether a host as a URL names it is this machine, by name only (no DNS lookup).
+	 * @param host a host name or address
+	 * @return true for {@code localhost} and the loopback addresses
+	 */
+	public static boolean isLoopback(String host) {
+		String name = host.trim().toLowerCase(Locale.ROOT);
+		return LOOPBACK.contains(name) || name.startsWith("127.");
+	}
+
 	@Override
 	public String toString() {
 		return this.user + "@" + this.server + "/" + this.database;

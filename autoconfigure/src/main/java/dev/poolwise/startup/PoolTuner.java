@@ -13,11 +13,16 @@ import dev.poolwise.failover.FailoverEviction;
 import dev.poolwise.login.LoginFailures;
 import dev.poolwise.login.LoginRecordingDataSource;
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.pool.ConnectionBirths;
 import dev.poolwise.pool.PoolCredentials;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.LivePool;
 import dev.poolwise.registry.PoolTarget;
+import dev.poolwise.tls.PoolTls;
+import dev.poolwise.tls.TlsFailures;
+import dev.poolwise.tls.TlsRotation;
+import dev.poolwise.tls.TransportSecurity;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuning.PoolTuning;
 import dev.poolwise.tuning.PoolTuningResolver;
@@ -41,15 +46,20 @@ public final class PoolTuner {
 
 	private final @Nullable String defaultApplicationName;
 
+	private final @Nullable PoolTls tls;
+
 	/**
 	 * @param settings the pool's settings
 	 * @param keys which properties are set explicitly for this pool
 	 * @param defaultApplicationName {@code spring.application.name}, or null
+	 * @param tls the pool's TLS from its SSL bundle, or null when it has none
 	 */
-	public PoolTuner(PoolSettings settings, PropertyKeys keys, @Nullable String defaultApplicationName) {
+	public PoolTuner(PoolSettings settings, PropertyKeys keys, @Nullable String defaultApplicationName,
+			@Nullable PoolTls tls) {
 		this.settings = settings;
 		this.keys = keys;
 		this.defaultApplicationName = defaultApplicationName;
+		this.tls = tls;
 	}
 
 	/**
@@ -63,10 +73,15 @@ public final class PoolTuner {
 	 */
 	public TunedPool tune(HikariDataSource dataSource, String beanName, String owner) {
 		PoolTuning tuning = new PoolTuningResolver(this.settings, this.keys, this.defaultApplicationName)
-			.resolve(dataSource);
+			.resolve(dataSource, this.tls);
 		apply(tuning, dataSource, beanName);
-		LoginFailures logins = LoginRecordingDataSource.install(dataSource);
+		ConnectionBirths births = new ConnectionBirths();
+		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births);
 		Violations violations = new Violations();
+		TransportSecurity security = TransportSecurity.of(this.tls, this.keys.suggested("ssl.mode"),
+				dataSource.getJdbcUrl(), dataSource.getDataSourceProperties());
+		checkSecurity(security, beanName, violations);
+		violations.throwIfAny();
 		ServerCheck.Result checked = check(dataSource, tuning, violations);
 		ConnectionBudget budget = budget(checked, dataSource);
 		int counted = (checked != null) ? checked.fleet().instances(this.settings.instances()).counted() : 0;
@@ -80,7 +95,33 @@ public final class PoolTuner {
 				+ "share one pool or close the other context."));
 		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
 		logger.info(StartupReport.describe(beanName, dataSource, tuning));
-		return new TunedPool(beanName, dataSource, tuning, budget, this.settings, logins);
+		logger.info(StartupReport.describeTls(beanName, security, checked));
+		TlsRotation rotation = (this.tls != null)
+				? new TlsRotation(this.tls, dataSource, births, this.settings.ssl().rotationWindow()) : null;
+		return new TunedPool(beanName, dataSource, tuning, budget, this.settings, logins, this.tls, rotation);
+	}
+
+	/**
+	 * A pool to another machine that does not verify its server is one warning with the fix, or with
+	 * require-verified an error; on this machine nobody sits on the path.
+	 */
+	private void checkSecurity(TransportSecurity security, String beanName, Violations violations) {
+		if (security.level() == TransportSecurity.Level.FULL || security.isLoopback()) {
+			return;
+		}
+		String bundleKey = this.keys.suggested("ssl.bundle");
+		String rule = "pool '" + beanName + "' connects to " + String.join(",", security.hosts())
+				+ " with its " + security.describe() + ", so anyone on the network path can read or change its traffic";
+		String fix = "Set " + bundleKey + " to a Spring Boot SSL bundle holding the server's CA certificate "
+				+ "(spring.ssl.bundle.pem.<name>.truststore.certificate) for verify-full";
+		if (this.settings.ssl().requireVerified()) {
+			violations.add(bundleKey, (this.tls != null) ? this.tls.bundleName() : "(not set)", rule,
+					fix + ", or set " + this.keys.suggested("ssl.require-verified") + "=false.");
+		}
+		else {
+			logger.warn("Poolwise: " + rule + ". " + fix + "; " + this.keys.suggested("ssl.require-verified")
+					+ "=true makes this fail startup.");
+		}
 	}
 
 	/**
@@ -90,16 +131,18 @@ public final class PoolTuner {
 	 */
 	private ServerCheck.@Nullable Result check(HikariDataSource dataSource, PoolTuning tuning,
 			Violations violations) {
+		TlsFailures failures = (this.tls != null)
+				? new TlsFailures(this.tls, this.keys.suggested("ssl.bundle"), this.keys.suggested("ssl.mode")) : null;
 		if (this.settings.pgbouncer().enabled()) {
-			ServerCheck.run(dataSource, tuning.session(), violations);
+			ServerCheck.run(dataSource, tuning.session(), violations, failures);
 			return null;
 		}
 		if (!this.settings.lazyStart()) {
-			return ServerCheck.run(dataSource, tuning.session(), violations);
+			return ServerCheck.run(dataSource, tuning.session(), violations, failures);
 		}
 		dataSource.setInitializationFailTimeout(-1);
 		try {
-			return ServerCheck.run(dataSource, tuning.session(), violations);
+			return ServerCheck.run(dataSource, tuning.session(), violations, failures);
 		}
 		catch (DatabaseUnavailableException ex) {
 			logger.warn(ex.getMessage() + "; starting anyway (db.pool.lazy-start=true). Session settings and the "

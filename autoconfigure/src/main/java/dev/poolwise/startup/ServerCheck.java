@@ -1,18 +1,26 @@
 package dev.poolwise.startup;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
 import dev.poolwise.budget.ConnectionBudget;
 import dev.poolwise.budget.Fleet;
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.session.SessionSettings;
 import dev.poolwise.session.SessionSettingsVerifier;
+import dev.poolwise.tls.TlsFailures;
+import dev.poolwise.validation.PoolConfigurationException;
+import dev.poolwise.validation.Violation;
 import dev.poolwise.validation.Violations;
 
 /**
@@ -33,10 +41,13 @@ final class ServerCheck {
 	 * @param dataSource the tuned, not yet started pool
 	 * @param session its session settings
 	 * @param violations where refused settings are recorded
-	 * @return the server's connection budget and the other instances
+	 * @param tls explains a failed TLS connection of a pool with an SSL bundle, or null
+	 * @return the server's connection budget, the other instances and the connection's TLS
 	 * @throws DatabaseUnavailableException if the server cannot be reached
+	 * @throws dev.poolwise.validation.PoolConfigurationException if TLS with the pool's bundle failed
 	 */
-	static Result run(HikariDataSource dataSource, SessionSettings session, Violations violations) {
+	static Result run(HikariDataSource dataSource, SessionSettings session, Violations violations,
+			@Nullable TlsFailures tls) {
 		Properties info = SideConnections.properties(dataSource, "startup check");
 		Properties effective = Driver.parseURL(dataSource.getJdbcUrl(), info);
 		if (effective != null && effective.getProperty("loginTimeout") != null) {
@@ -45,10 +56,27 @@ final class ServerCheck {
 		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
 			SessionSettingsVerifier.verify(connection, session, violations);
 			ConnectionBudget budget = ConnectionBudget.read(connection);
-			return new Result(budget, Fleet.read(connection, SideConnections.applicationName(dataSource)));
+			return new Result(budget, Fleet.read(connection, SideConnections.applicationName(dataSource)),
+					tls(connection));
 		}
 		catch (SQLException ex) {
+			Violation explained = (tls != null)
+					? tls.explain(ex, PoolTarget.of(dataSource.getJdbcUrl(), null).server()) : null;
+			if (explained != null) {
+				throw new PoolConfigurationException(List.of(explained));
+			}
 			throw new DatabaseUnavailableException(dataSource, ex);
+		}
+	}
+
+	/**
+	 * The TLS of the check's own connection as the server sees it, which every connection of the pool shares.
+	 */
+	private static @Nullable String tls(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet row = statement
+					.executeQuery("SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+			return (row.next() && row.getBoolean(1)) ? row.getString(2) + ", " + row.getString(3) : null;
 		}
 	}
 
@@ -57,8 +85,9 @@ final class ServerCheck {
 	 *
 	 * @param budget the connection budget
 	 * @param fleet the application's other instances
+	 * @param tls protocol and cipher of the connection per {@code pg_stat_ssl}, or null when it is plain
 	 */
-	record Result(ConnectionBudget budget, Fleet fleet) {
+	record Result(ConnectionBudget budget, Fleet fleet, @Nullable String tls) {
 
 	}
 

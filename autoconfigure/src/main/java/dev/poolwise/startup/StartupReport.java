@@ -3,8 +3,10 @@ package dev.poolwise.startup;
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.pool.JdbcUrls;
+import dev.poolwise.tls.TransportSecurity;
 import dev.poolwise.tuning.PoolTuning;
 import dev.poolwise.tuning.Tuned;
 import dev.poolwise.validation.Durations;
@@ -32,6 +34,24 @@ final class StartupReport {
 		append(line, "leak-detection-threshold", tuning.leakDetectionThreshold());
 		line.append("session=").append(tuning.session());
 		return line.toString();
+	}
+
+	/**
+	 * The one INFO line that says whether the pool's connections are encrypted, as the server reports it in
+	 * {@code pg_stat_ssl}, and what is verified about the server, naming the setting that decides it.
+	 */
+	static String describeTls(String beanName, TransportSecurity security, ServerCheck.@Nullable Result checked) {
+		String transport;
+		if (checked == null) {
+			transport = "TLS not confirmed (the startup check did not reach the server, or PgBouncer stands between)";
+		}
+		else if (checked.tls() != null) {
+			transport = "TLS (" + checked.tls() + ", per pg_stat_ssl)";
+		}
+		else {
+			transport = "plain TCP, NOT encrypted (per pg_stat_ssl)";
+		}
+		return "Pool '" + beanName + "' connections: " + transport + ", " + security.describe();
 	}
 
 	private static void append(StringBuilder line, String name, Tuned<?> tuned) {

@@ -9,6 +9,8 @@ import dev.poolwise.login.LoginFailures;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.tls.PoolTls;
+import dev.poolwise.tls.TlsRotation;
 import dev.poolwise.tuning.PoolTuning;
 
 /**
@@ -21,9 +23,12 @@ import dev.poolwise.tuning.PoolTuning;
  * server or the pool connects through PgBouncer
  * @param settings the configuration it was tuned from
  * @param logins the logins of its connections that the server rejected
+ * @param tls its TLS from an SSL bundle, or null when it has none
+ * @param rotation the replacement of its connections after the bundle is reloaded, or null without a bundle
  */
 public record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning tuning,
-		@Nullable ConnectionBudget budget, PoolSettings settings, LoginFailures logins) {
+		@Nullable ConnectionBudget budget, PoolSettings settings, LoginFailures logins, @Nullable PoolTls tls,
+		@Nullable TlsRotation rotation) {
 
 	/**
 	 * The pool's counters now.

@@ -2,6 +2,7 @@ package dev.poolwise.tuning;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -12,6 +13,8 @@ import dev.poolwise.net.TcpKeepaliveSocketFactory;
 import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.session.SessionSettings;
+import dev.poolwise.tls.BundleSslSocketFactory;
+import dev.poolwise.tls.PoolTls;
 import dev.poolwise.validation.Violations;
 
 /**
@@ -21,6 +24,10 @@ import dev.poolwise.validation.Violations;
  * {@code spring.datasource.hikari.data-source-properties}.
  */
 final class DriverProperties {
+
+	/** pgjdbc's TLS parameters, which an SSL bundle replaces. */
+	private static final List<String> TLS_KEYS = List.of("ssl", "sslmode", "sslfactory", "sslfactoryarg",
+			"sslrootcert", "sslcert", "sslkey", "sslpassword", "sslpasswordcallback", "sslhostnameverifier");
 
 	private final KeyPrecedence keys;
 
@@ -37,10 +44,11 @@ final class DriverProperties {
 	 * @param session the validated session settings, delivered as startup {@code options}
 	 * @param jdbcUrl the pool's URL
 	 * @param hikariProperties the pool's data-source properties as already bound
+	 * @param tls the pool's TLS from an SSL bundle, or null
 	 * @return the properties to set, by pgjdbc name
 	 */
 	Map<String, Tuned<String>> resolve(PoolSettings.Driver driver, @Nullable String defaultApplicationName,
-			SessionSettings session, String jdbcUrl, Properties hikariProperties) {
+			SessionSettings session, String jdbcUrl, Properties hikariProperties, @Nullable PoolTls tls) {
 		Map<String, Tuned<String>> properties = new LinkedHashMap<>();
 		properties.put("connectTimeout", seconds("connect-timeout", driver.connectTimeout(), 1));
 		properties.put("loginTimeout", seconds("login-timeout", driver.loginTimeout(), 1));
@@ -74,7 +82,34 @@ final class DriverProperties {
 			properties.put("options", new Tuned<>(session.toStartupOptions(), this.keys.name("session")));
 		}
 		yieldToUrl(properties, jdbcUrl, hikariProperties);
+		if (tls != null) {
+			tls(properties, tls, jdbcUrl, hikariProperties);
+		}
 		return properties;
+	}
+
+	/**
+	 * With a bundle, TLS is Poolwise's alone: any TLS parameter in the URL or the driver properties would
+	 * either win over the bundle (pgjdbc lets the URL win) or be ignored, so each is an error.
+	 */
+	private void tls(Map<String, Tuned<String>> properties, PoolTls tls, String jdbcUrl, Properties hikariProperties) {
+		String source = this.keys.name("ssl.bundle");
+		Set<String> urlKeys = JdbcUrls.parameterNames(jdbcUrl);
+		for (String name : TLS_KEYS) {
+			String fix = "Remove " + name + " and let " + source + " decide: the bundle holds the certificates and "
+					+ this.keys.suggested("ssl.mode") + " the mode (verify-full unless set).";
+			String rule = "it sets " + name + ", which conflicts with TLS from SSL bundle '" + tls.bundleName() + "' ("
+					+ source + ")";
+			if (urlKeys.contains(name)) {
+				this.violations.add("spring.datasource.url", JdbcUrls.mask(jdbcUrl), rule, fix);
+			}
+			if (hikariProperties.containsKey(name)) {
+				this.violations.add(KeyPrecedence.HIKARI + "data-source-properties." + name, "(set)", rule, fix);
+			}
+		}
+		properties.put("sslmode", new Tuned<>(tls.mode().sslmode(), source));
+		properties.put("sslfactory", new Tuned<>(BundleSslSocketFactory.class.getName(), source));
+		properties.put("sslfactoryarg", new Tuned<>(tls.id(), source));
 	}
 
 	private Tuned<String> seconds(String key, Duration value, int minimum) {

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.session.SessionSettings;
 import dev.poolwise.sizing.WorkerCountSizing;
+import dev.poolwise.tls.PoolTls;
 import dev.poolwise.validation.SizeRules;
 import dev.poolwise.validation.Violations;
 
@@ -47,6 +48,17 @@ public final class PoolTuningResolver {
 	 * @throws dev.poolwise.validation.PoolConfigurationException listing every problem
 	 */
 	public PoolTuning resolve(HikariConfig hikari) {
+		return resolve(hikari, null);
+	}
+
+	/**
+	 * Resolves and validates the tuning of a pool.
+	 * @param hikari the pool's configuration as Spring Boot bound it, not started
+	 * @param tls the pool's TLS from an SSL bundle, or null
+	 * @return the tuning
+	 * @throws dev.poolwise.validation.PoolConfigurationException listing every problem
+	 */
+	public PoolTuning resolve(HikariConfig hikari, @Nullable PoolTls tls) {
 		PoolSettings p = this.settings;
 		CountRules.check(p, this.keys, this.violations);
 		ObservabilityRules.check(p.health(), p.monitor(), this.keys, this.violations);
@@ -78,7 +90,7 @@ public final class PoolTuningResolver {
 		SessionSettings session = SessionSettings.of(this.keys.name("session"), s.statementTimeout(),
 				s.lockTimeout(), s.idleInTransactionTimeout(), s.settings(), this.violations);
 		Map<String, Tuned<String>> driver = new DriverProperties(this.keys, this.violations).resolve(p.driver(),
-				this.defaultApplicationName, session, hikari.getJdbcUrl(), hikari.getDataSourceProperties());
+				this.defaultApplicationName, session, hikari.getJdbcUrl(), hikari.getDataSourceProperties(), tls);
 		if (p.pgbouncer().enabled()) {
 			new PgBouncerRules(this.keys, this.violations).check(p.pgbouncer(), session, driver, keepalive, recycle,
 					idleTimeout);

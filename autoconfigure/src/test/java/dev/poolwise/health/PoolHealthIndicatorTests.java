@@ -179,7 +179,7 @@ class PoolHealthIndicatorTests {
 				TunedPool real = context.getBean(TunedPools.class).get("dataSource");
 				try (PoolHealthIndicator indicator = new PoolHealthIndicator(
 						new TunedPool("silent", dataSource, real.tuning(), real.budget(), real.settings(),
-								real.logins()))) {
+								real.logins(), null, null))) {
 					for (int call = 0; call < 2; call++) {
 						long start = System.nanoTime();
 						Health health = indicator.health();
