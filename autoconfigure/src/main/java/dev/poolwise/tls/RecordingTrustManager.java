@@ -35,8 +35,7 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
 	@Override
 	public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
 			throws CertificateException {
-		SSLSession session = (socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null;
-		this.seen.accept(chain, (session != null) ? session.getProtocol() : null);
+		seen(chain, (socket instanceof SSLSocket ssl) ? ssl.getHandshakeSession() : null);
 		if (this.delegate instanceof X509ExtendedTrustManager extended) {
 			extended.checkServerTrusted(chain, authType, socket);
 		}
@@ -48,8 +47,7 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
 	@Override
 	public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
 			throws CertificateException {
-		SSLSession session = engine.getHandshakeSession();
-		this.seen.accept(chain, (session != null) ? session.getProtocol() : null);
+		seen(chain, engine.getHandshakeSession());
 		if (this.delegate instanceof X509ExtendedTrustManager extended) {
 			extended.checkServerTrusted(chain, authType, engine);
 		}
@@ -81,6 +79,10 @@ final class RecordingTrustManager extends X509ExtendedTrustManager {
 	@Override
 	public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
 		throw new CertificateException("A PostgreSQL client does not verify clients");
+	}
+
+	private void seen(X509Certificate[] chain, @Nullable SSLSession session) {
+		this.seen.accept(chain, (session != null) ? session.getProtocol() : null);
 	}
 
 	@Override

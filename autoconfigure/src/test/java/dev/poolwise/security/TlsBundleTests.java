@@ -129,7 +129,7 @@ class TlsBundleTests {
 	}
 
 	@Test
-	void aWeakerModeIsNamedInTheStartupLog(CapturedOutput output) {
+	void weakerModesAreNamedInTheStartupLog(CapturedOutput output) {
 		this.contextRunner.withPropertyValues(bundle("db", "ca", "client"))
 			.withPropertyValues("spring.datasource.url=" + server.url("127.0.0.1"), "db.pool.ssl.bundle=db",
 					"db.pool.ssl.mode=verify-ca")
@@ -137,6 +137,14 @@ class TlsBundleTests {
 				assertThat(context).hasNotFailed();
 				assertThat(output).contains("server verified by certificate chain only, not host name (SSL bundle "
 						+ "'db', db.pool.ssl.mode=verify-ca)");
+			});
+		this.contextRunner.withPropertyValues(bundle("other", "other-ca", null))
+			.withPropertyValues("spring.datasource.url=" + server.url("127.0.0.1"), "db.pool.ssl.bundle=other",
+					"db.pool.ssl.mode=require", "spring.datasource.username=postgres")
+			.run((context) -> {
+				assertThat(context).as("require checks neither the chain nor the host").hasNotFailed();
+				assertThat(output).contains("connections: TLS (TLSv1.3")
+					.contains("server NOT verified (SSL bundle 'other', db.pool.ssl.mode=require)");
 			});
 	}
 
