@@ -132,6 +132,9 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 				sources, violations);
 		TlsBundles bundles = new TlsBundles(this.applicationContext);
 		PoolTls tls = bundles.resolve(settings.ssl(), beanName, sources, violations);
+		if (tls != null && !violations.isEmpty()) {
+			tls.close();
+		}
 		violations.throwIfAny();
 		PoolTuner tuner = new PoolTuner(settings, sources, this.environment.getProperty("spring.application.name"),
 				tls);

@@ -6,6 +6,7 @@ import dev.poolwise.benchmarks.studies.batched.BatchedWrites;
 import dev.poolwise.benchmarks.studies.health.HealthLatency;
 import dev.poolwise.benchmarks.studies.throughput.Attribution;
 import dev.poolwise.benchmarks.studies.throughput.Throughput;
+import dev.poolwise.benchmarks.studies.tls.TlsCost;
 import dev.poolwise.benchmarks.studies.virtualthreads.VirtualThreadsComparison;
 
 /**
@@ -32,6 +33,7 @@ public final class LoadBenchmark {
 			case BATCHED_WRITES -> new BatchedWrites(settings);
 			case HEALTH_LATENCY -> new HealthLatency(settings);
 			case VIRTUAL_THREADS -> new VirtualThreadsComparison(settings);
+			case TLS -> new TlsCost(settings);
 		};
 	}
 

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -49,8 +50,18 @@ public final class BenchmarkDatabase implements AutoCloseable {
 	 * for it, reads do not
 	 */
 	public static BenchmarkDatabase start(boolean durable) throws IOException, SQLException {
-		EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			.setServerConfig("max_connections", "300")
+		return start(durable, Map.of());
+	}
+
+	/**
+	 * @param durable whether fsync and synchronous commit are on, as for {@link #start(boolean)}
+	 * @param serverConfig further postgresql.conf settings, e.g. {@code ssl=on} with its files
+	 */
+	public static BenchmarkDatabase start(boolean durable, Map<String, String> serverConfig)
+			throws IOException, SQLException {
+		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+		serverConfig.forEach(builder::setServerConfig);
+		EmbeddedPostgres postgres = builder.setServerConfig("max_connections", "300")
 			.setServerConfig("fsync", durable ? "on" : "off")
 			.setServerConfig("synchronous_commit", durable ? "on" : "off")
 			.setServerConfig("password_encryption", "scram-sha-256")

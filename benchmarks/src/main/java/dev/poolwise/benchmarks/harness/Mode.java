@@ -22,7 +22,10 @@ public enum Mode {
 	HEALTH_LATENCY("health-latency", "health-latency.md"),
 
 	/** 1,000 virtual threads on two HikariCP versions, one client JVM each (Java 21+). */
-	VIRTUAL_THREADS("virtual-threads", "virtual-threads.md");
+	VIRTUAL_THREADS("virtual-threads", "virtual-threads.md"),
+
+	/** TLS from an SSL bundle against plain TCP and pgjdbc's own TLS: new connections and borrow-and-query. */
+	TLS("tls", "tls.md");
 
 	private final String id;
 
