@@ -47,6 +47,9 @@ public final class TlsRotation implements AutoCloseable {
 
 	private @Nullable ScheduledFuture<?> running;
 
+	/** The reload the running replacement belongs to, so that a superseded one cannot stop its successor. */
+	private long cutoff;
+
 	/**
 	 * @param tls the pool's TLS
 	 * @param pool the pool
@@ -68,6 +71,7 @@ public final class TlsRotation implements AutoCloseable {
 			this.running.cancel(false);
 		}
 		long cutoff = System.nanoTime();
+		this.cutoff = cutoff;
 		int open = this.births.before(cutoff).size();
 		if (this.pool.isClosed() || open == 0) {
 			return;
@@ -114,6 +118,9 @@ public final class TlsRotation implements AutoCloseable {
 	}
 
 	private synchronized void finished(long cutoff, int open) {
+		if (cutoff != this.cutoff) {
+			return;
+		}
 		if (this.running != null) {
 			this.running.cancel(false);
 			this.running = null;
