@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
+import dev.poolwise.net.SideConnections;
 import dev.poolwise.registry.JvmPoolRegistry;
 
 /**
@@ -31,7 +32,7 @@ public record Fleet(int otherInstances, int applicationSessions) {
 			FROM (SELECT application_name,
 			             regexp_match(query, '^/\\* poolwise instance ([0-9a-f]+) \\*/') AS marker
 			      FROM pg_stat_activity
-			      WHERE application_name IN (?, ? || ' (dbPool health)', ? || ' (dbPool monitor)')) s
+			      WHERE application_name IN (?, ?, ?)) s
 			""";
 
 	/**
@@ -52,9 +53,10 @@ public record Fleet(int otherInstances, int applicationSessions) {
 	public static Fleet read(Connection connection, String applicationName) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(marker() + QUERY)) {
 			statement.setString(1, JvmPoolRegistry.get().instanceId());
-			for (int i = 2; i <= 5; i++) {
-				statement.setString(i, applicationName);
-			}
+			statement.setString(2, applicationName);
+			statement.setString(3, applicationName);
+			statement.setString(4, SideConnections.name(applicationName, SideConnections.HEALTH));
+			statement.setString(5, SideConnections.name(applicationName, SideConnections.MONITOR));
 			try (ResultSet row = statement.executeQuery()) {
 				row.next();
 				return new Fleet(row.getInt(1), row.getInt(2));

@@ -120,7 +120,7 @@ public class DbPoolEndpoint {
 		ServerReport server = null;
 		IndexUsage indexes = null;
 		String serverError = null;
-		try (Connection connection = SideConnections.open(dataSource, "endpoint", QUERY_TIMEOUT)) {
+		try (Connection connection = SideConnections.open(dataSource, SideConnections.ENDPOINT, QUERY_TIMEOUT)) {
 			connectedTo = ConnectedTo.of(ConnectedServer.of(connection));
 			server = ServerReport.read(connection, SideConnections.applicationName(dataSource), showQueries);
 			indexes = IndexUsage.read(connection);

@@ -88,7 +88,7 @@ final class PoolResizer {
 			return 0;
 		}
 		HikariDataSource dataSource = pool.dataSource();
-		try (Connection connection = SideConnections.open(dataSource, "endpoint", FLEET_TIMEOUT)) {
+		try (Connection connection = SideConnections.open(dataSource, SideConnections.ENDPOINT, FLEET_TIMEOUT)) {
 			return Fleet.read(connection, SideConnections.applicationName(dataSource)).otherInstances() + 1;
 		}
 		catch (SQLException ex) {

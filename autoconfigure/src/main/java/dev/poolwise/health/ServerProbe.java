@@ -223,7 +223,7 @@ final class ServerProbe implements AutoCloseable {
 				disconnect();
 			}
 		}
-		this.connection = SideConnections.open(this.pool, "health", this.timeout);
+		this.connection = SideConnections.open(this.pool, SideConnections.HEALTH, this.timeout);
 		return query(this.connection);
 	}
 

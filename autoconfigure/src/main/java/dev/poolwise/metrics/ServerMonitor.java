@@ -101,7 +101,7 @@ final class ServerMonitor implements Runnable {
 		if (current != null && !current.isClosed()) {
 			return current;
 		}
-		current = SideConnections.open(this.pool, "monitor", QUERY_TIMEOUT);
+		current = SideConnections.open(this.pool, SideConnections.MONITOR, QUERY_TIMEOUT);
 		synchronized (this) {
 			if (!this.executor.isShutdown()) {
 				this.connection = current;

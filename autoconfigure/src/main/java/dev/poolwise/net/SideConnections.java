@@ -8,6 +8,7 @@ import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.Credentials;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
@@ -23,8 +24,21 @@ import dev.poolwise.pool.PoolCredentials;
  */
 public final class SideConnections {
 
-	private static final String NAME_AND_TIMEOUT = "SELECT set_config('application_name', ?, false), "
-			+ "set_config('statement_timeout', ?, false)";
+	/** Purpose of the startup check's connection. */
+	public static final String STARTUP_CHECK = "startup check";
+
+	/** Purpose of the health probe's connection. */
+	public static final String HEALTH = "health";
+
+	/** Purpose of the server-statistics sampler's connection. */
+	public static final String MONITOR = "monitor";
+
+	/** Purpose of the endpoint's short-lived connections. */
+	public static final String ENDPOINT = "endpoint";
+
+	private static final String NAME = "SELECT set_config('application_name', ?, false)";
+
+	private static final String NAME_AND_TIMEOUT = NAME + ", set_config('statement_timeout', ?, false)";
 
 	private SideConnections() {
 	}
@@ -32,7 +46,7 @@ public final class SideConnections {
 	/**
 	 * Driver properties for {@code Driver#connect(pool.getJdbcUrl(), properties)}.
 	 * @param pool the pool whose settings to copy
-	 * @param purpose what the connection is for, e.g. {@code health}
+	 * @param purpose what the connection is for, e.g. {@link #HEALTH}
 	 * @return a new, modifiable copy holding the credentials; never log it
 	 */
 	public static Properties properties(HikariDataSource pool, String purpose) {
@@ -53,10 +67,9 @@ public final class SideConnections {
 	/**
 	 * Opens a connection for bounded reads. Connecting and logging in take at most {@code timeout} (rounded
 	 * up to whole seconds, as pgjdbc counts), the server cancels each statement after {@code timeout}, and
-	 * the socket gives up at twice that in case the server stops answering at all. The name is set once more
-	 * after login because a URL's ApplicationName wins over the properties.
+	 * the socket gives up at twice that in case the server stops answering at all.
 	 * @param pool the pool whose server to reach
-	 * @param purpose what the connection is for, e.g. {@code monitor}
+	 * @param purpose what the connection is for, e.g. {@link #MONITOR}
 	 * @param timeout longest a statement may run
 	 * @return a new autocommit connection
 	 * @throws SQLException if the server cannot be reached
@@ -67,10 +80,41 @@ public final class SideConnections {
 		PGProperty.CONNECT_TIMEOUT.set(info, seconds);
 		PGProperty.LOGIN_TIMEOUT.set(info, seconds);
 		PGProperty.SOCKET_TIMEOUT.set(info, 2 * seconds);
+		return named(pool, purpose, info, Long.toString(timeout.toMillis()));
+	}
+
+	/**
+	 * Opens a connection bounded as the pool's own are: connecting and logging in by the pool's timeouts,
+	 * and each read by its login timeout too (as pgjdbc reads it, the URL first), so that the startup check
+	 * fails startup within the login timeout the user set, whatever the server does after the login.
+	 * @param pool the pool whose server to reach
+	 * @param purpose what the connection is for, e.g. {@link #STARTUP_CHECK}
+	 * @return a new autocommit connection
+	 * @throws SQLException if the server cannot be reached
+	 */
+	public static Connection openWithinLoginTimeout(HikariDataSource pool, String purpose) throws SQLException {
+		Properties info = properties(pool, purpose);
+		Properties effective = Driver.parseURL(pool.getJdbcUrl(), info);
+		String loginTimeout = (effective != null) ? effective.getProperty(PGProperty.LOGIN_TIMEOUT.getName()) : null;
+		if (loginTimeout != null) {
+			PGProperty.SOCKET_TIMEOUT.set(info, loginTimeout);
+		}
+		return named(pool, purpose, info, null);
+	}
+
+	/**
+	 * Connects and sets the name once more after login, because a URL's ApplicationName wins over the
+	 * properties: without it, the connection would be counted among the application's sessions.
+	 */
+	private static Connection named(HikariDataSource pool, String purpose, Properties info,
+			@Nullable String statementTimeout) throws SQLException {
 		Connection connection = new Driver().connect(pool.getJdbcUrl(), info);
-		try (PreparedStatement statement = connection.prepareStatement(NAME_AND_TIMEOUT)) {
+		try (PreparedStatement statement = connection
+			.prepareStatement((statementTimeout != null) ? NAME_AND_TIMEOUT : NAME)) {
 			statement.setString(1, name(pool, purpose));
-			statement.setString(2, Long.toString(timeout.toMillis()));
+			if (statementTimeout != null) {
+				statement.setString(2, statementTimeout);
+			}
 			statement.execute();
 			return connection;
 		}
@@ -87,7 +131,18 @@ public final class SideConnections {
 	 * @return e.g. {@code orders (dbPool health)}
 	 */
 	public static String name(HikariDataSource pool, String purpose) {
-		return applicationName(pool) + " (dbPool " + purpose + ")";
+		return name(applicationName(pool), purpose);
+	}
+
+	/**
+	 * The name a connection beside a pool carries in {@code pg_stat_activity}, for the pool's application
+	 * name: what other instances' connections are found by.
+	 * @param applicationName the application_name of the pool's sessions
+	 * @param purpose what the connection is for
+	 * @return e.g. {@code orders (dbPool health)}
+	 */
+	public static String name(String applicationName, String purpose) {
+		return applicationName + " (dbPool " + purpose + ")";
 	}
 
 	/**

@@ -5,12 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.Driver;
-import org.postgresql.PGProperty;
 
 import dev.poolwise.budget.ConnectionBudget;
 import dev.poolwise.budget.Fleet;
@@ -24,11 +21,12 @@ import dev.poolwise.validation.Violation;
 import dev.poolwise.validation.Violations;
 
 /**
- * Checks a tuned pool against its server over one short-lived connection beside it, opened before the pool
- * starts: the session settings must be accepted and the pool should fit the server's connection budget.
+ * Checks a tuned pool against its server over one short-lived side connection ({@link SideConnections}),
+ * opened before the pool starts: the session settings must be accepted and the pool should fit the server's
+ * connection budget. Named like every side connection, it is not counted among the application's sessions.
  * Going around the pool keeps a bad setting from failing every pool connection with a cryptic FATAL. Its
- * reads are bounded by the login timeout too, so a server that takes the login but never answers (stalled,
- * or a proxy in front of a database that is down) fails startup instead of hanging it.
+ * reads are bounded by the login timeout too, so a server that takes the login but never answers (stalled, or
+ * a proxy in front of a database that is down) fails startup instead of hanging it.
  */
 final class ServerCheck {
 
@@ -48,12 +46,8 @@ final class ServerCheck {
 	 */
 	static Result run(HikariDataSource dataSource, SessionSettings session, Violations violations,
 			@Nullable TlsFailures tls) {
-		Properties info = SideConnections.properties(dataSource, "startup check");
-		Properties effective = Driver.parseURL(dataSource.getJdbcUrl(), info);
-		if (effective != null && effective.getProperty("loginTimeout") != null) {
-			PGProperty.SOCKET_TIMEOUT.set(info, effective.getProperty("loginTimeout"));
-		}
-		try (Connection connection = new Driver().connect(dataSource.getJdbcUrl(), info)) {
+		try (Connection connection = SideConnections.openWithinLoginTimeout(dataSource,
+				SideConnections.STARTUP_CHECK)) {
 			SessionSettingsVerifier.verify(connection, session, violations);
 			ConnectionBudget budget = ConnectionBudget.read(connection);
 			return new Result(budget, Fleet.read(connection, SideConnections.applicationName(dataSource)),

@@ -45,11 +45,16 @@ class FleetBudgetTests {
 
 	private static EmbeddedPostgres smallServer;
 
+	/**
+	 * How the application is named, unless a test names it by its JDBC URL: pgjdbc lets the URL's
+	 * ApplicationName win over every property, so spring.application.name must not be set beside it.
+	 */
+	private static final String NAMED = "spring.application.name=" + NAME;
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
 				PoolHealthContributorAutoConfiguration.class))
-		.withPropertyValues("spring.datasource.url=" + url(), "spring.datasource.username=postgres",
-				"spring.application.name=" + NAME, "db.pool.size=2");
+		.withPropertyValues("spring.datasource.url=" + url(), "spring.datasource.username=postgres", "db.pool.size=2");
 
 	@BeforeAll
 	static void startSmallServer() throws IOException {
@@ -65,9 +70,21 @@ class FleetBudgetTests {
 	void theBudgetAtStartupIsJudgedForTheInstancesCountedOnTheServerWhenMoreThanConfigured(CapturedOutput output)
 			throws SQLException {
 		try (OtherInstance first = OtherInstance.start("a1", 3); OtherInstance second = OtherInstance.start("b2", 3)) {
-			this.contextRunner.withPropertyValues("db.pool.overflow=3")
+			this.contextRunner.withPropertyValues(NAMED, "db.pool.overflow=3")
 				.run((context) -> assertThat(output).doesNotContain("connection budget"));
-			this.contextRunner.withPropertyValues("db.pool.overflow=8")
+			this.contextRunner.withPropertyValues(NAMED, "db.pool.overflow=8")
+				.run((context) -> assertThat(output).contains("connection budget exceeded: 3 instance(s) (counted on "
+						+ "the server; db.pool.instances=1) x 10 connections = 30, but the server has "
+						+ "max_connections=30 - 3 superuser_reserved - 0 reserved - 2 in use = 25"));
+		}
+	}
+
+	@Test
+	void theStartupCheckIsNotCountedAmongTheApplicationsSessionsWhenTheUrlNamesTheApplication(
+			CapturedOutput output) throws SQLException {
+		try (OtherInstance first = OtherInstance.start("a8", 3); OtherInstance second = OtherInstance.start("b9", 3)) {
+			this.contextRunner
+				.withPropertyValues("spring.datasource.url=" + url() + "?ApplicationName=" + NAME, "db.pool.overflow=8")
 				.run((context) -> assertThat(output).contains("connection budget exceeded: 3 instance(s) (counted on "
 						+ "the server; db.pool.instances=1) x 10 connections = 30, but the server has "
 						+ "max_connections=30 - 3 superuser_reserved - 0 reserved - 2 in use = 25"));
@@ -77,7 +94,7 @@ class FleetBudgetTests {
 	@Test
 	void aResizeIsJudgedForTheInstancesCountedOnTheServerNow() {
 		this.contextRunner.withConfiguration(AutoConfigurations.of(DbPoolEndpointAutoConfiguration.class))
-			.withPropertyValues("db.pool.overflow=3", "db.pool.endpoint.resize-enabled=true",
+			.withPropertyValues(NAMED, "db.pool.overflow=3", "db.pool.endpoint.resize-enabled=true",
 					"db.pool.budget.enforce=true", "management.endpoints.web.exposure.include=dbpool")
 			.run((context) -> {
 				DbPoolEndpoint endpoint = context.getBean(DbPoolEndpoint.class);
@@ -95,7 +112,7 @@ class FleetBudgetTests {
 	@Test
 	void aConfiguredNumberLargerThanTheCountIsUsedAsBefore(CapturedOutput output) throws SQLException {
 		try (OtherInstance other = OtherInstance.start("c3", 2)) {
-			this.contextRunner.withPropertyValues("db.pool.overflow=8", "db.pool.instances=4")
+			this.contextRunner.withPropertyValues(NAMED, "db.pool.overflow=8", "db.pool.instances=4")
 				.run((context) -> assertThat(output).contains("connection budget exceeded: 4 instance(s) x 10 "
 						+ "connections = 40"));
 		}
@@ -103,7 +120,7 @@ class FleetBudgetTests {
 
 	@Test
 	void healthWarnsWithTheInstancesCountedNowWhenTheFleetGrowsAfterStartup() {
-		this.contextRunner.withPropertyValues("db.pool.overflow=8").run((context) -> {
+		this.contextRunner.withPropertyValues(NAMED, "db.pool.overflow=8").run((context) -> {
 			HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
 			assertThat(warnings(health.health())).isEmpty();
 			try (OtherInstance first = OtherInstance.start("d4", 1);
@@ -119,7 +136,7 @@ class FleetBudgetTests {
 
 	@Test
 	void contextsOfOneJvmThatShareANameAreOneInstanceNotCountedTwice() {
-		ApplicationContextRunner runner = this.contextRunner.withPropertyValues("db.pool.overflow=8");
+		ApplicationContextRunner runner = this.contextRunner.withPropertyValues(NAMED, "db.pool.overflow=8");
 		runner.run((first) -> runner.run((second) -> {
 			HealthIndicator firstHealth = first.getBean("dbPoolHealthContributor", HealthIndicator.class);
 			HealthIndicator secondHealth = second.getBean("dbPoolHealthContributor", HealthIndicator.class);
