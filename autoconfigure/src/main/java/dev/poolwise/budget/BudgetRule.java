@@ -4,101 +4,173 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.net.SideConnections;
 import dev.poolwise.registry.LivePool;
 import dev.poolwise.validation.Violation;
 
 /**
- * A pool, together with every other live pool of this JVM on the same server, against the server's
- * connection budget, for all replicas of the application: as many as configured or counted on the server,
- * whichever is more. Connections those other pools hold are counted
- * through their maximum, not twice. The startup check and a runtime resize both apply it, so a pool too
- * big for the budget is described in the same words whichever way it got that big.
+ * One pool's connection budget on one server, and the one place that judges the pool's numbers against
+ * it: startup, the health indicator and a runtime resize all ask it, so they always agree and say it in
+ * the same words. The pool is planned together with every other live pool of this JVM on the same server
+ * (counted through their maximum, not twice) for all replicas of the application: as many as configured or
+ * counted on the server, whichever is more.
  */
 public final class BudgetRule {
 
+	private final String pool;
+
 	private final ConnectionBudget budget;
 
-	private final List<LivePool> others;
-
-	private final Instances instances;
+	private final BudgetPolicy policy;
 
 	/**
-	 * @param serverBudget the budget as read from the server
-	 * @param others the other live pools of this JVM on the same server
-	 * @param instances db.pool.instances and the instances counted on the server
+	 * @param pool the pool's bean name
+	 * @param budget the server's slots the pool is judged by
+	 * @param policy what the pool's configuration says about its budget
 	 */
-	public BudgetRule(ConnectionBudget serverBudget, List<LivePool> others, Instances instances) {
-		this.others = others;
-		this.instances = instances;
-		this.budget = serverBudget.excluding(others.stream().mapToInt(LivePool::openConnections).sum());
+	public BudgetRule(String pool, ConnectionBudget budget, BudgetPolicy policy) {
+		this.pool = pool;
+		this.budget = budget;
+		this.policy = policy;
 	}
 
 	/**
-	 * Checks one pool's numbers.
+	 * The rule for a pool from what its server showed at startup. When more instances are counted than
+	 * configured, their pools are planned for in full, so the sessions they hold already are taken out of
+	 * the connections in use: the sessions named like the pool's, less those of this JVM's pools, which are
+	 * planned through their maximum.
 	 * @param pool the pool's bean name
-	 * @param sizeProperty the name size goes by, e.g. {@code db.pool.size}
-	 * @param overflowProperty the name overflow goes by
+	 * @param applicationName the application_name of the pool's sessions
+	 * @param budget the server's slots as read at startup
+	 * @param fleet the application's instances and sessions as the server showed them then
+	 * @param others the other live pools of this JVM on the same server
+	 * @param policy what the pool's configuration says about its budget
+	 * @return the rule
+	 */
+	public static BudgetRule measured(String pool, String applicationName, ConnectionBudget budget, Fleet fleet,
+			List<LivePool> others, BudgetPolicy policy) {
+		if (!policy.instances(fleet.counted()).isCounted()) {
+			return new BudgetRule(pool, budget, policy);
+		}
+		int own = others.stream()
+			.filter((other) -> SideConnections.applicationName(other.dataSource()).equals(applicationName))
+			.mapToInt(LivePool::openConnections)
+			.sum();
+		return new BudgetRule(pool, budget.excluding(Math.max(0, fleet.applicationSessions() - own)), policy);
+	}
+
+	/**
+	 * The server's slots the pool is judged by.
+	 * @return the budget as measured at startup
+	 */
+	public ConnectionBudget budget() {
+		return this.budget;
+	}
+
+	/**
+	 * The largest maximum (size + overflow) the pool may have now and still fit.
+	 * @param others the other live pools of this JVM on the same server, as they are now
+	 * @param counted instances counted on the server, this one included, or 0 when not counted
+	 * @return connections per instance, 0 when even one does not fit
+	 */
+	public int ceiling(List<LivePool> others, int counted) {
+		return Math.max(0, room(others, this.policy.instances(counted)));
+	}
+
+	/**
+	 * Judges the pool's numbers.
+	 * @param others the other live pools of this JVM on the same server, as they are now
+	 * @param counted instances counted on the server, this one included, or 0 when not counted
+	 * @param sizes the numbers and the names they go by in messages
+	 * @return the verdict
+	 */
+	public Verdict judge(List<LivePool> others, int counted, Sizes sizes) {
+		Instances instances = this.policy.instances(counted);
+		int othersMax = others.stream().mapToInt(LivePool::maxPoolSize).sum();
+		int perInstance = sizes.maxPoolSize() + othersMax;
+		long planned = (long) instances.effective() * perInstance;
+		int available = this.budget.available();
+		int room = room(others, instances);
+		String plan = instances.describe() + " x " + perInstance + " connections"
+				+ (others.isEmpty() ? "" : " (pool '" + this.pool + "' with " + sizes.maxPoolSize() + " plus "
+						+ others.size() + " other live pool(s) of this JVM with " + othersMax + ")")
+				+ " = " + planned;
+		Violation exceeded = this.budget.fits(instances.effective(), perInstance) ? null
+				: exceeded(plan, sizes, room);
+		String warning = (planned * 10 <= available * 9L) ? null
+				: "connection budget " + ((exceeded != null) ? "exceeded" : "nearly spent") + ": " + plan
+						+ ", but the server had " + this.budget.explain() + " at startup";
+		return new Verdict(planned, available, Math.max(0, room), exceeded, warning, this.policy.enforce(),
+				this.policy.enforceKey());
+	}
+
+	private int room(List<LivePool> others, Instances instances) {
+		return this.budget.maxPoolSizePerInstance(instances.effective())
+				- others.stream().mapToInt(LivePool::maxPoolSize).sum();
+	}
+
+	private Violation exceeded(String plan, Sizes sizes, int room) {
+		String rule = "connection budget exceeded: " + plan + ", but the server has " + this.budget.explain();
+		String fix = (room < 1) ? "Run fewer instances or pools, or raise max_connections (or put PgBouncer in front)."
+				: "Keep size + overflow of '" + this.pool + "' at or below " + room + " per instance, e.g. "
+						+ sizes.fitting(room) + ", or raise max_connections.";
+		return new Violation(sizes.sizeKey() + " + " + sizes.overflowKey(), sizes.maxPoolSize(), rule, fix);
+	}
+
+	/**
+	 * A pool's numbers, with the names they go by where they were set: the configuration's keys at
+	 * startup, the request's fields for a resize.
+	 *
+	 * @param sizeKey the name size goes by, e.g. {@code db.pool.size}
+	 * @param overflowKey the name overflow goes by
 	 * @param size permanent connections
 	 * @param maxPoolSize size plus overflow
-	 * @return the violation, naming {@code sizeProperty + overflowProperty} and the maximum, or null if the
-	 * pool fits
 	 */
-	public @Nullable Violation check(String pool, String sizeProperty, String overflowProperty, int size,
-			int maxPoolSize) {
-		int othersMax = othersMax();
-		if (this.budget.fits(this.instances.effective(), maxPoolSize + othersMax)) {
-			return null;
+	public record Sizes(String sizeKey, String overflowKey, int size, int maxPoolSize) {
+
+		/**
+		 * Values that fit, for whichever keys set the pool: Hikari's maximum-pool-size is the whole pool,
+		 * where db.pool's overflow is the part above size.
+		 */
+		String fitting(int room) {
+			int fittingSize = Math.min(this.size, room);
+			int fittingOverflow = this.overflowKey.endsWith("maximum-pool-size") ? room : room - fittingSize;
+			return this.sizeKey + "=" + fittingSize + " and " + this.overflowKey + "=" + fittingOverflow;
 		}
-		int room = this.budget.maxPoolSizePerInstance(this.instances.effective()) - othersMax;
-		String rule = "connection budget exceeded: " + planned(pool, maxPoolSize) + ", but the server has "
-				+ this.budget.explain();
-		String fix = (room < 1) ? "Run fewer instances or pools, or raise max_connections (or put PgBouncer in front)."
-				: "Keep size + overflow of '" + pool + "' at or below " + room + " per instance, e.g. "
-						+ example(sizeProperty, overflowProperty, size, room) + ", or raise max_connections.";
-		return new Violation(sizeProperty + " + " + overflowProperty, maxPoolSize, rule, fix);
+
 	}
 
 	/**
-	 * The pool's standing as one sentence for an operator, once it leaves less than a tenth of the budget
-	 * free: exceeded exactly when {@link #check} finds a violation, nearly spent before that.
-	 * @param pool the pool's bean name
-	 * @param maxPoolSize size plus overflow
-	 * @return the sentence, or null when the pool is well within the budget
+	 * A pool's standing against the budget.
+	 *
+	 * @param planned connections all instances may open: instances × (this pool's maximum + the other live
+	 * pools' maximum)
+	 * @param available slots the server had for them
+	 * @param ceiling the largest maximum the pool may have and fit, 0 when none fits
+	 * @param exceeded the violation when the pool does not fit, else null
+	 * @param warning a sentence for an operator once less than a tenth of the budget is left, else null
+	 * @param enforce whether not fitting is an error ({@code db.pool.budget.enforce}) rather than a warning
+	 * @param enforceKey the property that sets {@code enforce} for the pool
 	 */
-	public @Nullable String warning(String pool, int maxPoolSize) {
-		long planned = (long) this.instances.effective() * (maxPoolSize + othersMax());
-		int available = this.budget.available();
-		if (planned * 10 <= available * 9L) {
-			return null;
+	public record Verdict(long planned, int available, int ceiling, @Nullable Violation exceeded,
+			@Nullable String warning, boolean enforce, String enforceKey) {
+
+		/**
+		 * Whether the pool fits.
+		 * @return true when all instances' pools fit in what the server had available
+		 */
+		public boolean fits() {
+			return this.exceeded == null;
 		}
-		return "connection budget " + ((planned > available) ? "exceeded" : "nearly spent") + ": "
-				+ planned(pool, maxPoolSize) + ", but the server had " + this.budget.explain() + " at startup";
-	}
 
-	private int othersMax() {
-		return this.others.stream().mapToInt(LivePool::maxPoolSize).sum();
-	}
+		/**
+		 * The violation to refuse the numbers with: they do not fit and the budget is enforced.
+		 * @return the violation when the caller must fail startup or refuse the resize, else null
+		 */
+		public @Nullable Violation refusal() {
+			return this.enforce ? this.exceeded : null;
+		}
 
-	/**
-	 * The connections all replicas may open, with the other pools of this JVM named when there are any.
-	 */
-	private String planned(String pool, int maxPoolSize) {
-		int othersMax = othersMax();
-		int perInstance = maxPoolSize + othersMax;
-		String pools = this.others.isEmpty() ? "" : " (pool '" + pool + "' with " + maxPoolSize + " plus "
-				+ this.others.size() + " other live pool(s) of this JVM with " + othersMax + ")";
-		return this.instances.describe() + " x " + perInstance + " connections" + pools + " = "
-				+ ((long) this.instances.effective() * perInstance);
-	}
-
-	/**
-	 * Values that fit, for whichever keys set the pool: Hikari's maximum-pool-size is the whole pool, where
-	 * db.pool's overflow is the part above size.
-	 */
-	private static String example(String sizeProperty, String overflowProperty, int size, int room) {
-		int fittingSize = Math.min(size, room);
-		int fittingOverflow = overflowProperty.endsWith("maximum-pool-size") ? room : room - fittingSize;
-		return sizeProperty + "=" + fittingSize + " and " + overflowProperty + "=" + fittingOverflow;
 	}
 
 }

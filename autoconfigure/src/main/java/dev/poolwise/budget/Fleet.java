@@ -65,12 +65,11 @@ public record Fleet(int otherInstances, int applicationSessions) {
 	}
 
 	/**
-	 * The instances to judge the budget by.
-	 * @param configured db.pool.instances
-	 * @return the configured number and the counted one, this instance included
+	 * The instances counted on the server: the others and this one.
+	 * @return {@code otherInstances + 1}
 	 */
-	public Instances instances(int configured) {
-		return new Instances(configured, this.otherInstances + 1);
+	public int counted() {
+		return this.otherInstances + 1;
 	}
 
 }

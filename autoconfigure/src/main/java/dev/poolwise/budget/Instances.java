@@ -7,8 +7,9 @@ package dev.poolwise.budget;
  *
  * @param configured db.pool.instances
  * @param counted instances seen on the server, this one included, 0 when not counted
+ * @param configuredKey the property that sets {@code configured}, for messages
  */
-public record Instances(int configured, int counted) {
+public record Instances(int configured, int counted, String configuredKey) {
 
 	/**
 	 * The number the budget is judged by.
@@ -31,7 +32,7 @@ public record Instances(int configured, int counted) {
 	 * @return e.g. {@code 3 instance(s) (counted on the server; db.pool.instances=1)} or {@code 2 instance(s)}
 	 */
 	public String describe() {
-		return isCounted() ? this.counted + " instance(s) (counted on the server; db.pool.instances="
+		return isCounted() ? this.counted + " instance(s) (counted on the server; " + this.configuredKey + "="
 				+ this.configured + ")" : this.configured + " instance(s)";
 	}
 

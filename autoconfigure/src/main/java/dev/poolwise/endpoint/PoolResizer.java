@@ -16,7 +16,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.budget.Fleet;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
 import dev.poolwise.net.SideConnections;
@@ -58,11 +58,11 @@ final class PoolResizer {
 		int newOverflow = (overflow != null) ? overflow : oldMax - oldSize;
 		Violations violations = new Violations();
 		SizeRules.check("size", newSize, "overflow", newOverflow, settings.sizing().limit(), violations);
-		BudgetPolicy.Verdict budget = violations.isEmpty()
-				? pool.judgeBudget(countedInstances(pool), "size", "overflow", newSize, newSize + newOverflow) : null;
-		Violation overBudget = (budget != null) ? budget.exceeded() : null;
-		if (budget != null && budget.refused()) {
-			violations.add(overBudget);
+		BudgetRule.Verdict budget = violations.isEmpty() ? pool.judgeBudget(countedInstances(pool),
+				new BudgetRule.Sizes("size", "overflow", newSize, newSize + newOverflow)) : null;
+		Violation refusal = (budget != null) ? budget.refusal() : null;
+		if (refusal != null) {
+			violations.add(refusal);
 		}
 		if (!violations.isEmpty()) {
 			List<Violation> found = violations.list();
@@ -75,7 +75,7 @@ final class PoolResizer {
 				+ (oldMax - oldSize) + " to size=" + newSize + ", overflow=" + newOverflow + " (max " + newMax + ")";
 		logger.info("Poolwise: " + message);
 		return new ResizeDescriptor(pool.beanName(), Outcome.APPLIED, message + ".", counts(oldSize, oldMax),
-				counts(newSize, newMax), null, budgetWarnings(pool, overBudget));
+				counts(newSize, newMax), null, budgetWarnings(pool, budget));
 	}
 
 	/**
@@ -89,7 +89,7 @@ final class PoolResizer {
 		}
 		HikariDataSource dataSource = pool.dataSource();
 		try (Connection connection = SideConnections.open(dataSource, SideConnections.ENDPOINT, FLEET_TIMEOUT)) {
-			return Fleet.read(connection, SideConnections.applicationName(dataSource)).otherInstances() + 1;
+			return Fleet.read(connection, SideConnections.applicationName(dataSource)).counted();
 		}
 		catch (SQLException ex) {
 			logger.debug("Poolwise could not count the instances for a resize of '" + pool.beanName() + "': "
@@ -120,16 +120,17 @@ final class PoolResizer {
 		return counts;
 	}
 
-	private static List<String> budgetWarnings(TunedPool pool, @Nullable Violation overBudget) {
+	private static List<String> budgetWarnings(TunedPool pool, BudgetRule.@Nullable Verdict budget) {
 		List<String> warnings = new ArrayList<>();
+		Violation overBudget = (budget != null) ? budget.exceeded() : null;
 		if (pool.budget() == null) {
 			warnings.add("Connection budget not checked: " + (pool.settings().pgbouncer().enabled()
 					? "behind PgBouncer, max_connections bounds PgBouncer's server connections, not this pool."
 					: "the server could not be reached at startup (db.pool.lazy-start=true), so none was measured."));
 		}
-		else if (overBudget != null) {
+		else if (budget != null && overBudget != null) {
 			warnings.add(overBudget.rule() + " at startup; the server may refuse new connections. " + overBudget.fix()
-					+ " (db.pool.budget.enforce=true refuses such a resize instead)");
+					+ " (" + budget.enforceKey() + "=true refuses such a resize instead)");
 		}
 		return warnings;
 	}

@@ -13,7 +13,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
-import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.login.LoginFailures;
 import dev.poolwise.pool.PoolCredentials;
 import dev.poolwise.pool.PoolSettings;
@@ -120,7 +120,8 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			error = describe(ex, dataSource);
 		}
 		int counted = (result != null) ? result.instances() : 0;
-		BudgetPolicy.Verdict budget = this.pool.judgeBudget(counted, "size", "overflow", usage.min(), usage.max());
+		BudgetRule.Verdict budget = this.pool.judgeBudget(counted,
+				new BudgetRule.Sizes("size", "overflow", usage.min(), usage.max()));
 		List<String> warnings = new ArrayList<>(PoolWarnings.of(usage,
 				Duration.ofMillis(dataSource.getConnectionTimeout()), settings, budget));
 		PoolTls tls = this.pool.tls();

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.validation.Durations;
@@ -39,7 +39,7 @@ final class PoolWarnings {
 	 * @return the warnings, empty when there is nothing to say
 	 */
 	static List<String> of(PoolStatistics statistics, Duration timeout, PoolSettings.Health health,
-			BudgetPolicy.@Nullable Verdict budget) {
+			BudgetRule.@Nullable Verdict budget) {
 		List<String> warnings = new ArrayList<>();
 		double utilization = statistics.utilization();
 		String inUse = statistics.active() + " of " + statistics.max() + " connections in use (utilization "

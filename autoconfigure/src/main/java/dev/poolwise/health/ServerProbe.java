@@ -244,7 +244,7 @@ final class ServerProbe implements AutoCloseable {
 		Duration latency = Duration.ofNanos(System.nanoTime() - start);
 		String version = connection.unwrap(PGConnection.class).getParameterStatus("server_version");
 		Fleet fleet = Fleet.read(connection, this.applicationName);
-		return new Result(version, server, latency, missing, fleet.otherInstances() + 1);
+		return new Result(version, server, latency, missing, fleet.counted());
 	}
 
 	private void disconnect() {

@@ -8,7 +8,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetPolicy;
-import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.failover.FailoverEviction;
 import dev.poolwise.login.LoginFailures;
 import dev.poolwise.login.LoginRecordingDataSource;
@@ -83,12 +83,10 @@ public final class PoolTuner {
 		checkSecurity(security, beanName, violations);
 		violations.throwIfAny();
 		ServerCheck.Result checked = check(dataSource, tuning, violations);
-		ConnectionBudget budget = budget(checked, dataSource);
-		int counted = (checked != null) ? checked.fleet().instances(this.settings.instances()).counted() : 0;
+		BudgetRule budget = (checked != null) ? budget(checked, dataSource, beanName, tuning, violations) : null;
+		violations.throwIfAny();
 		LivePool live = new LivePool(beanName, owner,
 				PoolTarget.of(dataSource.getJdbcUrl(), PoolCredentials.of(dataSource).getUsername()), dataSource);
-		checkBudget(budget, counted, live, tuning, violations);
-		violations.throwIfAny();
 		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()
 				+ " is a second pool to " + live.target() + " next to pool " + other.describe()
 				+ ". Each holds its own connections; if this is a cached test context or a duplicate DataSource, "
@@ -152,42 +150,29 @@ public final class PoolTuner {
 	}
 
 	/**
-	 * The budget the pool is judged by. When more instances are counted on the server than configured, their
-	 * pools are planned for in full, so the sessions they hold already leave the budget's connections in use:
-	 * the sessions named like the pool's, less those of this JVM's pools, which the registry accounts for.
+	 * The pool's budget from what the check read, and the pool's numbers judged against it: refused, they
+	 * fail startup with every other problem; over the budget but not enforced, they are a warning.
 	 */
-	private @Nullable ConnectionBudget budget(ServerCheck.@Nullable Result checked, HikariDataSource dataSource) {
-		if (checked == null) {
-			return null;
-		}
-		if (!checked.fleet().instances(this.settings.instances()).isCounted()) {
-			return checked.budget();
-		}
-		String name = SideConnections.applicationName(dataSource);
-		int own = JvmPoolRegistry.get()
-			.othersOnServerOf(dataSource)
-			.stream()
-			.filter((pool) -> SideConnections.applicationName(pool.dataSource()).equals(name))
-			.mapToInt(LivePool::openConnections)
-			.sum();
-		return checked.budget().excluding(Math.max(0, checked.fleet().applicationSessions() - own));
-	}
-
-	private void checkBudget(@Nullable ConnectionBudget budget, int counted, LivePool live, PoolTuning tuning,
-			Violations violations) {
-		BudgetPolicy policy = new BudgetPolicy(budget, this.settings.instances(), this.settings.budgetEnforced());
-		List<LivePool> others = JvmPoolRegistry.get().othersOnServerOf(live.dataSource());
-		Violation exceeded = policy
-			.judge(live.name(), others, counted, key(tuning.size(), "size"), key(tuning.overflow(), "overflow"),
-					tuning.size().value(), tuning.maxPoolSize())
-			.exceeded();
-		if (exceeded != null && this.settings.budgetEnforced()) {
-			violations.add(exceeded);
+	private BudgetRule budget(ServerCheck.Result checked, HikariDataSource dataSource, String beanName,
+			PoolTuning tuning, Violations violations) {
+		List<LivePool> others = JvmPoolRegistry.get().othersOnServerOf(dataSource);
+		BudgetRule budget = BudgetRule.measured(beanName, SideConnections.applicationName(dataSource),
+				checked.budget(), checked.fleet(), others,
+				new BudgetPolicy(this.settings.instances(), this.settings.budgetEnforced(),
+						this.keys.suggested("instances"), this.keys.suggested("budget.enforce")));
+		BudgetRule.Verdict verdict = budget.judge(others, checked.fleet().counted(),
+				new BudgetRule.Sizes(key(tuning.size(), "size"), key(tuning.overflow(), "overflow"),
+						tuning.size().value(), tuning.maxPoolSize()));
+		Violation refusal = verdict.refusal();
+		Violation exceeded = verdict.exceeded();
+		if (refusal != null) {
+			violations.add(refusal);
 		}
 		else if (exceeded != null) {
-			logger.warn("Poolwise " + exceeded.rule() + ". " + exceeded.fix()
-					+ " (db.pool.budget.enforce=true fails startup instead)");
+			logger.warn("Poolwise " + exceeded.rule() + ". " + exceeded.fix() + " (" + verdict.enforceKey()
+					+ "=true fails startup instead)");
 		}
+		return budget;
 	}
 
 	/**

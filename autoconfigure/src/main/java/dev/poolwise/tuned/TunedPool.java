@@ -3,8 +3,7 @@ package dev.poolwise.tuned;
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
-import dev.poolwise.budget.BudgetPolicy;
-import dev.poolwise.budget.ConnectionBudget;
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.login.LoginFailures;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -19,7 +18,7 @@ import dev.poolwise.tuning.PoolTuning;
  * @param beanName the DataSource bean
  * @param dataSource the pool
  * @param tuning its effective configuration with the source of each value
- * @param budget the server's connection budget at startup, null when lazy start could not reach the
+ * @param budget the pool's connection budget, measured at startup; null when lazy start could not reach the
  * server or the pool connects through PgBouncer
  * @param settings the configuration it was tuned from
  * @param logins the logins of its connections that the server rejected
@@ -27,7 +26,7 @@ import dev.poolwise.tuning.PoolTuning;
  * @param rotation the replacement of its connections after the bundle is reloaded, or null without a bundle
  */
 public record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning tuning,
-		@Nullable ConnectionBudget budget, PoolSettings settings, LoginFailures logins, @Nullable PoolTls tls,
+		@Nullable BudgetRule budget, PoolSettings settings, LoginFailures logins, @Nullable PoolTls tls,
 		@Nullable TlsRotation rotation) {
 
 	/**
@@ -39,21 +38,15 @@ public record TunedPool(String beanName, HikariDataSource dataSource, PoolTuning
 	}
 
 	/**
-	 * Judges numbers for this pool against the budget measured at startup, with the other live pools of the
-	 * JVM on its server as they are now, for as many instances as configured or counted on the server,
-	 * whichever is more.
+	 * Judges numbers for this pool against its budget, with the other live pools of the JVM on its server
+	 * as they are now.
 	 * @param counted instances counted on the server, this one included, or 0 when not counted
-	 * @param sizeProperty the name size goes by in the answer
-	 * @param overflowProperty the name overflow goes by
-	 * @param size permanent connections
-	 * @param maxPoolSize size plus overflow
-	 * @return the verdict
+	 * @param sizes the numbers and the names they go by in the answer
+	 * @return the verdict, or null without a budget
 	 */
-	public BudgetPolicy.Verdict judgeBudget(int counted, String sizeProperty, String overflowProperty, int size,
-			int maxPoolSize) {
-		return new BudgetPolicy(this.budget, this.settings.instances(), this.settings.budgetEnforced()).judge(
-				this.beanName, JvmPoolRegistry.get().othersOnServerOf(this.dataSource), counted, sizeProperty,
-				overflowProperty, size, maxPoolSize);
+	public BudgetRule.@Nullable Verdict judgeBudget(int counted, BudgetRule.Sizes sizes) {
+		return (this.budget != null)
+				? this.budget.judge(JvmPoolRegistry.get().othersOnServerOf(this.dataSource), counted, sizes) : null;
 	}
 
 }

@@ -166,6 +166,14 @@ class SeveralDataSourcesTests {
 	}
 
 	@Test
+	void aBudgetWarningNamesTheInstancesAndEnforceKeysOfThePoolThatExceedsIt(CapturedOutput output) {
+		this.contextRunner.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
+			.withPropertyValues("db.pool.datasources.reporting.size=4", "db.pool.datasources.reporting.instances=50")
+			.run((context) -> assertThat(output).contains("connection budget exceeded: 50 instance(s) x 14 connections")
+				.contains("(db.pool.datasources.reporting.budget.enforce=true fails startup instead)"));
+	}
+
+	@Test
 	void anEnforcedBudgetNamesTheKeysOfThePoolThatExceedsIt() {
 		this.contextRunner.withBean("reporting", HikariDataSource.class, PostgresServer::unstartedPool)
 			.withPropertyValues("db.pool.datasources.reporting.size=4", "db.pool.datasources.reporting.instances=50",

@@ -3,9 +3,11 @@ package dev.poolwise.health;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import dev.poolwise.budget.BudgetPolicy;
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.budget.ConnectionBudget;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -83,9 +85,10 @@ class PoolWarningsTests {
 		assertThat(warnings(null, 0, 20, 0)).isEmpty();
 	}
 
-	private List<String> warnings(ConnectionBudget budget, int active, int max, int pending) {
-		BudgetPolicy.Verdict verdict = new BudgetPolicy(budget, this.instances, false).judge("dataSource", List.of(), 0,
-				"db.pool.size", "db.pool.overflow", 1, max);
+	private List<String> warnings(@Nullable ConnectionBudget budget, int active, int max, int pending) {
+		BudgetRule.Verdict verdict = (budget != null) ? new BudgetRule("dataSource", budget,
+				new BudgetPolicy(this.instances, false, "db.pool.instances", "db.pool.budget.enforce"))
+			.judge(List.of(), 0, new BudgetRule.Sizes("db.pool.size", "db.pool.overflow", 1, max)) : null;
 		return PoolWarnings.of(usage(active, max, pending), Duration.ofSeconds(30), HEALTH, verdict);
 	}
 
