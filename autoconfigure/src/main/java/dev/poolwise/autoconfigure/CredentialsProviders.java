@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.zaxxer.hikari.HikariCredentialsProvider;
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationContext;
 
@@ -32,7 +33,7 @@ final class CredentialsProviders {
 	 * @param sources its property sources, to name the key in messages
 	 * @param violations where an unknown or ambiguous choice is recorded
 	 */
-	void apply(HikariDataSource dataSource, String beanName, String named, PoolPropertySources sources,
+	void apply(HikariDataSource dataSource, String beanName, @Nullable String named, PoolPropertySources sources,
 			Violations violations) {
 		List<String> names = List.of(this.applicationContext.getBeanNamesForType(HikariCredentialsProvider.class));
 		if (named != null) {

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.sizing.WorkerCountSizing;
 import dev.poolwise.pool.TlsMode;
@@ -63,7 +65,7 @@ public class PoolProperties {
 	 * Number of concurrent workers (request threads, consumers) the pool serves; derives size and overflow
 	 * when they are not set.
 	 */
-	private Integer workerCount;
+	private @Nullable Integer workerCount;
 
 	/**
 	 * Application replicas sharing the database, used by the connection-budget check.
@@ -74,12 +76,12 @@ public class PoolProperties {
 	 * Name of the HikariCredentialsProvider bean that supplies the user and password of each new connection,
 	 * when there is more than one such bean.
 	 */
-	private String credentialsProvider;
+	private @Nullable String credentialsProvider;
 
 	/**
 	 * Time a connection may be held before Hikari logs a possible leak with the borrower's stack.
 	 */
-	private Duration leakDetectionThreshold;
+	private @Nullable Duration leakDetectionThreshold;
 
 	/**
 	 * Time allowed to open the TCP connection to the server (pgjdbc connectTimeout, whole seconds).
@@ -95,7 +97,7 @@ public class PoolProperties {
 	 * Time a read from the server may block before the connection is closed (pgjdbc socketTimeout, whole
 	 * seconds).
 	 */
-	private Duration socketTimeout;
+	private @Nullable Duration socketTimeout;
 
 	/**
 	 * Whether the application starts while PostgreSQL is unreachable; the pool then connects on first use
@@ -106,7 +108,7 @@ public class PoolProperties {
 	/**
 	 * Name shown in pg_stat_activity (pgjdbc ApplicationName); defaults to spring.application.name.
 	 */
-	private String applicationName;
+	private @Nullable String applicationName;
 
 	/**
 	 * Whether pgjdbc rewrites batched INSERTs into multi-row INSERTs (pgjdbc reWriteBatchedInserts).
@@ -195,11 +197,11 @@ public class PoolProperties {
 		this.keepalive = keepalive;
 	}
 
-	public Integer getWorkerCount() {
+	public @Nullable Integer getWorkerCount() {
 		return this.workerCount;
 	}
 
-	public void setWorkerCount(Integer workerCount) {
+	public void setWorkerCount(@Nullable Integer workerCount) {
 		this.workerCount = workerCount;
 	}
 
@@ -211,19 +213,19 @@ public class PoolProperties {
 		this.instances = instances;
 	}
 
-	public String getCredentialsProvider() {
+	public @Nullable String getCredentialsProvider() {
 		return this.credentialsProvider;
 	}
 
-	public void setCredentialsProvider(String credentialsProvider) {
+	public void setCredentialsProvider(@Nullable String credentialsProvider) {
 		this.credentialsProvider = credentialsProvider;
 	}
 
-	public Duration getLeakDetectionThreshold() {
+	public @Nullable Duration getLeakDetectionThreshold() {
 		return this.leakDetectionThreshold;
 	}
 
-	public void setLeakDetectionThreshold(Duration leakDetectionThreshold) {
+	public void setLeakDetectionThreshold(@Nullable Duration leakDetectionThreshold) {
 		this.leakDetectionThreshold = leakDetectionThreshold;
 	}
 
@@ -243,11 +245,11 @@ public class PoolProperties {
 		this.loginTimeout = loginTimeout;
 	}
 
-	public Duration getSocketTimeout() {
+	public @Nullable Duration getSocketTimeout() {
 		return this.socketTimeout;
 	}
 
-	public void setSocketTimeout(Duration socketTimeout) {
+	public void setSocketTimeout(@Nullable Duration socketTimeout) {
 		this.socketTimeout = socketTimeout;
 	}
 
@@ -259,11 +261,11 @@ public class PoolProperties {
 		this.lazyStart = lazyStart;
 	}
 
-	public String getApplicationName() {
+	public @Nullable String getApplicationName() {
 		return this.applicationName;
 	}
 
-	public void setApplicationName(String applicationName) {
+	public void setApplicationName(@Nullable String applicationName) {
 		this.applicationName = applicationName;
 	}
 
@@ -408,45 +410,45 @@ public class PoolProperties {
 		/**
 		 * Longest a statement may run before the server cancels it (statement_timeout).
 		 */
-		private Duration statementTimeout;
+		private @Nullable Duration statementTimeout;
 
 		/**
 		 * Longest a statement waits for a lock (lock_timeout).
 		 */
-		private Duration lockTimeout;
+		private @Nullable Duration lockTimeout;
 
 		/**
 		 * Longest a session may sit idle inside a transaction before the server ends it
 		 * (idle_in_transaction_session_timeout).
 		 */
-		private Duration idleInTransactionTimeout;
+		private @Nullable Duration idleInTransactionTimeout;
 
 		/**
 		 * Other session settings by name, dashes for underscores, e.g. work-mem: 16MB.
 		 */
 		private Map<String, String> settings = new LinkedHashMap<>();
 
-		public Duration getStatementTimeout() {
+		public @Nullable Duration getStatementTimeout() {
 			return this.statementTimeout;
 		}
 
-		public void setStatementTimeout(Duration statementTimeout) {
+		public void setStatementTimeout(@Nullable Duration statementTimeout) {
 			this.statementTimeout = statementTimeout;
 		}
 
-		public Duration getLockTimeout() {
+		public @Nullable Duration getLockTimeout() {
 			return this.lockTimeout;
 		}
 
-		public void setLockTimeout(Duration lockTimeout) {
+		public void setLockTimeout(@Nullable Duration lockTimeout) {
 			this.lockTimeout = lockTimeout;
 		}
 
-		public Duration getIdleInTransactionTimeout() {
+		public @Nullable Duration getIdleInTransactionTimeout() {
 			return this.idleInTransactionTimeout;
 		}
 
-		public void setIdleInTransactionTimeout(Duration idleInTransactionTimeout) {
+		public void setIdleInTransactionTimeout(@Nullable Duration idleInTransactionTimeout) {
 			this.idleInTransactionTimeout = idleInTransactionTimeout;
 		}
 
@@ -751,7 +753,7 @@ public class PoolProperties {
 		 * PgBouncer's client_idle_timeout, when it is set there; idle pool connections must be pinged more
 		 * often than this, or with pre-ping off retired sooner by recycle and idle-timeout.
 		 */
-		private Duration clientIdleTimeout;
+		private @Nullable Duration clientIdleTimeout;
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -769,11 +771,11 @@ public class PoolProperties {
 			this.preparedStatements = preparedStatements;
 		}
 
-		public Duration getClientIdleTimeout() {
+		public @Nullable Duration getClientIdleTimeout() {
 			return this.clientIdleTimeout;
 		}
 
-		public void setClientIdleTimeout(Duration clientIdleTimeout) {
+		public void setClientIdleTimeout(@Nullable Duration clientIdleTimeout) {
 			this.clientIdleTimeout = clientIdleTimeout;
 		}
 

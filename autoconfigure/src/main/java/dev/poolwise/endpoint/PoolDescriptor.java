@@ -31,9 +31,10 @@ import dev.poolwise.validation.Durations;
  * @param recommendation the measured size recommendation and its reasoning
  * @param tls the SSL bundle's TLS with its certificates, or null when the pool has no bundle
  */
-public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration, Map<String, Setting> driverProperties,
-		Map<String, String> session, Statistics statistics, ServerReport server, IndexUsage indexes,
-		String serverError, Recommendation recommendation, @Nullable TlsReport tls) {
+public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration,
+		Map<String, Setting> driverProperties, Map<String, String> session, Statistics statistics,
+		@Nullable ServerReport server, @Nullable IndexUsage indexes, @Nullable String serverError,
+		Recommendation recommendation, @Nullable TlsReport tls) {
 
 	/** Source of a value changed through the endpoint since startup. */
 	static final String RUNTIME_RESIZE = "runtime resize (/actuator/dbpool)";
@@ -118,10 +119,11 @@ public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<
 	 * @param headroom factor applied for bursts
 	 * @param reasoning what the numbers mean for this pool
 	 */
-	public record Recommendation(Integer recommendedSize, Double connectionsInUse, Double acquisitionsPerSecond,
-			Double meanUsageSeconds, Double headroom, String reasoning) {
+	public record Recommendation(@Nullable Integer recommendedSize, @Nullable Double connectionsInUse,
+			@Nullable Double acquisitionsPerSecond, @Nullable Double meanUsageSeconds, @Nullable Double headroom,
+			String reasoning) {
 
-		static Recommendation of(PoolSizeRecommendation recommendation, PoolStatistics statistics) {
+		static Recommendation of(@Nullable PoolSizeRecommendation recommendation, PoolStatistics statistics) {
 			if (recommendation == null) {
 				return new Recommendation(null, null, null, null, null, "No load measured yet: the recommendation "
 						+ "needs Micrometer with Hikari's meters (spring-boot-starter-actuator) and one full "

@@ -3,6 +3,8 @@ package dev.poolwise.endpoint;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
 import dev.poolwise.validation.Violation;
@@ -18,11 +20,12 @@ import dev.poolwise.validation.Violation;
  * @param violations every rule the request broke, when invalid
  * @param warnings concerns that did not stop the resize, such as the connection budget
  */
-public record ResizeDescriptor(String pool, Outcome outcome, String message, Map<String, Integer> previous,
-		Map<String, Integer> current, List<Violation> violations, List<String> warnings)
+public record ResizeDescriptor(String pool, Outcome outcome, String message, @Nullable Map<String, Integer> previous,
+		@Nullable Map<String, Integer> current, @Nullable List<Violation> violations, @Nullable List<String> warnings)
 		implements OperationResponseBody {
 
-	static ResizeDescriptor rejected(String pool, Outcome outcome, String message, List<Violation> violations) {
+	static ResizeDescriptor rejected(String pool, Outcome outcome, String message,
+			@Nullable List<Violation> violations) {
 		return new ResizeDescriptor(pool, outcome, message, null, null, violations, null);
 	}
 

@@ -143,9 +143,12 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 		}
 		if (result != null) {
 			health.withDetail(LATENCY, Math.round(result.latency().toNanos() / 10_000.0) / 100.0)
-				.withDetail(SERVER_VERSION, result.serverVersion())
 				.withDetail(SERVER, result.server().describe())
 				.withDetail(PRIMARY, result.server().isPrimary());
+			String version = result.serverVersion();
+			if (version != null) {
+				health.withDetail(SERVER_VERSION, version);
+			}
 			if (!result.missingExtensions().isEmpty()) {
 				health.down().withDetail(MISSING_EXTENSIONS, result.missingExtensions());
 			}

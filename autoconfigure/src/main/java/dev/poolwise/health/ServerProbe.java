@@ -86,7 +86,7 @@ final class ServerProbe implements AutoCloseable {
 
 	private final ScheduledExecutorService executor;
 
-	private Future<Result> inFlight;
+	private @Nullable Future<Result> inFlight;
 
 	private long inFlightSince;
 
@@ -96,7 +96,7 @@ final class ServerProbe implements AutoCloseable {
 
 	private @Nullable ScheduledFuture<?> refresh;
 
-	private Connection connection;
+	private @Nullable Connection connection;
 
 	/**
 	 * @param dataSource the pool whose server and settings to use
@@ -145,8 +145,8 @@ final class ServerProbe implements AutoCloseable {
 			throw noAnswer();
 		}
 		catch (ExecutionException ex) {
-			throw (ex.getCause() instanceof SQLException cause) ? cause
-					: new SQLException(ex.getCause().toString(), ex.getCause());
+			Throwable cause = ex.getCause();
+			throw (cause instanceof SQLException failure) ? failure : new SQLException(String.valueOf(cause), cause);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -159,11 +159,13 @@ final class ServerProbe implements AutoCloseable {
 	}
 
 	private Future<Result> start(long now) {
-		if (this.inFlight == null || this.inFlight.isDone()) {
-			this.inFlight = this.executor.submit(this::probeAndKeep);
+		Future<Result> current = this.inFlight;
+		if (current == null || current.isDone()) {
+			current = this.executor.submit(this::probeAndKeep);
+			this.inFlight = current;
 			this.inFlightSince = now;
 		}
-		return this.inFlight;
+		return current;
 	}
 
 	private void keepRefreshing() {
@@ -181,8 +183,9 @@ final class ServerProbe implements AutoCloseable {
 		FutureTask<Result> probe = new FutureTask<>(this::probeAndKeep);
 		synchronized (this) {
 			long now = System.nanoTime();
-			if (now - this.lastAsked > IDLE_NANOS) {
-				this.refresh.cancel(false);
+			ScheduledFuture<?> scheduled = this.refresh;
+			if (now - this.lastAsked > IDLE_NANOS && scheduled != null) {
+				scheduled.cancel(false);
 				this.refresh = null;
 				return;
 			}
@@ -212,19 +215,21 @@ final class ServerProbe implements AutoCloseable {
 	}
 
 	private Result probe() throws SQLException {
-		if (this.connection != null) {
+		Connection current = this.connection;
+		if (current != null) {
 			try {
-				return query(this.connection);
+				return query(current);
 			}
 			catch (SQLException ex) {
-				if (!this.connection.isClosed()) {
+				if (!current.isClosed()) {
 					throw ex;
 				}
 				disconnect();
 			}
 		}
-		this.connection = SideConnections.open(this.pool, SideConnections.HEALTH, this.timeout);
-		return query(this.connection);
+		Connection opened = SideConnections.open(this.pool, SideConnections.HEALTH, this.timeout);
+		this.connection = opened;
+		return query(opened);
 	}
 
 	private Result query(Connection connection) throws SQLException {
@@ -267,8 +272,9 @@ final class ServerProbe implements AutoCloseable {
 	@Override
 	public void close() {
 		synchronized (this) {
-			if (this.refresh != null) {
-				this.refresh.cancel(false);
+			ScheduledFuture<?> scheduled = this.refresh;
+			if (scheduled != null) {
+				scheduled.cancel(false);
 			}
 		}
 		this.executor.execute(this::disconnect);
@@ -278,14 +284,15 @@ final class ServerProbe implements AutoCloseable {
 	/**
 	 * What the server answered.
 	 *
-	 * @param serverVersion {@code server_version}, as reported when the probe connection opened
+	 * @param serverVersion {@code server_version}, as reported when the probe connection opened, null if it
+	 * was not
 	 * @param server the server the probe connection is on, and whether it takes writes
 	 * @param latency round trip of the probe query
 	 * @param missingExtensions required extensions not in {@code pg_extension}
 	 * @param instances instances of the application seen on the server, this one included
 	 */
-	record Result(String serverVersion, ConnectedServer server, Duration latency, List<String> missingExtensions,
-			int instances) {
+	record Result(@Nullable String serverVersion, ConnectedServer server, Duration latency,
+			List<String> missingExtensions, int instances) {
 
 	}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Measures each pool's load from the timers Hikari itself records in the meter registry
@@ -40,7 +41,7 @@ public class MeterRegistryPoolSizeAdvisor implements PoolSizeAdvisor {
 	}
 
 	@Override
-	public PoolSizeRecommendation recommend(String poolName) {
+	public @Nullable PoolSizeRecommendation recommend(String poolName) {
 		Timer acquire = this.registry.find("hikaricp.connections.acquire").tag("pool", poolName).timer();
 		Timer usage = this.registry.find("hikaricp.connections.usage").tag("pool", poolName).timer();
 		if (acquire == null || usage == null) {
@@ -65,13 +66,13 @@ public class MeterRegistryPoolSizeAdvisor implements PoolSizeAdvisor {
 
 		private double usageSeconds;
 
-		private PoolSizeRecommendation last;
+		private @Nullable PoolSizeRecommendation last;
 
 		Window(long startNanos) {
 			this.startNanos = startNanos;
 		}
 
-		synchronized PoolSizeRecommendation advance(long nowNanos, long acquisitions, long usages,
+		synchronized @Nullable PoolSizeRecommendation advance(long nowNanos, long acquisitions, long usages,
 				double usageSeconds) {
 			Duration elapsed = Duration.ofNanos(nowNanos - this.startNanos);
 			if (elapsed.compareTo(MeterRegistryPoolSizeAdvisor.this.window) >= 0) {

@@ -36,14 +36,14 @@ public class PoolMeterBinder implements MeterBinder {
 
 	private final PoolSizeAdvisor advisor;
 
-	private final ServerStatisticsSampler sampler;
+	private final @Nullable ServerStatisticsSampler sampler;
 
 	/**
 	 * @param pools the pools to instrument
 	 * @param advisor source of {@code db.pool.size.recommended}
 	 * @param sampler source of the {@code db.pool.server.*} meters, or null when sampling is off
 	 */
-	public PoolMeterBinder(TunedPools pools, PoolSizeAdvisor advisor, ServerStatisticsSampler sampler) {
+	public PoolMeterBinder(TunedPools pools, PoolSizeAdvisor advisor, @Nullable ServerStatisticsSampler sampler) {
 		this.pools = pools;
 		this.advisor = advisor;
 		this.sampler = sampler;

@@ -1,5 +1,7 @@
 package dev.poolwise.metrics;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Source of the current size recommendation for a pool. An interface of its own so the endpoint can show
  * recommendations without depending on Micrometer, which measures the load behind them.
@@ -12,6 +14,6 @@ public interface PoolSizeAdvisor {
 	 * @param poolName the Hikari pool name
 	 * @return the recommendation, or null if the load has not been measured (yet)
 	 */
-	PoolSizeRecommendation recommend(String poolName);
+	@Nullable PoolSizeRecommendation recommend(String poolName);
 
 }

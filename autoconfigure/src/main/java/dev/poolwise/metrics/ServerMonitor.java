@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.Redaction;
@@ -36,9 +37,9 @@ final class ServerMonitor implements Runnable {
 
 	private final ScheduledExecutorService executor;
 
-	private final AtomicReference<ServerStatistics> latest = new AtomicReference<>();
+	private final AtomicReference<@Nullable ServerStatistics> latest = new AtomicReference<>();
 
-	private volatile Connection connection;
+	private volatile @Nullable Connection connection;
 
 	private boolean warnedAboutVisibility;
 
@@ -63,7 +64,7 @@ final class ServerMonitor implements Runnable {
 	 * The last sample; reading it never touches the server.
 	 * @return the statistics, or null before the first sample and after a failed one
 	 */
-	ServerStatistics latest() {
+	@Nullable ServerStatistics latest() {
 		return this.latest.get();
 	}
 

@@ -10,6 +10,8 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.poolwise.budget.Fleet;
 
 /**
@@ -104,7 +106,7 @@ public record ServerStatistics(Instant sampledAt, Map<State, Integer> applicatio
 	 * @return the count
 	 */
 	public int sessions(Scope scope, State state) {
-		return ((scope == Scope.APPLICATION) ? this.application : this.database).get(state);
+		return ((scope == Scope.APPLICATION) ? this.application : this.database).getOrDefault(state, 0);
 	}
 
 	/**
@@ -148,9 +150,9 @@ public record ServerStatistics(Instant sampledAt, Map<State, Integer> applicatio
 		/** Fast-path call, disabled tracking, or a state the reading role may not see. */
 		OTHER(null);
 
-		private final String serverName;
+		private final @Nullable String serverName;
 
-		State(String serverName) {
+		State(@Nullable String serverName) {
 			this.serverName = serverName;
 		}
 

@@ -3,6 +3,8 @@ package dev.poolwise.metrics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.SmartLifecycle;
 
 import dev.poolwise.tuned.TunedPool;
@@ -60,7 +62,7 @@ public class ServerStatisticsSampler implements SmartLifecycle {
 	 * @param beanName the pool's DataSource bean
 	 * @return the statistics, or null if there is no successful sample (yet, or since the last failure)
 	 */
-	public ServerStatistics latest(String beanName) {
+	public @Nullable ServerStatistics latest(String beanName) {
 		ServerMonitor monitor = this.monitors.get(beanName);
 		return (monitor != null) ? monitor.latest() : null;
 	}

@@ -11,7 +11,9 @@ import com.zaxxer.hikari.util.Credentials;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
 import org.postgresql.PGProperty;
+import org.postgresql.util.DriverInfo;
 
+import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolCredentials;
 
 /**
@@ -109,6 +111,9 @@ public final class SideConnections {
 	private static Connection named(HikariDataSource pool, String purpose, Properties info,
 			@Nullable String statementTimeout) throws SQLException {
 		Connection connection = new Driver().connect(pool.getJdbcUrl(), info);
+		if (connection == null) {
+			throw new SQLException("pgjdbc does not take the URL " + JdbcUrls.mask(pool.getJdbcUrl()));
+		}
 		try (PreparedStatement statement = connection
 			.prepareStatement((statementTimeout != null) ? NAME_AND_TIMEOUT : NAME)) {
 			statement.setString(1, name(pool, purpose));
@@ -147,13 +152,15 @@ public final class SideConnections {
 
 	/**
 	 * The {@code application_name} the pool's sessions carry on the server: the URL's parameter, else the
-	 * pool's driver property, else pgjdbc's default.
+	 * pool's driver property, else pgjdbc's default (its driver name).
 	 * @param pool the pool
 	 * @return the application name
 	 */
 	public static String applicationName(HikariDataSource pool) {
 		Properties merged = Driver.parseURL(pool.getJdbcUrl(), pool.getDataSourceProperties());
-		return PGProperty.APPLICATION_NAME.getOrDefault((merged != null) ? merged : pool.getDataSourceProperties());
+		String name = PGProperty.APPLICATION_NAME
+			.getOrDefault((merged != null) ? merged : pool.getDataSourceProperties());
+		return (name != null) ? name : DriverInfo.DRIVER_NAME;
 	}
 
 }

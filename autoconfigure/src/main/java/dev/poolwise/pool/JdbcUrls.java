@@ -6,6 +6,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * JDBC URL helpers. {@link #mask} is the only form of a URL that may reach a log line, an exception
  * message or an endpoint.
@@ -23,11 +25,11 @@ public final class JdbcUrls {
 	/**
 	 * The URL with user info and the values of password-like parameters replaced by {@code ******}.
 	 * @param url a JDBC URL, or null
-	 * @return the masked URL, or null
+	 * @return the masked URL, or {@code null} as text
 	 */
-	public static String mask(String url) {
+	public static String mask(@Nullable String url) {
 		if (url == null) {
-			return null;
+			return String.valueOf(url);
 		}
 		String masked = SECRET_PARAMETER.matcher(url).replaceAll("$1******");
 		return USER_INFO.matcher(masked).replaceAll("$1******@");

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.poolwise.validation.Violations;
 
 /**
@@ -58,8 +60,9 @@ public final class SessionSettings {
 	 * @param violations where problems are recorded
 	 * @return the settings that passed validation
 	 */
-	public static SessionSettings of(String prefix, Duration statementTimeout, Duration lockTimeout,
-			Duration idleInTransactionTimeout, Map<String, String> others, Violations violations) {
+	public static SessionSettings of(String prefix, @Nullable Duration statementTimeout,
+			@Nullable Duration lockTimeout, @Nullable Duration idleInTransactionTimeout, Map<String, String> others,
+			Violations violations) {
 		Map<String, SessionSetting> byName = new LinkedHashMap<>();
 		addTimeout(byName, prefix + ".statement-timeout", "statement_timeout", statementTimeout, violations);
 		addTimeout(byName, prefix + ".lock-timeout", "lock_timeout", lockTimeout, violations);
@@ -93,8 +96,8 @@ public final class SessionSettings {
 		return new SessionSettings(prefix, new ArrayList<>(byName.values()));
 	}
 
-	private static void addTimeout(Map<String, SessionSetting> byName, String property, String name, Duration value,
-			Violations violations) {
+	private static void addTimeout(Map<String, SessionSetting> byName, String property, String name,
+			@Nullable Duration value, Violations violations) {
 		if (value == null) {
 			return;
 		}
@@ -125,7 +128,7 @@ public final class SessionSettings {
 	 * @param name the server's name, e.g. {@code statement_timeout}
 	 * @return e.g. {@code statement-timeout}, or null if the setting has none
 	 */
-	static String firstClassKey(String name) {
+	static @Nullable String firstClassKey(String name) {
 		if (!FIRST_CLASS.contains(name)) {
 			return null;
 		}
@@ -138,7 +141,7 @@ public final class SessionSettings {
 	 * @param name the server's name, e.g. {@code role}
 	 * @return the reason, or null if the pool sets it
 	 */
-	static String refusal(String name) {
+	static @Nullable String refusal(String name) {
 		return REFUSED.get(name);
 	}
 

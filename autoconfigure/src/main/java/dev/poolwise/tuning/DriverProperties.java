@@ -125,10 +125,11 @@ final class DriverProperties {
 
 	private void yieldToUrl(Map<String, Tuned<String>> properties, String jdbcUrl, Properties hikariProperties) {
 		Set<String> urlKeys = JdbcUrls.parameterNames(jdbcUrl);
-		for (String name : Set.copyOf(properties.keySet())) {
+		for (Map.Entry<String, Tuned<String>> property : Map.copyOf(properties).entrySet()) {
+			String name = property.getKey();
+			Tuned<String> ours = property.getValue();
 			boolean inUrl = urlKeys.contains(name);
 			boolean inHikari = hikariProperties.containsKey(name);
-			Tuned<String> ours = properties.get(name);
 			boolean explicit = !ours.source().equals(Tuned.DEFAULT);
 			if (inUrl && explicit) {
 				this.violations.add("spring.datasource.url", JdbcUrls.mask(jdbcUrl),

@@ -109,7 +109,7 @@ public final class PoolHealthContributorAutoConfiguration {
 		}
 
 		@Override
-		public HealthContributor getContributor(String name) {
+		public @Nullable HealthContributor getContributor(String name) {
 			return this.delegate.getContributor(name);
 		}
 
