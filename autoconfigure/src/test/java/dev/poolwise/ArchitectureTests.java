@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 import dev.poolwise.autoconfigure.PoolwiseProperties;
+import dev.poolwise.tuning.TuningClassReadingHikari;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -31,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shape of the code, as Spring Boot's own build guards it: wiring depends on the runtime packages and
- * never the reverse, no package cycles, and post-processor beans that do not pull other beans in early.
+ * never the reverse, the tuning rules know neither Spring nor JDBC, no package cycles, and post-processor beans
+ * that do not pull other beans in early.
  */
 class ArchitectureTests {
 
@@ -46,6 +48,14 @@ class ArchitectureTests {
 		.dependOnClassesThat()
 		.resideInAPackage("dev.poolwise.autoconfigure..")
 		.because("runtime packages take plain values; only the wiring knows about Spring configuration");
+
+	private static final ArchRule TUNING_FREE_OF_SPRING_AND_JDBC = noClasses().that()
+		.resideInAPackage("dev.poolwise.tuning..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("org.springframework..", "java.sql..", "javax.sql..", "com.zaxxer..")
+		.because("the tuning rules are plain values in, numbers and violations out: testable without Spring, "
+				+ "a pool or a server");
 
 	private static final ArchRule NO_CYCLES = slices().matching("dev.poolwise.(**)").should().beFreeOfCycles();
 
@@ -73,6 +83,17 @@ class ArchitectureTests {
 		JavaClasses offending = new ClassFileImporter().importClasses(RuntimeClassReadingProperties.class,
 				PoolwiseProperties.class);
 		assertThat(RUNTIME_FREE_OF_WIRING.evaluate(offending).hasViolation()).isTrue();
+	}
+
+	@Test
+	void tuningDependsOnNeitherSpringNorJdbc() {
+		TUNING_FREE_OF_SPRING_AND_JDBC.check(MAIN);
+	}
+
+	@Test
+	void aTuningClassThatTakesAHikariConfigBreaksTheRule() {
+		JavaClasses offending = new ClassFileImporter().importClasses(TuningClassReadingHikari.class);
+		assertThat(TUNING_FREE_OF_SPRING_AND_JDBC.evaluate(offending).hasViolation()).isTrue();
 	}
 
 	@Test

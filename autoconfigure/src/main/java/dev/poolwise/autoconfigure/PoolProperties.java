@@ -790,7 +790,7 @@ public class PoolProperties {
 		 * Name of the SSL bundle (spring.ssl.bundle.pem.* or .jks.*) whose trust material verifies the server and
 		 * whose key material, if any, is the client certificate.
 		 */
-		private String bundle;
+		private @Nullable String bundle;
 
 		/**
 		 * What is verified about the server when a bundle is set: verify-full (certificate chain and host name),
@@ -814,11 +814,11 @@ public class PoolProperties {
 		 */
 		private Duration expiryWarning = Duration.ofDays(14);
 
-		public String getBundle() {
+		public @Nullable String getBundle() {
 			return this.bundle;
 		}
 
-		public void setBundle(String bundle) {
+		public void setBundle(@Nullable String bundle) {
 			this.bundle = bundle;
 		}
 

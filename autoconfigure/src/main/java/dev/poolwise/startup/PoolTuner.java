@@ -14,6 +14,7 @@ import dev.poolwise.login.LoginFailures;
 import dev.poolwise.login.LoginRecordingDataSource;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.ConnectionBirths;
+import dev.poolwise.pool.HikariValues;
 import dev.poolwise.pool.PoolCredentials;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.registry.JvmPoolRegistry;
@@ -73,7 +74,7 @@ public final class PoolTuner {
 	 */
 	public TunedPool tune(HikariDataSource dataSource, String beanName, String owner) {
 		PoolTuning tuning = new PoolTuningResolver(this.settings, this.keys, this.defaultApplicationName)
-			.resolve(dataSource, this.tls);
+			.resolve(HikariValues.of(dataSource), this.tls);
 		apply(tuning, dataSource, beanName);
 		ConnectionBirths births = new ConnectionBirths();
 		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births);

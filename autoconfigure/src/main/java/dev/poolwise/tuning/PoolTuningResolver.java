@@ -3,9 +3,9 @@ package dev.poolwise.tuning;
 import java.time.Duration;
 import java.util.Map;
 
-import com.zaxxer.hikari.HikariConfig;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.pool.HikariValues;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.session.SessionSettings;
 import dev.poolwise.sizing.WorkerCountSizing;
@@ -18,7 +18,8 @@ import dev.poolwise.validation.Violations;
  * into one validated {@link PoolTuning}, collecting every problem before failing so that one restart fixes
  * them all. Each job has a class of its own: {@link KeyPrecedence} (which key wins), {@link TimeRules}
  * (Hikari's silent replacements), {@link DriverProperties} (pgjdbc properties and URL conflicts),
- * {@link PgBouncerRules}, {@link CountRules} and {@link ObservabilityRules}. Needs no Spring and no server.
+ * {@link PgBouncerRules}, {@link CountRules} and {@link ObservabilityRules}. Needs no Spring, no Hikari, no
+ * JDBC and no server.
  */
 public final class PoolTuningResolver {
 
@@ -42,12 +43,12 @@ public final class PoolTuningResolver {
 	}
 
 	/**
-	 * Resolves and validates the tuning of a pool.
+	 * Resolves and validates the tuning of a pool without an SSL bundle.
 	 * @param hikari the pool's configuration as Spring Boot bound it, not started
 	 * @return the tuning
 	 * @throws dev.poolwise.validation.PoolConfigurationException listing every problem
 	 */
-	public PoolTuning resolve(HikariConfig hikari) {
+	public PoolTuning resolve(HikariValues hikari) {
 		return resolve(hikari, null);
 	}
 
@@ -58,39 +59,39 @@ public final class PoolTuningResolver {
 	 * @return the tuning
 	 * @throws dev.poolwise.validation.PoolConfigurationException listing every problem
 	 */
-	public PoolTuning resolve(HikariConfig hikari, @Nullable PoolTls tls) {
+	public PoolTuning resolve(HikariValues hikari, @Nullable PoolTls tls) {
 		PoolSettings p = this.settings;
 		CountRules.check(p, this.keys, this.violations);
 		ObservabilityRules.check(p.health(), p.monitor(), this.keys, this.violations);
 		WorkerCountSizing.PoolSize derived = (p.workerCount() != null && p.workerCount() >= 1)
 				? p.sizing().formula().size(p.workerCount()) : null;
-		Tuned<Integer> size = this.keys.pick("size", p.size(), "minimum-idle", hikari.getMinimumIdle(),
+		Tuned<Integer> size = this.keys.pick("size", p.size(), "minimum-idle", hikari.minimumIdle(),
 				(derived != null) ? derived.min() : null);
 		Integer derivedOverflow = (derived != null) ? Math.max(0, derived.max() - size.value()) : null;
 		Tuned<Integer> overflow = this.keys.pick("overflow", p.overflow(), "maximum-pool-size",
-				hikari.getMaximumPoolSize() - size.value(), derivedOverflow);
+				hikari.maximumPoolSize() - size.value(), derivedOverflow);
 		SizeRules.check(this.keys.property(size, "size"), size.value(), this.keys.property(overflow, "overflow"),
 				overflow.value(), p.sizing().limit(), this.violations);
 		Tuned<Duration> timeout = this.keys.pickDuration("timeout", p.timeout(), "connection-timeout",
-				hikari.getConnectionTimeout());
+				hikari.connectionTimeout());
 		Tuned<Duration> recycle = this.keys.pickDuration("recycle", p.recycle(), "max-lifetime",
-				hikari.getMaxLifetime());
+				hikari.maxLifetime());
 		Tuned<Duration> idleTimeout = this.keys.pickDuration("idle-timeout", p.idleTimeout(), "idle-timeout",
-				hikari.getIdleTimeout());
+				hikari.idleTimeout());
 		Tuned<Duration> keepalive = this.keys.pickDuration("keepalive", p.keepalive(), "keepalive-time",
-				hikari.getKeepaliveTime());
+				hikari.keepaliveTime());
 		TimeRules times = new TimeRules(this.keys, this.violations);
 		if (!p.prePing()) {
 			keepalive = times.withoutPrePing(keepalive);
 		}
 		Tuned<Duration> leak = this.keys.pickDuration("leak-detection-threshold", p.leakDetectionThreshold(),
-				"leak-detection-threshold", hikari.getLeakDetectionThreshold());
+				"leak-detection-threshold", hikari.leakDetectionThreshold());
 		times.check(timeout, recycle, idleTimeout, keepalive, leak);
 		PoolSettings.Session s = p.session();
 		SessionSettings session = SessionSettings.of(this.keys.name("session"), s.statementTimeout(),
 				s.lockTimeout(), s.idleInTransactionTimeout(), s.settings(), this.violations);
 		Map<String, Tuned<String>> driver = new DriverProperties(this.keys, this.violations).resolve(p.driver(),
-				this.defaultApplicationName, session, hikari.getJdbcUrl(), hikari.getDataSourceProperties(), tls);
+				this.defaultApplicationName, session, hikari.jdbcUrl(), hikari.dataSourceProperties(), tls);
 		if (p.pgbouncer().enabled()) {
 			new PgBouncerRules(this.keys, this.violations).check(p.pgbouncer(), session, driver, keepalive, recycle,
 					idleTimeout);

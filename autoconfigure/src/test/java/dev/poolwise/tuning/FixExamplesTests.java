@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import dev.poolwise.autoconfigure.PoolProperties;
+import dev.poolwise.pool.HikariValues;
 import dev.poolwise.validation.PoolConfigurationException;
 import dev.poolwise.validation.Violation;
 
@@ -82,7 +83,8 @@ class FixExamplesTests {
 		HikariConfig hikari = new HikariConfig();
 		hikari.setJdbcUrl("jdbc:postgresql://localhost:5432/app");
 		try {
-			new PoolTuningResolver(properties.toSettings(), new WrittenKeys(written), "app").resolve(hikari);
+			new PoolTuningResolver(properties.toSettings(), new WrittenKeys(written), "app")
+				.resolve(HikariValues.of(hikari));
 			return List.of();
 		}
 		catch (PoolConfigurationException ex) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.poolwise.autoconfigure.PoolProperties;
+import dev.poolwise.pool.HikariValues;
 import dev.poolwise.validation.PoolConfigurationException;
 import dev.poolwise.validation.Violation;
 
@@ -205,7 +206,7 @@ class PoolTuningResolverTests {
 	}
 
 	private PoolTuning resolve() {
-		return new PoolTuningResolver(this.properties.toSettings(), this.keys, "app").resolve(this.hikari);
+		return new PoolTuningResolver(this.properties.toSettings(), this.keys, "app").resolve(HikariValues.of(this.hikari));
 	}
 
 	private Violation violation(String property) {
