@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationContext;
 
+import dev.poolwise.tuning.PropertyKeys;
 import dev.poolwise.validation.Violations;
 
 /**
@@ -33,7 +34,7 @@ final class CredentialsProviders {
 	 * @param sources its property sources, to name the key in messages
 	 * @param violations where an unknown or ambiguous choice is recorded
 	 */
-	void apply(HikariDataSource dataSource, String beanName, @Nullable String named, PoolPropertySources sources,
+	void apply(HikariDataSource dataSource, String beanName, @Nullable String named, PropertyKeys sources,
 			Violations violations) {
 		List<String> names = List.of(this.applicationContext.getBeanNamesForType(HikariCredentialsProvider.class));
 		if (named != null) {

@@ -110,7 +110,17 @@ final class PoolPropertySources implements PropertyKeys {
 	}
 
 	private boolean isSet(ConfigurationPropertyName name) {
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(this.environment)) {
+		return isSet(this.environment, name);
+	}
+
+	/**
+	 * Whether a property, or any below it, is set in the environment.
+	 * @param environment the environment
+	 * @param name the property
+	 * @return true if set
+	 */
+	static boolean isSet(Environment environment, ConfigurationPropertyName name) {
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (source.getConfigurationProperty(name) != null
 					|| source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
 				return true;

@@ -14,6 +14,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
+import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tuned.TunedPools;
 
 /**
@@ -30,6 +31,18 @@ public final class PoolwiseAutoConfiguration {
 			ObjectProvider<PoolwiseProperties> properties, ObjectProvider<TunedPools> pools, Environment environment,
 			ApplicationContext applicationContext) {
 		return new PoolwiseDataSourceBeanPostProcessor(properties, pools, environment, applicationContext);
+	}
+
+	@Bean
+	static ReplicaRoutingBeanPostProcessor poolwiseReplicaRoutingBeanPostProcessor(
+			ObjectProvider<PoolwiseProperties> properties, ObjectProvider<TunedPools> pools,
+			ObjectProvider<ReplicaSets> replicaSets, Environment environment, ApplicationContext applicationContext) {
+		return new ReplicaRoutingBeanPostProcessor(properties, pools, replicaSets, environment, applicationContext);
+	}
+
+	@Bean
+	ReplicaSets poolwiseReplicaSets() {
+		return new ReplicaSets();
 	}
 
 	@Bean

@@ -99,7 +99,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 			return;
 		}
 		PoolPropertySources sources = new PoolPropertySources(this.environment, beanName,
-				isCreatedBySpringBoot(beanName));
+				isCreatedBySpringBoot(this.applicationContext, beanName));
 		PoolSettings settings = sources.bind();
 		HikariDataSource pool = PoolUnwrapper.find(dataSource);
 		TunedPools pools = this.pools.getObject();
@@ -140,7 +140,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 				tls);
 		TunedPool tuned;
 		try {
-			tuned = tuner.tune(pool, beanName, owner());
+			tuned = tuner.tune(pool, beanName, owner(this.applicationContext));
 		}
 		catch (RuntimeException ex) {
 			if (tls != null) {
@@ -198,8 +198,15 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		return EmbeddedDatabaseConnection.isEmbedded(pool.getDriverClassName(), pool.getJdbcUrl());
 	}
 
-	private boolean isCreatedBySpringBoot(String beanName) {
-		ConfigurableListableBeanFactory beanFactory = ((ConfigurableApplicationContext) this.applicationContext)
+	/**
+	 * Whether Spring Boot's DataSource auto-configuration defined the bean, so that
+	 * {@code spring.datasource.hikari} applies to it and it is the primary that replicas serve.
+	 * @param applicationContext the context
+	 * @param beanName the DataSource bean
+	 * @return true for Spring Boot's pool
+	 */
+	static boolean isCreatedBySpringBoot(ApplicationContext applicationContext, String beanName) {
+		ConfigurableListableBeanFactory beanFactory = ((ConfigurableApplicationContext) applicationContext)
 			.getBeanFactory();
 		if (!beanFactory.containsBeanDefinition(beanName)) {
 			return false;
@@ -209,9 +216,9 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		return factory != null && factory.startsWith(BOOT_DATA_SOURCE_CONFIGURATION);
 	}
 
-	private String owner() {
-		return "context '" + this.applicationContext.getId() + "' ("
-				+ Integer.toHexString(System.identityHashCode(this.applicationContext)) + ")";
+	static String owner(ApplicationContext applicationContext) {
+		return "context '" + applicationContext.getId() + "' ("
+				+ Integer.toHexString(System.identityHashCode(applicationContext)) + ")";
 	}
 
 	@Override

@@ -20,6 +20,11 @@ public class PoolwiseProperties extends PoolProperties {
 	private Map<String, PoolProperties> datasources = new LinkedHashMap<>();
 
 	/**
+	 * Read replicas that serve the read-only transactions of Spring Boot's pool.
+	 */
+	private final ReplicaProperties replicas = new ReplicaProperties();
+
+	/**
 	 * Spring MVC's answer to a pool timeout.
 	 */
 	private final Web web = new Web();
@@ -40,6 +45,10 @@ public class PoolwiseProperties extends PoolProperties {
 
 	public void setDatasources(Map<String, PoolProperties> datasources) {
 		this.datasources = datasources;
+	}
+
+	public ReplicaProperties getReplicas() {
+		return this.replicas;
 	}
 
 	public Web getWeb() {

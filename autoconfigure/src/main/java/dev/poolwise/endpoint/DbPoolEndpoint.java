@@ -30,6 +30,8 @@ import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.pool.Redaction;
 import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.replica.ReplicaSet;
+import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tls.TlsReport;
 import dev.poolwise.tuned.TunedPool;
@@ -53,15 +55,20 @@ public class DbPoolEndpoint {
 
 	private final Show showValues;
 
+	private final ReplicaSets replicaSets;
+
 	/**
 	 * @param pools the tuned pools
 	 * @param advisor source of size recommendations, or null without Micrometer
 	 * @param showValues when query texts are shown
+	 * @param replicaSets the read replicas of the pools
 	 */
-	public DbPoolEndpoint(TunedPools pools, @Nullable PoolSizeAdvisor advisor, Show showValues) {
+	public DbPoolEndpoint(TunedPools pools, @Nullable PoolSizeAdvisor advisor, Show showValues,
+			ReplicaSets replicaSets) {
 		this.pools = pools;
 		this.advisor = advisor;
 		this.showValues = showValues;
+		this.replicaSets = replicaSets;
 	}
 
 	@ReadOperation
@@ -80,7 +87,11 @@ public class DbPoolEndpoint {
 			.map((live) -> new RegisteredPool(live.name(), live.owner(), live.target().toString(), live.maxPoolSize(),
 					live.openConnections()))
 			.toList();
-		return new PoolsDescriptor(descriptors, registry);
+		Map<String, ReplicaDescriptor> replicas = new LinkedHashMap<>();
+		for (ReplicaSet set : this.replicaSets.all()) {
+			set.replicas().forEach((replica) -> replicas.put(replica.name(), ReplicaDescriptor.of(set, replica)));
+		}
+		return new PoolsDescriptor(descriptors, replicas, registry);
 	}
 
 	/**
@@ -139,10 +150,11 @@ public class DbPoolEndpoint {
 	/**
 	 * The pools of this context, and every live Poolwise pool of the JVM.
 	 *
-	 * @param pools this context's pools by bean name
+	 * @param pools this context's pools by bean name, replica pools by pool name
+	 * @param replicas the read replicas by name
 	 * @param registry the JVM-wide registry, to spot several pools to the same database
 	 */
-	public record PoolsDescriptor(Map<String, PoolDescriptor> pools,
+	public record PoolsDescriptor(Map<String, PoolDescriptor> pools, Map<String, ReplicaDescriptor> replicas,
 			List<RegisteredPool> registry) implements OperationResponseBody {
 
 	}

@@ -43,6 +43,18 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl) {
 
 	/**
+	 * These settings with another lazy start.
+	 * @param lazy whether the application starts while the server is unreachable
+	 * @return the settings
+	 */
+	public PoolSettings withLazyStart(boolean lazy) {
+		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
+				this.prePing, this.keepalive, this.workerCount, this.instances, this.credentialsProvider,
+				this.leakDetectionThreshold, lazy, this.driver, this.session, this.sizing, this.budgetEnforced,
+				this.health, this.monitor, this.resizeEnabled, this.pgbouncer);
+	}
+
+	/**
 	 * pgjdbc connection settings.
 	 *
 	 * @param connectTimeout TCP connect timeout

@@ -49,6 +49,8 @@ public final class PoolTuner {
 
 	private final @Nullable PoolTls tls;
 
+	private final String unreachable;
+
 	/**
 	 * @param settings the pool's settings
 	 * @param keys which properties are set explicitly for this pool
@@ -57,10 +59,23 @@ public final class PoolTuner {
 	 */
 	public PoolTuner(PoolSettings settings, PropertyKeys keys, @Nullable String defaultApplicationName,
 			@Nullable PoolTls tls) {
+		this(settings, keys, defaultApplicationName, tls, "starting anyway (db.pool.lazy-start=true)");
+	}
+
+	/**
+	 * @param settings the pool's settings
+	 * @param keys which properties are set explicitly for this pool
+	 * @param defaultApplicationName {@code spring.application.name}, or null
+	 * @param tls the pool's TLS from its SSL bundle, or null when it has none
+	 * @param unreachable what the warning says happens when lazy start finds the server unreachable
+	 */
+	public PoolTuner(PoolSettings settings, PropertyKeys keys, @Nullable String defaultApplicationName,
+			@Nullable PoolTls tls, String unreachable) {
 		this.settings = settings;
 		this.keys = keys;
 		this.defaultApplicationName = defaultApplicationName;
 		this.tls = tls;
+		this.unreachable = unreachable;
 	}
 
 	/**
@@ -144,7 +159,7 @@ public final class PoolTuner {
 			return ServerCheck.run(dataSource, tuning.session(), violations, failures);
 		}
 		catch (DatabaseUnavailableException ex) {
-			logger.warn(ex.getMessage() + "; starting anyway (db.pool.lazy-start=true). Session settings and the "
+			logger.warn(ex.getMessage() + "; " + this.unreachable + ". Session settings and the "
 					+ "connection budget were not checked.");
 			return null;
 		}

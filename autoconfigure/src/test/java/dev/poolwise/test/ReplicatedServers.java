@@ -23,12 +23,14 @@ import org.junit.jupiter.api.Assumptions;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A primary and a hot standby made from it with {@code pg_basebackup}, streaming synchronously, each in its
- * own temporary directory on a free loopback port: the Debian PostgreSQL server package's binaries
+ * A primary and hot standbys made from it with {@code pg_basebackup}, each in its own temporary directory on
+ * a free loopback port: the Debian PostgreSQL server package's binaries
  * ({@code /usr/lib/postgresql/<version>/bin}), run as {@code postgres} when the tests run as root, since
- * PostgreSQL refuses root. Synchronous replication makes every acknowledged commit survive the primary's
- * loss, so a test can count rows against the writes it was told succeeded. Outside CI missing binaries skip
- * the calling test; in CI ({@code CI=true}) they fail it.
+ * PostgreSQL refuses root. {@link #start()} makes one standby streaming synchronously: every acknowledged
+ * commit survives the primary's loss, so a test can count rows against the writes it was told succeeded.
+ * {@link #startAsynchronous(int)} makes several that stream asynchronously, so one can be stopped or delayed
+ * ({@code recovery_min_apply_delay}) without holding up the primary's commits. Outside CI missing binaries
+ * skip the calling test; in CI ({@code CI=true}) they fail it.
  */
 public final class ReplicatedServers implements AutoCloseable {
 
@@ -42,11 +44,16 @@ public final class ReplicatedServers implements AutoCloseable {
 
 	private final Node standby;
 
-	private ReplicatedServers(Path bin, Path directory) throws IOException {
+	private final List<Node> standbys = new ArrayList<>();
+
+	private ReplicatedServers(Path bin, Path directory, int standbys) throws IOException {
 		this.bin = bin;
 		this.directory = directory;
 		this.primary = new Node(directory.resolve("primary"), freePort());
-		this.standby = new Node(directory.resolve("standby"), freePort());
+		for (int i = 0; i < standbys; i++) {
+			this.standbys.add(new Node(directory.resolve((i == 0) ? "standby" : "standby" + i), freePort()));
+		}
+		this.standby = this.standbys.get(0);
 	}
 
 	/**
@@ -54,12 +61,36 @@ public final class ReplicatedServers implements AutoCloseable {
 	 * @return the running pair
 	 */
 	public static ReplicatedServers start() {
+		return start(1, true);
+	}
+
+	/**
+	 * Starts the primary and clones standbys from it that stream asynchronously, and waits until each
+	 * streams.
+	 * @param standbys how many standbys
+	 * @return the running servers
+	 */
+	public static ReplicatedServers startAsynchronous(int standbys) {
+		return start(standbys, false);
+	}
+
+	/**
+	 * A primary with two asynchronous standbys shared by every test class of the JVM that leaves them as it
+	 * found them (a delay it sets, it resets), started on first use and stopped when the JVM exits. Tests
+	 * that stop, fence or promote a server start their own.
+	 * @return the shared servers
+	 */
+	public static ReplicatedServers shared() {
+		return Shared.INSTANCE;
+	}
+
+	private static ReplicatedServers start(int standbys, boolean synchronous) {
 		Path bin = findBinaries();
 		try {
 			Path directory = Files.createTempDirectory("replicated");
 			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
-			ReplicatedServers servers = new ReplicatedServers(bin, directory);
-			servers.initialise();
+			ReplicatedServers servers = new ReplicatedServers(bin, directory, standbys);
+			servers.initialise(synchronous);
 			return servers;
 		}
 		catch (IOException ex) {
@@ -91,21 +122,24 @@ public final class ReplicatedServers implements AutoCloseable {
 		return null;
 	}
 
-	private void initialise() throws IOException {
+	private void initialise(boolean synchronous) throws IOException {
 		run("initdb", "-D", this.primary.data().toString(), "-U", "postgres", "--auth=trust", "--no-sync", "-E",
 				"UTF8", "--no-instructions");
-		this.primary.configure("synchronous_standby_names = '*'");
+		this.primary.configure("synchronous_standby_names = '" + (synchronous ? "*" : "") + "'");
 		this.primary.start();
-		run("pg_basebackup", "-h", "127.0.0.1", "-p", Integer.toString(this.primary.port()), "-U", "postgres", "-D",
-				this.standby.data().toString(), "-R", "-X", "stream", "--no-sync");
-		this.standby.configure("synchronous_standby_names = ''");
-		this.standby.start();
-		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(this::streamingSynchronously);
+		for (Node node : this.standbys) {
+			run("pg_basebackup", "-h", "127.0.0.1", "-p", Integer.toString(this.primary.port()), "-U", "postgres",
+					"-D", node.data().toString(), "-R", "-X", "stream", "--no-sync");
+			node.configure("synchronous_standby_names = ''");
+			node.start();
+		}
+		String state = synchronous ? "sync" : "async";
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> streaming(state) == this.standbys.size());
 	}
 
-	private boolean streamingSynchronously() throws SQLException {
-		return "sync".equals(Sql.queryString(connectPrimary(),
-				"SELECT sync_state FROM pg_stat_replication WHERE state = 'streaming'"));
+	private int streaming(String state) throws SQLException {
+		return Integer.parseInt(Sql.queryString(connectPrimary(),
+				"SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state = '" + state + "'"));
 	}
 
 	/**
@@ -128,6 +162,70 @@ public final class ReplicatedServers implements AutoCloseable {
 
 	private static String url(String hosts, String query) {
 		return "jdbc:postgresql://" + hosts + "/postgres" + (query.isEmpty() ? "" : "?" + query);
+	}
+
+	/**
+	 * A URL naming standbys, as {@code db.pool.replicas.url} takes them.
+	 * @param indexes which standbys, in order
+	 * @return the URL
+	 */
+	public String standbysUrl(int... indexes) {
+		List<String> hosts = new ArrayList<>();
+		for (int index : indexes) {
+			hosts.add("127.0.0.1:" + this.standbys.get(index).port());
+		}
+		return url(String.join(",", hosts), "");
+	}
+
+	public int standbyPort(int index) {
+		return this.standbys.get(index).port();
+	}
+
+	public Connection connectStandby(int index) throws SQLException {
+		return this.standbys.get(index).connect();
+	}
+
+	/**
+	 * Delays a standby's replay of each commit by {@code recovery_min_apply_delay}; zero replays at once.
+	 * @param index which standby
+	 * @param delay the delay
+	 * @throws SQLException if the standby refuses
+	 */
+	public void delayStandby(int index, Duration delay) throws SQLException {
+		try (Connection connection = connectStandby(index); Statement statement = connection.createStatement()) {
+			statement.execute("ALTER SYSTEM SET recovery_min_apply_delay = '" + delay.toMillis() + "ms'");
+			statement.execute("SELECT pg_reload_conf()");
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> (delay.toMillis() + "ms").equals(Sql.queryString(connectStandby(index),
+					"SELECT setting || unit FROM pg_settings WHERE name = 'recovery_min_apply_delay'")));
+	}
+
+	/**
+	 * Stops a standby.
+	 * @param index which standby
+	 */
+	public void stopStandby(int index) {
+		run("pg_ctl", "-D", this.standbys.get(index).data().toString(), "-m", "fast", "-w", "stop");
+	}
+
+	/**
+	 * Starts a stopped standby again.
+	 * @param index which standby
+	 */
+	public void startStandby(int index) {
+		this.standbys.get(index).start();
+	}
+
+	/**
+	 * Promotes a standby and waits until it takes writes.
+	 * @param index which standby
+	 */
+	public void promoteStandby(int index) {
+		run("pg_ctl", "-D", this.standbys.get(index).data().toString(), "-w", "promote");
+		await().atMost(Duration.ofSeconds(30))
+			.ignoreExceptions()
+			.until(() -> "f".equals(Sql.queryString(connectStandby(index), "SELECT pg_is_in_recovery()")));
 	}
 
 	public int primaryPort() {
@@ -172,15 +270,14 @@ public final class ReplicatedServers implements AutoCloseable {
 	 * Promotes the standby and waits until it takes writes.
 	 */
 	public void promoteStandby() {
-		run("pg_ctl", "-D", this.standby.data().toString(), "-w", "promote");
-		await().atMost(Duration.ofSeconds(30))
-			.ignoreExceptions()
-			.until(() -> "f".equals(Sql.queryString(connectStandby(), "SELECT pg_is_in_recovery()")));
+		promoteStandby(0);
 	}
 
 	@Override
 	public void close() {
-		for (Node node : new Node[] { this.standby, this.primary }) {
+		List<Node> nodes = new ArrayList<>(this.standbys);
+		nodes.add(this.primary);
+		for (Node node : nodes) {
 			if (Files.exists(node.data().resolve("postmaster.pid"))) {
 				runQuietly("pg_ctl", "-D", node.data().toString(), "-m", "immediate", "-w", "stop");
 			}
@@ -276,6 +373,21 @@ public final class ReplicatedServers implements AutoCloseable {
 		Connection connect() throws SQLException {
 			return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + this.port + "/postgres", "postgres",
 					"");
+		}
+
+	}
+
+	/**
+	 * Holds the shared servers, started when first asked for.
+	 */
+	private static final class Shared {
+
+		static final ReplicatedServers INSTANCE = startShared();
+
+		private static ReplicatedServers startShared() {
+			ReplicatedServers servers = startAsynchronous(2);
+			Runtime.getRuntime().addShutdownHook(new Thread(servers::close));
+			return servers;
 		}
 
 	}

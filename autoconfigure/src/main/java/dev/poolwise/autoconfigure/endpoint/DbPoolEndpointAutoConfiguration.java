@@ -15,6 +15,7 @@ import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
 import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
 import dev.poolwise.metrics.PoolSizeAdvisor;
+import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tuned.TunedPools;
 
 /**
@@ -31,8 +32,8 @@ public final class DbPoolEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DbPoolEndpoint dbPoolEndpoint(TunedPools pools, ObjectProvider<PoolSizeAdvisor> poolSizeAdvisor,
-			DbPoolEndpointProperties properties) {
-		return new DbPoolEndpoint(pools, poolSizeAdvisor.getIfAvailable(), properties.getShowValues());
+			DbPoolEndpointProperties properties, ReplicaSets replicaSets) {
+		return new DbPoolEndpoint(pools, poolSizeAdvisor.getIfAvailable(), properties.getShowValues(), replicaSets);
 	}
 
 	@Bean

@@ -20,14 +20,19 @@ import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.health.DataSourceHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.PoolwiseProperties;
 import dev.poolwise.autoconfigure.TunedPoolBeans;
 import dev.poolwise.health.PoolHealthIndicator;
+import dev.poolwise.health.ReplicaHealthIndicator;
 import dev.poolwise.pool.PoolUnwrapper;
+import dev.poolwise.replica.ReplicaSet;
+import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tuned.TunedPools;
 
 /**
@@ -53,6 +58,26 @@ public final class PoolHealthContributorAutoConfiguration {
 				new PoolHealthIndicator(pool)));
 		return (indicators.size() == 1) ? indicators.values().iterator().next()
 				: new PoolHealthIndicators(indicators);
+	}
+
+	/**
+	 * One component per read replica of Spring Boot's pool, named by the replica, under
+	 * {@code dbPoolReplicas}. Not part of any probe group unless the application adds it, so readiness does
+	 * not wait for replicas.
+	 */
+	@Bean
+	@ConditionalOnEnabledHealthIndicator("dbpool")
+	@ConditionalOnMissingBean(name = "dbPoolReplicasHealthContributor")
+	@Nullable HealthContributor dbPoolReplicasHealthContributor(ConfigurableListableBeanFactory beanFactory,
+			TunedPools pools, ReplicaSets replicaSets, PoolwiseProperties properties) {
+		TunedPoolBeans.resolve(beanFactory, pools);
+		Status outOfRotation = new Status(properties.getReplicas().getOutOfRotationStatus());
+		Map<String, HealthIndicator> indicators = new TreeMap<>();
+		for (ReplicaSet set : replicaSets.all()) {
+			set.replicas().forEach((replica) -> indicators.put(replica.name(),
+					new ReplicaHealthIndicator(replica, set.routing(), set.maxLag(), outOfRotation)));
+		}
+		return indicators.isEmpty() ? null : CompositeHealthContributor.fromMap(indicators);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.poolwise.autoconfigure.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -12,11 +13,14 @@ import org.springframework.context.annotation.Bean;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.PoolwiseProperties;
+import dev.poolwise.autoconfigure.TunedPoolBeans;
 import dev.poolwise.metrics.MeterRegistryPoolSizeAdvisor;
 import dev.poolwise.metrics.OpenTelemetryPoolMeterBinder;
 import dev.poolwise.metrics.PoolMeterBinder;
 import dev.poolwise.metrics.PoolSizeAdvisor;
+import dev.poolwise.metrics.ReplicaMeterBinder;
 import dev.poolwise.metrics.ServerStatisticsSampler;
+import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tuned.TunedPools;
 
 /**
@@ -48,6 +52,14 @@ public final class PoolMetricsAutoConfiguration {
 	PoolMeterBinder poolMeterBinder(TunedPools pools, PoolSizeAdvisor poolSizeAdvisor,
 			ObjectProvider<ServerStatisticsSampler> serverStatisticsSampler) {
 		return new PoolMeterBinder(pools, poolSizeAdvisor, serverStatisticsSampler.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaMeterBinder replicaMeterBinder(ConfigurableListableBeanFactory beanFactory, TunedPools pools,
+			ReplicaSets replicaSets) {
+		TunedPoolBeans.resolve(beanFactory, pools);
+		return new ReplicaMeterBinder(replicaSets);
 	}
 
 	@Bean

@@ -1,0 +1,97 @@
+package dev.poolwise.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Read replicas of Spring Boot's primary pool under {@code db.pool.replicas}: where they are, how far
+ * behind they may be, and any {@code db.pool} key for their pools, which override {@code db.pool} and are
+ * overridden in turn per replica under {@code hosts.<name>}.
+ */
+public class ReplicaProperties extends PoolProperties {
+
+	/**
+	 * JDBC URL of the streaming standbys, one host or several as pgjdbc writes them
+	 * (jdbc:postgresql://replica-a:5432,replica-b:5432/app); each host gets a pool of its own.
+	 */
+	private @Nullable String url;
+
+	/**
+	 * Largest replay lag behind the primary at which a replica still takes new read-only transactions.
+	 */
+	private Duration maxLag = Duration.ofSeconds(2);
+
+	/**
+	 * Interval at which each replica's state and replay lag are checked on a connection of their own.
+	 */
+	private Duration checkInterval = Duration.ofMillis(500);
+
+	/**
+	 * Whether startup fails when a replica is unreachable; otherwise reads go to the primary until it answers.
+	 */
+	private boolean required;
+
+	/**
+	 * Health status of a replica that takes no read-only transactions (lagging, unreachable, promoted); the
+	 * default is not part of the status order, so overall health stays UP while the primary serves the reads.
+	 */
+	private String outOfRotationStatus = "OUT_OF_ROTATION";
+
+	/**
+	 * Per-replica overrides of any db.pool key, by replica name: its host, or host-port when the URL names
+	 * the host more than once.
+	 */
+	private Map<String, PoolProperties> hosts = new LinkedHashMap<>();
+
+	public @Nullable String getUrl() {
+		return this.url;
+	}
+
+	public void setUrl(@Nullable String url) {
+		this.url = url;
+	}
+
+	public Duration getMaxLag() {
+		return this.maxLag;
+	}
+
+	public void setMaxLag(Duration maxLag) {
+		this.maxLag = maxLag;
+	}
+
+	public Duration getCheckInterval() {
+		return this.checkInterval;
+	}
+
+	public void setCheckInterval(Duration checkInterval) {
+		this.checkInterval = checkInterval;
+	}
+
+	public boolean isRequired() {
+		return this.required;
+	}
+
+	public void setRequired(boolean required) {
+		this.required = required;
+	}
+
+	public String getOutOfRotationStatus() {
+		return this.outOfRotationStatus;
+	}
+
+	public void setOutOfRotationStatus(String outOfRotationStatus) {
+		this.outOfRotationStatus = outOfRotationStatus;
+	}
+
+	public Map<String, PoolProperties> getHosts() {
+		return this.hosts;
+	}
+
+	public void setHosts(Map<String, PoolProperties> hosts) {
+		this.hosts = hosts;
+	}
+
+}

@@ -1,0 +1,76 @@
+package dev.poolwise.autoconfigure;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.core.env.Environment;
+
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.tuning.PropertyKeys;
+
+/**
+ * One replica pool's view of the environment: {@code db.pool.*}, then {@code db.pool.replicas.*}, then
+ * {@code db.pool.replicas.hosts.<name>.*}, each on top of the one before, so a replica pool takes every pool
+ * key with the same defaults and validation as the primary's, and messages name the key that set a value.
+ */
+final class ReplicaPropertySources implements PropertyKeys {
+
+	static final String REPLICAS = "db.pool.replicas";
+
+	private static final ConfigurationPropertyName POOL = ConfigurationPropertyName.of("db.pool");
+
+	private static final ConfigurationPropertyName ALL = ConfigurationPropertyName.of(REPLICAS);
+
+	private final Environment environment;
+
+	private final ConfigurationPropertyName own;
+
+	private final String ownKey;
+
+	/**
+	 * @param environment the application's environment
+	 * @param name the replica's name
+	 */
+	ReplicaPropertySources(Environment environment, String name) {
+		this.environment = environment;
+		this.own = ALL.append("hosts").append("[" + name + "]");
+		this.ownKey = REPLICAS + ".hosts[" + name + "]";
+	}
+
+	/**
+	 * Binds the three levels onto one instance.
+	 * @return the replica pool's settings
+	 */
+	PoolSettings bind() {
+		Binder binder = Binder.get(this.environment);
+		PoolProperties merged = binder.bind(POOL, Bindable.of(PoolProperties.class)).orElseGet(PoolProperties::new);
+		binder.bind(ALL, Bindable.of(PoolProperties.class).withExistingValue(merged));
+		binder.bind(this.own, Bindable.of(PoolProperties.class).withExistingValue(merged));
+		return merged.toSettings();
+	}
+
+	@Override
+	public @Nullable String explicit(String key) {
+		if (PoolPropertySources.isSet(this.environment, this.own.append(key))) {
+			return this.ownKey + "." + key;
+		}
+		if (PoolPropertySources.isSet(this.environment, ALL.append(key))) {
+			return REPLICAS + "." + key;
+		}
+		return PoolPropertySources.isSet(this.environment, POOL.append(key)) ? "db.pool." + key : null;
+	}
+
+	@Override
+	public String suggested(String key) {
+		String explicit = explicit(key);
+		return (explicit != null) ? explicit : REPLICAS + "." + key;
+	}
+
+	@Override
+	public boolean isHikariSet(String key) {
+		return false;
+	}
+
+}

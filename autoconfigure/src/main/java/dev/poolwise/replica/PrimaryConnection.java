@@ -1,0 +1,68 @@
+package dev.poolwise.replica;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connection to the primary, borrowed for anything that is not a read-only transaction. It notices two
+ * things: that it may have written (a statement created while it is not read-only), in which case it reads
+ * the primary's WAL position when it is given back, after the commit, for {@link ReadYourWrites}; and that a
+ * read-only transaction began on it although it was already held, which routing could not see coming.
+ */
+final class PrimaryConnection extends ConnectionHandler {
+
+	private static final Log logger = LogFactory.getLog(PrimaryConnection.class);
+
+	private final Routing routing;
+
+	private final ReadYourWrites writes;
+
+	private boolean wrote;
+
+	private PrimaryConnection(Connection target, Routing routing, ReadYourWrites writes) {
+		super(target);
+		this.routing = routing;
+		this.writes = writes;
+	}
+
+	static Connection wrap(Connection target, Routing routing, ReadYourWrites writes) {
+		return new PrimaryConnection(target, routing, writes).proxy();
+	}
+
+	@Override
+	void before(String method, @Nullable Object[] args) throws SQLException {
+		if (method.equals("setReadOnly") && args != null && Boolean.TRUE.equals(args[0])) {
+			this.routing.misrouted(Routing.HELD_PRIMARY);
+		}
+		else if (createsStatement(method) && !this.wrote && !target().isReadOnly()) {
+			this.wrote = true;
+		}
+		else if (method.equals("close") && this.wrote && !target().isClosed()) {
+			this.wrote = false;
+			recordPosition();
+		}
+	}
+
+	/**
+	 * Reads the position after the commit, so a replica that replayed it has the write. One round trip
+	 * on the connection already held, and none for a connection that created no statement.
+	 */
+	private void recordPosition() {
+		try (Statement statement = target().createStatement();
+				ResultSet row = statement.executeQuery("SELECT pg_current_wal_lsn()")) {
+			if (row.next()) {
+				this.writes.wrote(Lsn.parse(row.getString(1)));
+			}
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not read the primary's WAL position after a write: " + ex.getMessage());
+		}
+	}
+
+}

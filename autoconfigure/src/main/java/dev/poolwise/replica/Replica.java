@@ -1,0 +1,183 @@
+package dev.poolwise.replica;
+
+import java.time.Duration;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One replica: its pool and what the monitor last learned of it. It takes new read-only transactions only
+ * while it is {@link State#AVAILABLE}; every change of state is logged once, so an operator sees a replica
+ * leave and rejoin the rotation.
+ */
+public final class Replica {
+
+	private static final Log logger = LogFactory.getLog(Replica.class);
+
+	private final String name;
+
+	private final HikariDataSource pool;
+
+	private final Duration maxLag;
+
+	private volatile State state = State.STARTING;
+
+	private volatile long replayed = Lsn.UNKNOWN;
+
+	private volatile @Nullable Duration lag;
+
+	private volatile @Nullable String problem;
+
+	/**
+	 * @param name the replica's name, e.g. its host
+	 * @param pool its tuned pool
+	 * @param maxLag the largest lag at which it takes new read-only transactions
+	 */
+	public Replica(String name, HikariDataSource pool, Duration maxLag) {
+		this.name = name;
+		this.pool = pool;
+		this.maxLag = maxLag;
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public HikariDataSource pool() {
+		return this.pool;
+	}
+
+	public State state() {
+		return this.state;
+	}
+
+	/**
+	 * Replay lag behind the primary at the last sample.
+	 * @return the lag, or null when unknown (not sampled yet, unreachable, promoted)
+	 */
+	public @Nullable Duration lag() {
+		return this.lag;
+	}
+
+	/**
+	 * The last replay position seen, by the monitor or by routing.
+	 * @return the position, or {@link Lsn#UNKNOWN}
+	 */
+	public long replayed() {
+		return this.replayed;
+	}
+
+	/**
+	 * Why the replica is out of rotation.
+	 * @return the reason, or null while it is available
+	 */
+	public @Nullable String problem() {
+		return this.problem;
+	}
+
+	/**
+	 * Whether the replica takes new read-only transactions.
+	 * @return true when available
+	 */
+	public boolean inRotation() {
+		return this.state == State.AVAILABLE;
+	}
+
+	/**
+	 * Records a sample of the replica.
+	 * @param inRecovery its {@code pg_is_in_recovery()}
+	 * @param position its {@code pg_last_wal_replay_lsn()}
+	 * @param lag its lag behind the primary, or null when the primary could not be sampled
+	 */
+	void sampled(boolean inRecovery, long position, @Nullable Duration lag) {
+		replayedUpTo(position);
+		if (!inRecovery) {
+			this.lag = null;
+			change(State.PROMOTED, "pg_is_in_recovery() is false: it was promoted and is no longer a replica of "
+					+ "this primary");
+			return;
+		}
+		if (lag == null) {
+			return;
+		}
+		this.lag = lag;
+		if (lag.compareTo(this.maxLag) > 0) {
+			change(State.LAGGING, "replay lag " + lag.toMillis() + " ms exceeds db.pool.replicas.max-lag ("
+					+ this.maxLag.toMillis() + " ms)");
+		}
+		else {
+			change(State.AVAILABLE, null);
+		}
+	}
+
+	/**
+	 * Takes the replica out of rotation until a sample succeeds.
+	 * @param reason what failed, without secrets
+	 */
+	void unreachable(String reason) {
+		this.lag = null;
+		change(State.UNREACHABLE, reason);
+	}
+
+	/**
+	 * Records a replay position seen on one of the replica's connections.
+	 * @param position the position
+	 */
+	void replayedUpTo(long position) {
+		if (position > this.replayed) {
+			this.replayed = position;
+		}
+	}
+
+	private synchronized void change(State state, @Nullable String problem) {
+		State previous = this.state;
+		this.problem = problem;
+		this.state = state;
+		if (previous == state) {
+			return;
+		}
+		if (state == State.AVAILABLE) {
+			logger.info("Replica '" + this.name + "' takes read-only transactions"
+					+ ((previous == State.STARTING) ? "" : " again (was " + previous.name().toLowerCase() + ")"));
+		}
+		else {
+			logger.warn("Replica '" + this.name + "' takes no new read-only transactions: " + problem
+					+ "; they go to the other replicas or the primary");
+		}
+	}
+
+	/**
+	 * Where a replica stands.
+	 */
+	public enum State {
+
+		/**
+		 * Not sampled yet.
+		 */
+		STARTING,
+
+		/**
+		 * Reachable, replaying, within the lag bound: takes read-only transactions.
+		 */
+		AVAILABLE,
+
+		/**
+		 * Behind the primary by more than the lag bound.
+		 */
+		LAGGING,
+
+		/**
+		 * Its last sample or connection failed.
+		 */
+		UNREACHABLE,
+
+		/**
+		 * No longer in recovery: promoted, so not a replica of this primary any more.
+		 */
+		PROMOTED
+
+	}
+
+}

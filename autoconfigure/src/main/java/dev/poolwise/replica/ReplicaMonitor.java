@@ -1,0 +1,166 @@
+package dev.poolwise.replica;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.poolwise.net.SideConnections;
+
+/**
+ * Samples the primary's WAL position and each replica's recovery state and replay position every interval,
+ * each on a side connection of its own and a thread of its own, so a replica that stops answering delays
+ * only its own sample, and neither takes a connection the application needs. A failed replica sample takes
+ * the replica out of rotation at once; the next good one that is within the lag bound puts it back.
+ */
+final class ReplicaMonitor implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(ReplicaMonitor.class);
+
+	private static final int SAMPLES_KEPT = 600;
+
+	private final List<Replica> replicas;
+
+	private final List<Sampled> replicaSides;
+
+	private final Duration interval;
+
+	private final WalTimeline timeline = new WalTimeline(SAMPLES_KEPT);
+
+	private final ScheduledExecutorService executor;
+
+	private final Sampled primarySide;
+
+	ReplicaMonitor(HikariDataSource primary, List<Replica> replicas, Duration interval) {
+		this.replicas = replicas;
+		this.interval = interval;
+		this.primarySide = new Sampled(primary);
+		this.replicaSides = replicas.stream().map((replica) -> new Sampled(replica.pool())).toList();
+		this.executor = Executors.newScheduledThreadPool(replicas.size() + 1, (task) -> {
+			Thread thread = new Thread(task, "poolwise-replicas-" + primary.getPoolName());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Samples everything once, so the rotation is known when the application starts, then every interval.
+	 */
+	void start() {
+		samplePrimary();
+		long millis = this.interval.toMillis();
+		this.executor.scheduleWithFixedDelay(this::samplePrimary, millis, millis, TimeUnit.MILLISECONDS);
+		for (int i = 0; i < this.replicas.size(); i++) {
+			Replica replica = this.replicas.get(i);
+			Sampled side = this.replicaSides.get(i);
+			sample(replica, side);
+			this.executor.scheduleWithFixedDelay(() -> sample(replica, side), millis, millis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * The primary's WAL position at the latest sample.
+	 * @return the position, or {@link Lsn#UNKNOWN}
+	 */
+	long primaryPosition() {
+		return this.timeline.latest();
+	}
+
+	private void samplePrimary() {
+		try {
+			long position = this.primarySide.query("SELECT pg_current_wal_lsn()", (row) -> Lsn.parse(row.getString(1)));
+			this.timeline.record(System.nanoTime(), position);
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not sample the primary's WAL position: " + ex.getMessage());
+		}
+	}
+
+	private void sample(Replica replica, Sampled side) {
+		try {
+			side.query("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()", (row) -> {
+				long replayed = Lsn.parse(row.getString(2));
+				replica.sampled(row.getBoolean(1), replayed, this.timeline.lag(replayed, System.nanoTime()));
+				return replayed;
+			});
+		}
+		catch (SQLException ex) {
+			replica.unreachable("its check failed (" + ex.getSQLState() + ": " + ex.getMessage() + ")");
+		}
+	}
+
+	@Override
+	public void close() {
+		this.executor.shutdownNow();
+		this.primarySide.close();
+		this.replicaSides.forEach(Sampled::close);
+	}
+
+	/**
+	 * A side connection kept open between samples and opened again after a failure.
+	 */
+	private final class Sampled implements AutoCloseable {
+
+		private final HikariDataSource pool;
+
+		private @Nullable Connection connection;
+
+		Sampled(HikariDataSource pool) {
+			this.pool = pool;
+		}
+
+		synchronized <T> T query(String sql, Row<T> reader) throws SQLException {
+			try {
+				Connection open = this.connection;
+				if (open == null) {
+					open = SideConnections.open(this.pool, "replica monitor", ReplicaMonitor.this.interval);
+					this.connection = open;
+				}
+				try (Statement statement = open.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+					row.next();
+					return reader.read(row);
+				}
+			}
+			catch (SQLException ex) {
+				close();
+				throw ex;
+			}
+		}
+
+		@Override
+		public synchronized void close() {
+			Connection open = this.connection;
+			this.connection = null;
+			if (open != null) {
+				try {
+					open.close();
+				}
+				catch (SQLException ex) {
+					logger.debug("Could not close a replica monitor connection: " + ex.getMessage());
+				}
+			}
+		}
+
+	}
+
+	/**
+	 * Reads a sample's row.
+	 */
+	@FunctionalInterface
+	private interface Row<T> {
+
+		T read(ResultSet row) throws SQLException;
+
+	}
+
+}

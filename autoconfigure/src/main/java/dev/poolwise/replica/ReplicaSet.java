@@ -1,0 +1,103 @@
+package dev.poolwise.replica;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.poolwise.registry.JvmPoolRegistry;
+
+/**
+ * The replicas of one primary pool, with their monitor and the routing's counters: what health, the meters
+ * and the endpoint read.
+ */
+public final class ReplicaSet {
+
+	private final String pool;
+
+	private final String poolName;
+
+	private final List<Replica> replicas;
+
+	private final Duration maxLag;
+
+	private final Routing routing;
+
+	private final ReplicaMonitor monitor;
+
+	private ReplicaSet(String pool, String poolName, List<Replica> replicas, Duration maxLag, Routing routing,
+			ReplicaMonitor monitor) {
+		this.pool = pool;
+		this.poolName = poolName;
+		this.replicas = replicas;
+		this.maxLag = maxLag;
+		this.routing = routing;
+		this.monitor = monitor;
+	}
+
+	/**
+	 * Starts monitoring the replicas and routes read-only transactions of the primary's connections to them.
+	 * @param pool the primary's DataSource bean name
+	 * @param primary the primary's tuned pool
+	 * @param replicas the replicas with their tuned pools
+	 * @param maxLag the lag bound
+	 * @param interval time between two samples of each replica
+	 * @return the DataSource that takes the primary's place
+	 */
+	public static RoutingDataSource route(String pool, HikariDataSource primary, List<Replica> replicas,
+			Duration maxLag, Duration interval) {
+		ReplicaMonitor monitor = new ReplicaMonitor(primary, replicas, interval);
+		ReplicaSet set = new ReplicaSet(pool, primary.getPoolName(), List.copyOf(replicas), maxLag,
+				new Routing(primary.getPoolName()), monitor);
+		monitor.start();
+		return new RoutingDataSource(primary, set);
+	}
+
+	/**
+	 * The primary's DataSource bean name.
+	 * @return the bean name
+	 */
+	public String pool() {
+		return this.pool;
+	}
+
+	/**
+	 * The primary's Hikari pool name, as the meters tag it.
+	 * @return the pool name
+	 */
+	public String poolName() {
+		return this.poolName;
+	}
+
+	public List<Replica> replicas() {
+		return this.replicas;
+	}
+
+	public Duration maxLag() {
+		return this.maxLag;
+	}
+
+	public Routing routing() {
+		return this.routing;
+	}
+
+	/**
+	 * The primary's WAL position at the monitor's latest sample.
+	 * @return the position, or {@link Lsn#UNKNOWN}
+	 */
+	public long primaryPosition() {
+		return this.monitor.primaryPosition();
+	}
+
+	/**
+	 * Stops the monitor and closes the replica pools.
+	 */
+	void close() {
+		this.monitor.close();
+		for (Replica replica : this.replicas) {
+			JvmPoolRegistry.get().deregister(replica.pool());
+			replica.pool().close();
+		}
+	}
+
+}

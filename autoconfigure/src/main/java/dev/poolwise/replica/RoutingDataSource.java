@@ -1,0 +1,46 @@
+package dev.poolwise.replica;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+
+/**
+ * The application's DataSource when replicas are configured: Spring's {@link LazyConnectionDataSourceProxy},
+ * which fetches the physical connection only at the first statement, when the transaction manager has
+ * already marked it read-only or not. Read-only ones come from the {@link ReplicaDataSource}, everything
+ * else from the primary. Spring destroys the bean it created, the primary pool, not this wrapper, so the
+ * replica pools are closed by {@link ReplicaSets}.
+ */
+public final class RoutingDataSource extends LazyConnectionDataSourceProxy {
+
+	private final HikariDataSource primary;
+
+	private final ReplicaSet replicas;
+
+	RoutingDataSource(HikariDataSource primary, ReplicaSet replicas) {
+		this.primary = primary;
+		this.replicas = replicas;
+		ReadYourWrites writes = new ReadYourWrites();
+		setTargetDataSource(new PrimaryDataSource(primary, replicas.routing(), writes));
+		setReadOnlyDataSource(new ReplicaDataSource(primary, replicas.replicas(), writes, replicas.routing()));
+		setDefaultAutoCommit(primary.isAutoCommit());
+		if (primary.getTransactionIsolation() != null) {
+			setDefaultTransactionIsolationName(primary.getTransactionIsolation());
+		}
+	}
+
+	/**
+	 * The replicas this DataSource routes to.
+	 * @return the replicas with their state and counters
+	 */
+	public ReplicaSet replicas() {
+		return this.replicas;
+	}
+
+	@Override
+	public String toString() {
+		return "RoutingDataSource [" + this.primary.getPoolName() + " with " + this.replicas.replicas().size()
+				+ " replicas]";
+	}
+
+}
