@@ -53,7 +53,7 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 
 	private final ApplicationContext applicationContext;
 
-	private final Map<String, HikariConfig> templates = new ConcurrentHashMap<>();
+	private final Map<String, Template> templates = new ConcurrentHashMap<>();
 
 	ReplicaRoutingBeanPostProcessor(ObjectProvider<PoolwiseProperties> properties, ObjectProvider<TunedPools> pools,
 			ObjectProvider<ReplicaSets> replicaSets, Environment environment, ApplicationContext applicationContext) {
@@ -68,8 +68,10 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
 		if (bean instanceof DataSource dataSource && applies(beanName)) {
 			HikariDataSource pool = PoolUnwrapper.find(dataSource);
-			if (pool != null && !pool.isRunning()) {
-				this.templates.put(beanName, ReplicaPools.template(pool));
+			ReplicaProperties replicas = this.properties.getObject().getReplicas();
+			if (pool != null && !pool.isRunning() && replicas.isEnabled()) {
+				this.templates.put(beanName,
+						new Template(ReplicaPools.template(pool), new ReplicaRules(replicas).validate()));
 			}
 		}
 		return bean;
@@ -77,27 +79,25 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		HikariConfig template = this.templates.remove(beanName);
+		Template template = this.templates.remove(beanName);
 		if (!(bean instanceof DataSource) || template == null) {
 			return bean;
 		}
 		TunedPool primary = this.pools.getObject().get(beanName);
-		ReplicaProperties replicas = this.properties.getObject().getReplicas();
-		if (primary == null || !replicas.isEnabled()) {
+		if (primary == null) {
 			return bean;
 		}
-		Map<String, String> urls = new ReplicaRules(replicas).validate();
+		ReplicaProperties replicas = this.properties.getObject().getReplicas();
 		ReplicaCheck check = new ReplicaCheck(primary.dataSource(), ReplicaPropertySources.REPLICAS + ".url",
 				replicas.isRequired(), replicas.getLoginTimeout());
 		List<Replica> members = new ArrayList<>();
 		try {
-			urls.forEach((name, url) -> members.add(replica(primary, template, name, url, check, replicas)));
+			template.urls().forEach((name, url) -> members
+				.add(replica(primary, template.config(), name, url, check, replicas)));
 		}
 		catch (RuntimeException ex) {
-			members.forEach((replica) -> {
-				JvmPoolRegistry.get().deregister(replica.pool());
-				replica.pool().close();
-			});
+			members.forEach((replica) -> close(replica.pool()));
+			close(primary.dataSource());
 			throw ex;
 		}
 		RoutingDataSource routing = ReplicaSet.route(beanName, primary.dataSource(), members, replicas.getMaxLag(),
@@ -127,6 +127,14 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 		return new Replica(name, pool, replicas.getMaxLag());
 	}
 
+	/**
+	 * Closes a pool of a bean that failed: Spring destroys only beans that were created.
+	 */
+	private static void close(HikariDataSource pool) {
+		JvmPoolRegistry.get().deregister(pool);
+		pool.close();
+	}
+
 	private boolean applies(String beanName) {
 		return PoolPropertySources.isSet(this.environment, REPLICAS) && this.properties.getObject().isEnabled()
 				&& PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext, beanName);
@@ -135,6 +143,13 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 	@Override
 	public int getOrder() {
 		return Ordered.LOWEST_PRECEDENCE - 9;
+	}
+
+	/**
+	 * The primary's configuration as bound, and the replicas' URLs by name.
+	 */
+	private record Template(HikariConfig config, Map<String, String> urls) {
+
 	}
 
 }

@@ -46,6 +46,9 @@ abstract class ConnectionHandler implements InvocationHandler {
 			failed(ex.getTargetException());
 			throw ex.getTargetException();
 		}
+		finally {
+			after();
+		}
 	}
 
 	/**
@@ -54,7 +57,14 @@ abstract class ConnectionHandler implements InvocationHandler {
 	 * @param args its arguments
 	 * @throws Exception to refuse the call
 	 */
-	abstract void before(String method, @Nullable Object[] args) throws Exception;
+	void before(String method, @Nullable Object[] args) throws Exception {
+	}
+
+	/**
+	 * Sees the end of a call that went through, or failed.
+	 */
+	void after() {
+	}
 
 	/**
 	 * Sees a call that failed.

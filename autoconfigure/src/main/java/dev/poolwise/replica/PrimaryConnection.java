@@ -10,37 +10,30 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A connection to the primary, borrowed for anything that is not a read-only transaction. It notices two
- * things: that it may have written (a statement created while it is not read-only), in which case it reads
- * the primary's WAL position when it is given back, after the commit, for {@link ReadYourWrites}; and that a
- * read-only transaction began on it although it was already held, which routing could not see coming.
+ * A connection to the primary, borrowed for anything that is not a read-only transaction. When it may have
+ * written (it created a statement), it reads the primary's WAL position as it is given back, after the
+ * commit, for {@link ReadYourWrites}.
  */
 final class PrimaryConnection extends ConnectionHandler {
 
 	private static final Log logger = LogFactory.getLog(PrimaryConnection.class);
 
-	private final Routing routing;
-
 	private final ReadYourWrites writes;
 
 	private boolean wrote;
 
-	private PrimaryConnection(Connection target, Routing routing, ReadYourWrites writes) {
+	private PrimaryConnection(Connection target, ReadYourWrites writes) {
 		super(target);
-		this.routing = routing;
 		this.writes = writes;
 	}
 
-	static Connection wrap(Connection target, Routing routing, ReadYourWrites writes) {
-		return new PrimaryConnection(target, routing, writes).proxy();
+	static Connection wrap(Connection target, ReadYourWrites writes) {
+		return new PrimaryConnection(target, writes).proxy();
 	}
 
 	@Override
 	void before(String method, @Nullable Object[] args) throws SQLException {
-		if (method.equals("setReadOnly") && args != null && Boolean.TRUE.equals(args[0])) {
-			this.routing.misrouted(Routing.HELD_PRIMARY);
-		}
-		else if (createsStatement(method) && !this.wrote && !target().isReadOnly()) {
+		if (createsStatement(method)) {
 			this.wrote = true;
 		}
 		else if (method.equals("close") && this.wrote && !target().isClosed()) {

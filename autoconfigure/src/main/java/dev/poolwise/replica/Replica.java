@@ -113,12 +113,15 @@ public final class Replica {
 	}
 
 	/**
-	 * Takes the replica out of rotation until a sample succeeds.
+	 * Takes the replica out of rotation until a sample succeeds, and has its pool replace the idle
+	 * connections, which died with the server, before it is used again.
 	 * @param reason what failed, without secrets
 	 */
 	void unreachable(String reason) {
 		this.lag = null;
-		change(State.UNREACHABLE, reason);
+		if (change(State.UNREACHABLE, reason) && this.pool.getHikariPoolMXBean() != null) {
+			this.pool.getHikariPoolMXBean().softEvictConnections();
+		}
 	}
 
 	/**
@@ -131,12 +134,12 @@ public final class Replica {
 		}
 	}
 
-	private synchronized void change(State state, @Nullable String problem) {
+	private synchronized boolean change(State state, @Nullable String problem) {
 		State previous = this.state;
 		this.problem = problem;
 		this.state = state;
 		if (previous == state) {
-			return;
+			return false;
 		}
 		if (state == State.AVAILABLE) {
 			logger.info("Replica '" + this.name + "' takes read-only transactions"
@@ -146,6 +149,7 @@ public final class Replica {
 			logger.warn("Replica '" + this.name + "' takes no new read-only transactions: " + problem
 					+ "; they go to the other replicas or the primary");
 		}
+		return true;
 	}
 
 	/**

@@ -3,21 +3,17 @@ package dev.poolwise.replica;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-import org.jspecify.annotations.Nullable;
-
 /**
- * A connection to a replica, borrowed for a read-only transaction. When a transaction that is not read-only
- * tries to run on it, because the connection was held past its read-only transaction (open-in-view), it is
- * refused here with 25006 and counted, before anything reaches the replica. Failures of the connection
- * itself (SQLSTATE class 08, 57P) are counted as transactions that failed on the replica.
+ * A connection to a replica, borrowed for a read-only transaction. A call on it that fails because the
+ * connection broke (SQLSTATE class 08, 57P: the replica stopped or went away) is counted and takes the
+ * replica out of rotation at once, so the other connections its pool holds to the stopped server are not
+ * lent out before the monitor's next check.
  */
 final class ReplicaConnection extends ConnectionHandler {
 
 	private final Replica replica;
 
 	private final Routing routing;
-
-	private boolean readOnly = true;
 
 	private ReplicaConnection(Connection target, Replica replica, Routing routing) {
 		super(target);
@@ -30,23 +26,11 @@ final class ReplicaConnection extends ConnectionHandler {
 	}
 
 	@Override
-	void before(String method, @Nullable Object[] args) throws SQLException {
-		if (method.equals("setReadOnly") && args != null) {
-			this.readOnly = (Boolean) args[0];
-		}
-		else if (!this.readOnly && createsStatement(method)) {
-			this.routing.misrouted(Routing.HELD_REPLICA);
-			throw new SQLException("Poolwise refused a transaction that is not read-only on replica '"
-					+ this.replica.name() + "': its connection was held past the read-only transaction it was "
-					+ "borrowed for (open-in-view?). Set spring.jpa.open-in-view=false.", "25006");
-		}
-	}
-
-	@Override
 	void failed(Throwable failure) {
 		if (failure instanceof SQLException ex && ex.getSQLState() != null
 				&& (ex.getSQLState().startsWith("08") || ex.getSQLState().startsWith("57P"))) {
 			this.routing.failedOn(this.replica.name());
+			this.replica.unreachable("a connection broke (" + ex.getSQLState() + ": " + ex.getMessage() + ")");
 		}
 	}
 

@@ -30,17 +30,29 @@ final class ReplicaDataSource extends AbstractDataSource {
 
 	private final Routing routing;
 
+	private final ThreadLocal<@Nullable RoutedConnection> fetching;
+
 	private final AtomicInteger next = new AtomicInteger();
 
-	ReplicaDataSource(DataSource primary, List<Replica> replicas, ReadYourWrites writes, Routing routing) {
+	ReplicaDataSource(DataSource primary, List<Replica> replicas, ReadYourWrites writes, Routing routing,
+			ThreadLocal<@Nullable RoutedConnection> fetching) {
 		this.primary = primary;
 		this.replicas = replicas;
 		this.writes = writes;
 		this.routing = routing;
+		this.fetching = fetching;
 	}
 
 	@Override
 	public Connection getConnection() throws SQLException {
+		RoutedConnection routed = this.fetching.get();
+		if (routed != null) {
+			routed.fetched(true);
+		}
+		return choose();
+	}
+
+	private Connection choose() throws SQLException {
 		long required = this.writes.required();
 		int start = Math.floorMod(this.next.getAndIncrement(), this.replicas.size());
 		boolean behind = false;

@@ -1,6 +1,10 @@
 package dev.poolwise.replica;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
@@ -17,12 +21,15 @@ public final class RoutingDataSource extends LazyConnectionDataSourceProxy {
 
 	private final ReplicaSet replicas;
 
+	private final ThreadLocal<@Nullable RoutedConnection> fetching = new ThreadLocal<>();
+
 	RoutingDataSource(HikariDataSource primary, ReplicaSet replicas) {
 		this.primary = primary;
 		this.replicas = replicas;
 		ReadYourWrites writes = new ReadYourWrites();
-		setTargetDataSource(new PrimaryDataSource(primary, replicas.routing(), writes));
-		setReadOnlyDataSource(new ReplicaDataSource(primary, replicas.replicas(), writes, replicas.routing()));
+		setTargetDataSource(new PrimaryDataSource(primary, writes, this.fetching));
+		setReadOnlyDataSource(
+				new ReplicaDataSource(primary, replicas.replicas(), writes, replicas.routing(), this.fetching));
 		setDefaultAutoCommit(primary.isAutoCommit());
 		if (primary.getTransactionIsolation() != null) {
 			setDefaultTransactionIsolationName(primary.getTransactionIsolation());
@@ -35,6 +42,17 @@ public final class RoutingDataSource extends LazyConnectionDataSourceProxy {
 	 */
 	public ReplicaSet replicas() {
 		return this.replicas;
+	}
+
+	@Override
+	public Connection getConnection() throws SQLException {
+		return RoutedConnection.wrap(super.getConnection(), this.replicas.routing(), this.fetching);
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		return RoutedConnection.wrap(super.getConnection(username, password), this.replicas.routing(),
+				this.fetching);
 	}
 
 	@Override

@@ -1,0 +1,155 @@
+package dev.poolwise.replica;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.test.ReplicatedServers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Replicas that fail under a read load, against a primary and two asynchronous standbys of this class's
+ * own (it stops one and promotes the other): a stopped replica takes no new transaction within 2 s and
+ * rejoins once it is back, a promoted one is no longer used, and reads go on on the others or the primary.
+ * The promotion runs last, since it ends replication for good.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicaFailureTests {
+
+	private static final int THREADS = 4;
+
+	private static final Duration WITHIN = Duration.ofSeconds(2);
+
+	private static final ReplicatedServers servers = ReplicatedServers.startAsynchronous(2);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+				TransactionAutoConfiguration.class))
+		.withPropertyValues("spring.datasource.url=" + servers.primaryUrl(""), "spring.datasource.username=postgres",
+				"db.pool.size=2", "db.pool.overflow=" + THREADS, "db.pool.replicas.url=" + servers.standbysUrl(0, 1),
+				"db.pool.replicas.size=" + THREADS, "db.pool.replicas.overflow=0", "db.pool.replicas.timeout=1s");
+
+	@AfterAll
+	static void stopServers() {
+		servers.close();
+	}
+
+	@Test
+	@Order(1)
+	void aStoppedReplicaTakesNoNewTransactionsWithinTwoSecondsAndRejoinsWhenBack() {
+		this.contextRunner.run((context) -> {
+			Replica stopped = ReplicaRoutingTests.replica(context, 1);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			try (ReadLoad load = new ReadLoad(ReplicaRoutingTests.readOnly(context), jdbc)) {
+				await().atMost(Duration.ofSeconds(10)).until(() -> load.startedOn(servers.standbyPort(1), 0) >= 20);
+				long stop = System.nanoTime();
+				servers.stopStandby(1);
+				await().atMost(Duration.ofSeconds(10)).until(() -> stopped.state() == Replica.State.UNREACHABLE);
+				await().atMost(Duration.ofSeconds(10)).until(() -> load.startedOn(servers.standbyPort(0), 0) >= 40);
+				Duration last = load.lastStartOn(servers.standbyPort(1), stop);
+				System.out.println("Replica stopped under load: last transaction started on it " + last.toMillis()
+						+ " ms after the stop began; failed calls " + load.failures());
+				assertThat(last).isLessThanOrEqualTo(WITHIN);
+				assertThat(load.failures()).isLessThanOrEqualTo(THREADS);
+				servers.startStandby(1);
+				await().atMost(Duration.ofSeconds(30)).until(() -> stopped.state() == Replica.State.AVAILABLE);
+				long back = System.nanoTime();
+				await().atMost(Duration.ofSeconds(10)).until(() -> load.startedOn(servers.standbyPort(1), back) >= 10);
+			}
+		});
+	}
+
+	@Test
+	@Order(2)
+	void aPromotedReplicaIsNoLongerUsed() {
+		this.contextRunner.run((context) -> {
+			Replica promoted = ReplicaRoutingTests.replica(context, 0);
+			servers.promoteStandby(0);
+			await().atMost(Duration.ofSeconds(10)).until(() -> promoted.state() == Replica.State.PROMOTED);
+			TransactionTemplate readOnly = ReplicaRoutingTests.readOnly(context);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			for (int i = 0; i < 4; i++) {
+				assertThat(ReplicaRoutingTests.run(readOnly, (status) -> ReplicaRoutingTests.port(jdbc)))
+					.isEqualTo(servers.standbyPort(1));
+			}
+		});
+	}
+
+	/**
+	 * Read-only transactions on a few threads, each recorded with when it started and where it ran.
+	 */
+	private static final class ReadLoad implements AutoCloseable {
+
+		private final ExecutorService executor = Executors.newFixedThreadPool(THREADS);
+
+		private final AtomicBoolean running = new AtomicBoolean(true);
+
+		private final ConcurrentLinkedQueue<long[]> started = new ConcurrentLinkedQueue<>();
+
+		private final ConcurrentLinkedQueue<Throwable> failed = new ConcurrentLinkedQueue<>();
+
+		ReadLoad(TransactionTemplate readOnly, JdbcTemplate jdbc) {
+			for (int i = 0; i < THREADS; i++) {
+				this.executor.execute(() -> {
+					while (this.running.get()) {
+						long start = System.nanoTime();
+						try {
+							int port = ReplicaRoutingTests.run(readOnly, (status) -> ReplicaRoutingTests.port(jdbc));
+							this.started.add(new long[] { start, port });
+						}
+						catch (RuntimeException ex) {
+							this.failed.add(ex);
+						}
+					}
+				});
+			}
+		}
+
+		long startedOn(int port, long after) {
+			return this.started.stream().filter((call) -> call[1] == port && call[0] > after).count();
+		}
+
+		Duration lastStartOn(int port, long after) {
+			return Duration.ofNanos(this.started.stream()
+				.filter((call) -> call[1] == port)
+				.mapToLong((call) -> call[0] - after)
+				.max()
+				.orElse(0));
+		}
+
+		int failures() {
+			return this.failed.size();
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.running.set(false);
+			this.executor.shutdown();
+			this.executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+
+	}
+
+}
