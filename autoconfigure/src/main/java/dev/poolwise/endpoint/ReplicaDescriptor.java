@@ -1,5 +1,7 @@
 package dev.poolwise.endpoint;
 
+import java.time.Duration;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.replica.Lsn;
@@ -24,8 +26,9 @@ public record ReplicaDescriptor(String primary, String pool, String state, @Null
 		long maxLagMillis, @Nullable String replayLsn, @Nullable String problem, long reads, long failures) {
 
 	static ReplicaDescriptor of(ReplicaSet set, Replica replica) {
-		return new ReplicaDescriptor(set.pool(), replica.pool().getPoolName(), replica.state().name().toLowerCase(),
-				(replica.lag() != null) ? replica.lag().toMillis() : null, set.maxLag().toMillis(),
+		Duration lag = replica.lag();
+		return new ReplicaDescriptor(set.pool(), replica.pool().getPoolName(), replica.state().label(),
+				(lag != null) ? lag.toMillis() : null, set.maxLag().toMillis(),
 				Lsn.format(replica.replayed()), replica.problem(), set.routing().servedBy(replica.name()),
 				set.routing().failuresOn(replica.name()));
 	}

@@ -45,7 +45,7 @@ public class ReplicaHealthIndicator implements HealthIndicator {
 	@Override
 	public Health health() {
 		Health.Builder health = this.replica.inRotation() ? Health.up() : Health.status(this.outOfRotation);
-		health.withDetail("state", this.replica.state().name().toLowerCase());
+		health.withDetail("state", this.replica.state().label());
 		@Nullable Duration lag = this.replica.lag();
 		if (lag != null) {
 			health.withDetail("lag", lag.toMillis() + "ms");

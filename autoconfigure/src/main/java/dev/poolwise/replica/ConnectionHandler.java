@@ -33,7 +33,7 @@ abstract class ConnectionHandler implements InvocationHandler {
 	public final @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
 		switch (method.getName()) {
 			case "equals":
-				return proxy == args[0];
+				return args != null && proxy == args[0];
 			case "hashCode":
 				return System.identityHashCode(proxy);
 			default:

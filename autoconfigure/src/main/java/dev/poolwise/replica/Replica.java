@@ -1,6 +1,7 @@
 package dev.poolwise.replica;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
@@ -143,7 +144,7 @@ public final class Replica {
 		}
 		if (state == State.AVAILABLE) {
 			logger.info("Replica '" + this.name + "' takes read-only transactions"
-					+ ((previous == State.STARTING) ? "" : " again (was " + previous.name().toLowerCase() + ")"));
+					+ ((previous == State.STARTING) ? "" : " again (was " + previous.label() + ")"));
 		}
 		else {
 			logger.warn("Replica '" + this.name + "' takes no new read-only transactions: " + problem
@@ -180,7 +181,15 @@ public final class Replica {
 		/**
 		 * No longer in recovery: promoted, so not a replica of this primary any more.
 		 */
-		PROMOTED
+		PROMOTED;
+
+		/**
+		 * The state as health, the endpoint and log lines show it.
+		 * @return e.g. {@code lagging}
+		 */
+		public String label() {
+			return name().toLowerCase(Locale.ROOT);
+		}
 
 	}
 

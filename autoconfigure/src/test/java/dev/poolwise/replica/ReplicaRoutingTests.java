@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
@@ -32,6 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
+import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.metrics.ReplicaMeterBinder;
 import dev.poolwise.pool.PoolUnwrapper;
 import dev.poolwise.test.ReplicatedServers;
@@ -151,6 +154,14 @@ class ReplicaRoutingTests {
 					.getContributor(delayed.name());
 				assertThat(health.health().getStatus()).isEqualTo(new Status("OUT_OF_ROTATION"));
 				assertThat(health.health().getDetails()).containsEntry("state", "lagging");
+				assertThat(StatusAggregator.getDefault().getAggregateStatus(Status.UP, health.health().getStatus()))
+					.as("overall, with the primary UP").isEqualTo(Status.UP);
+				assertThat(new DbPoolEndpoint(context.getBean(TunedPools.class), null, Show.NEVER,
+						context.getBean(ReplicaSets.class))
+					.pools()
+					.replicas()
+					.get(delayed.name())
+					.state()).isEqualTo("lagging");
 				for (int i = 0; i < 4; i++) {
 					assertThat(run(readOnly, (status) -> port(jdbc))).isNotEqualTo(servers.standbyPort(1));
 				}
