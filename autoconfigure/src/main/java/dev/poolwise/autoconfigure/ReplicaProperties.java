@@ -35,6 +35,12 @@ public class ReplicaProperties extends PoolProperties {
 	private boolean required;
 
 	/**
+	 * Whether a read-only transaction after a write on the same thread runs only where that write is visible;
+	 * costs one round trip when each connection that ran statements on the primary is given back.
+	 */
+	private boolean readYourWrites = true;
+
+	/**
 	 * Health status of a replica that takes no read-only transactions (lagging, unreachable, promoted); the
 	 * default is not part of the status order, so overall health stays UP while the primary serves the reads.
 	 */
@@ -76,6 +82,14 @@ public class ReplicaProperties extends PoolProperties {
 
 	public void setRequired(boolean required) {
 		this.required = required;
+	}
+
+	public boolean isReadYourWrites() {
+		return this.readYourWrites;
+	}
+
+	public void setReadYourWrites(boolean readYourWrites) {
+		this.readYourWrites = readYourWrites;
 	}
 
 	public String getOutOfRotationStatus() {

@@ -101,7 +101,7 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 			throw ex;
 		}
 		RoutingDataSource routing = ReplicaSet.route(beanName, primary.dataSource(), members, replicas.getMaxLag(),
-				replicas.getCheckInterval());
+				replicas.getCheckInterval(), replicas.isReadYourWrites());
 		this.replicaSets.getObject().add(routing.replicas());
 		return routing;
 	}

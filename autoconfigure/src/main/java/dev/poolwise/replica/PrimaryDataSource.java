@@ -16,11 +16,18 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  */
 final class PrimaryDataSource extends DelegatingDataSource {
 
-	private final ReadYourWrites writes;
+	private final @Nullable ReadYourWrites writes;
 
 	private final ThreadLocal<@Nullable RoutedConnection> fetching;
 
-	PrimaryDataSource(DataSource pool, ReadYourWrites writes, ThreadLocal<@Nullable RoutedConnection> fetching) {
+	/**
+	 * @param pool the primary pool
+	 * @param writes where the position after each write is kept, or null when reads need not see the thread's
+	 * own writes
+	 * @param fetching the routed connection whose call is fetching a connection on this thread
+	 */
+	PrimaryDataSource(DataSource pool, @Nullable ReadYourWrites writes,
+			ThreadLocal<@Nullable RoutedConnection> fetching) {
 		super(pool);
 		this.writes = writes;
 		this.fetching = fetching;
@@ -41,7 +48,8 @@ final class PrimaryDataSource extends DelegatingDataSource {
 		if (routed != null) {
 			routed.fetched(false);
 		}
-		return PrimaryConnection.wrap(connection, this.writes);
+		ReadYourWrites writes = this.writes;
+		return (writes != null) ? PrimaryConnection.wrap(connection, writes) : connection;
 	}
 
 }

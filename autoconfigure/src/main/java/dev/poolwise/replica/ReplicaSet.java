@@ -42,15 +42,17 @@ public final class ReplicaSet {
 	 * @param replicas the replicas with their tuned pools
 	 * @param maxLag the lag bound
 	 * @param interval time between two samples of each replica
+	 * @param readYourWrites whether a thread's read-only transaction after its own write waits for a replica
+	 * that replayed it
 	 * @return the DataSource that takes the primary's place
 	 */
 	public static RoutingDataSource route(String pool, HikariDataSource primary, List<Replica> replicas,
-			Duration maxLag, Duration interval) {
+			Duration maxLag, Duration interval, boolean readYourWrites) {
 		ReplicaMonitor monitor = new ReplicaMonitor(primary, replicas, interval);
 		ReplicaSet set = new ReplicaSet(pool, primary.getPoolName(), List.copyOf(replicas), maxLag,
 				new Routing(primary.getPoolName()), monitor);
 		monitor.start();
-		return new RoutingDataSource(primary, set);
+		return new RoutingDataSource(primary, set, readYourWrites);
 	}
 
 	/**

@@ -23,11 +23,11 @@ public final class RoutingDataSource extends LazyConnectionDataSourceProxy {
 
 	private final ThreadLocal<@Nullable RoutedConnection> fetching = new ThreadLocal<>();
 
-	RoutingDataSource(HikariDataSource primary, ReplicaSet replicas) {
+	RoutingDataSource(HikariDataSource primary, ReplicaSet replicas, boolean readYourWrites) {
 		this.primary = primary;
 		this.replicas = replicas;
 		ReadYourWrites writes = new ReadYourWrites();
-		setTargetDataSource(new PrimaryDataSource(primary, writes, this.fetching));
+		setTargetDataSource(new PrimaryDataSource(primary, readYourWrites ? writes : null, this.fetching));
 		setReadOnlyDataSource(
 				new ReplicaDataSource(primary, replicas.replicas(), writes, replicas.routing(), this.fetching));
 		setDefaultAutoCommit(primary.isAutoCommit());

@@ -124,6 +124,15 @@ class ReplicaRoutingTests {
 				assertThat(routing(context).servedByPrimary(Routing.OWN_WRITE)).isEqualTo(1);
 				assertThat(CompletableFuture.supplyAsync(() -> run(readOnly, (status) -> count(jdbc, name))).join())
 					.as("another thread, on a replica that has not replayed the write").isZero();
+				this.contextRunner.withPropertyValues("db.pool.replicas.read-your-writes=false").run((unchecked) -> {
+					JdbcTemplate other = unchecked.getBean(JdbcTemplate.class);
+					String stale = "unchecked-" + System.nanoTime();
+					new TransactionTemplate(transactionManager(unchecked))
+						.executeWithoutResult((status) -> other.update("INSERT INTO routed (name) VALUES (?)", stale));
+					assertThat(run(readOnly(unchecked), (status) -> count(other, stale)))
+						.as("read-your-writes off: the same thread reads a replica that has not replayed it")
+						.isZero();
+				});
 				await().atMost(Duration.ofSeconds(20))
 					.until(() -> run(readOnly, (status) -> port(jdbc)) != servers.primaryPort());
 				assertThat(run(readOnly, (status) -> count(jdbc, name))).isEqualTo(1);

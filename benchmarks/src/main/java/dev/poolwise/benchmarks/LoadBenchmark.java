@@ -4,6 +4,7 @@ import dev.poolwise.benchmarks.harness.Settings;
 import dev.poolwise.benchmarks.studies.Study;
 import dev.poolwise.benchmarks.studies.batched.BatchedWrites;
 import dev.poolwise.benchmarks.studies.health.HealthLatency;
+import dev.poolwise.benchmarks.studies.replicas.ReadReplicas;
 import dev.poolwise.benchmarks.studies.throughput.Attribution;
 import dev.poolwise.benchmarks.studies.throughput.Throughput;
 import dev.poolwise.benchmarks.studies.tls.TlsCost;
@@ -34,6 +35,7 @@ public final class LoadBenchmark {
 			case HEALTH_LATENCY -> new HealthLatency(settings);
 			case VIRTUAL_THREADS -> new VirtualThreadsComparison(settings);
 			case TLS -> new TlsCost(settings);
+			case READ_REPLICAS -> new ReadReplicas(settings);
 		};
 	}
 

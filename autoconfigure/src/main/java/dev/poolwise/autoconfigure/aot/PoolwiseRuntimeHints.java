@@ -1,5 +1,7 @@
 package dev.poolwise.autoconfigure.aot;
 
+import java.sql.Connection;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
@@ -20,7 +22,8 @@ import dev.poolwise.net.TcpKeepaliveSocketFactory;
  * <li>the socket factory, which pgjdbc instantiates from its class name through its String constructor;</li>
  * <li>the {@code /actuator/dbpool} responses, which Jackson serializes (Spring Boot registers an endpoint's
  * return types, but not the body inside {@code WebEndpointResponse}), when Actuator is present;</li>
- * <li>HikariCP's {@code pom.properties}, from which the virtual-thread check reads its version.</li>
+ * <li>HikariCP's {@code pom.properties}, from which the virtual-thread check reads its version;</li>
+ * <li>the JDK proxy of {@link Connection} through which read-replica routing sees each connection.</li>
  * </ul>
  */
 class PoolwiseRuntimeHints implements RuntimeHintsRegistrar {
@@ -32,6 +35,7 @@ class PoolwiseRuntimeHints implements RuntimeHintsRegistrar {
 		hints.reflection()
 			.registerType(TcpKeepaliveSocketFactory.class, MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
 		hints.resources().registerPattern(HikariVersion.POM_PROPERTIES);
+		hints.proxies().registerJdkProxy(Connection.class);
 		if (ClassUtils.isPresent(ACTUATOR_ENDPOINT, classLoader)) {
 			EndpointHints.register(hints);
 		}

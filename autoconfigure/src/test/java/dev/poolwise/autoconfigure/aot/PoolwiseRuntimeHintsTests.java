@@ -1,6 +1,7 @@
 package dev.poolwise.autoconfigure.aot;
 
 import java.lang.reflect.RecordComponent;
+import java.sql.Connection;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import org.springframework.core.io.support.SpringFactoriesLoader;
 import dev.poolwise.endpoint.DbPoolEndpoint.PoolsDescriptor;
 import dev.poolwise.endpoint.DbPoolEndpoint.RegisteredPool;
 import dev.poolwise.endpoint.PoolDescriptor;
+import dev.poolwise.endpoint.ReplicaDescriptor;
 import dev.poolwise.endpoint.ResizeDescriptor;
 import dev.poolwise.hikari.HikariVersion;
 import dev.poolwise.net.TcpKeepaliveSocketFactory;
@@ -50,7 +52,7 @@ class PoolwiseRuntimeHintsTests {
 	void endpointResponsesCanBeSerialized() {
 		new PoolwiseRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
 		for (Class<?> type : new Class<?>[] { PoolsDescriptor.class, PoolDescriptor.class, RegisteredPool.class,
-				ResizeDescriptor.class }) {
+				ResizeDescriptor.class, ReplicaDescriptor.class }) {
 			assertThat(RuntimeHintsPredicates.reflection().onType(type)).as(type.getName()).accepts(this.hints);
 			for (RecordComponent component : type.getRecordComponents()) {
 				assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(component.getAccessor()))
@@ -58,6 +60,12 @@ class PoolwiseRuntimeHintsTests {
 					.accepts(this.hints);
 			}
 		}
+	}
+
+	@Test
+	void replicaRoutingCanProxyConnections() {
+		new PoolwiseRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
+		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(Connection.class)).accepts(this.hints);
 	}
 
 	@Test

@@ -25,7 +25,10 @@ public enum Mode {
 	VIRTUAL_THREADS("virtual-threads", "virtual-threads.md"),
 
 	/** TLS from an SSL bundle against plain TCP and pgjdbc's own TLS: new connections and borrow-and-query. */
-	TLS("tls", "tls.md");
+	TLS("tls", "tls.md"),
+
+	/** Read replicas: routing, stale reads and routing cost against the hand-written proxy setup. */
+	READ_REPLICAS("read-replicas", "read-replicas.md");
 
 	private final String id;
 

@@ -1,0 +1,325 @@
+package dev.poolwise.benchmarks.studies.replicas;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.benchmarks.harness.Console;
+import dev.poolwise.benchmarks.harness.Settings;
+import dev.poolwise.benchmarks.report.ReportSection;
+import dev.poolwise.benchmarks.studies.Study;
+
+/**
+ * Poolwise's read replicas against the setup users write by hand today, a
+ * {@code LazyConnectionDataSourceProxy} with {@code setReadOnlyDataSource} over two Hikari pools, on a primary
+ * and one asynchronous standby: where read-only transactions run under an 80/20 mix, stale reads right after
+ * the thread's own write with 2 s of replay delay, and the cost of routing in alternating bursts.
+ */
+public final class ReadReplicas implements Study {
+
+	private static final int THREADS = 4;
+
+	private static final int WRITE_THEN_READ = 200;
+
+	private final Settings settings;
+
+	public ReadReplicas(Settings settings) {
+		this.settings = settings;
+	}
+
+	@Override
+	public void run() throws Exception {
+		long started = System.nanoTime();
+		StringBuilder out = new StringBuilder();
+		Map<String, String> machine = new LinkedHashMap<>();
+		machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+		machine.put("JDK", Runtime.version().toString());
+		machine.put("PostgreSQL", "15 (Debian), primary + 1 asynchronous standby (pg_basebackup), loopback");
+		try (ReplicaCluster cluster = ReplicaCluster.start()) {
+			try (Connection connection = DriverManager.getConnection(cluster.primaryUrl(), "postgres", "");
+					Statement statement = connection.createStatement()) {
+				statement.execute("CREATE TABLE bench_rows (id bigserial PRIMARY KEY, name text)");
+			}
+			Thread.sleep(1000);
+			try (ConfigurableApplicationContext poolwise = poolwise(cluster, true);
+					ConfigurableApplicationContext withoutOwnWrites = poolwise(cluster, false);
+					HandWritten hand = new HandWritten(cluster)) {
+				Variant routed = new Variant("Poolwise", poolwise.getBean(JdbcTemplate.class),
+						poolwise.getBean(PlatformTransactionManager.class));
+				Variant unchecked = new Variant("Poolwise, read-your-writes off",
+						withoutOwnWrites.getBean(JdbcTemplate.class),
+						withoutOwnWrites.getBean(PlatformTransactionManager.class));
+				Variant manual = new Variant("hand-written", hand.jdbc, hand.transactions);
+				mix(out, cluster, routed, unchecked, manual);
+				cluster.delayStandby(2000);
+				stale(out, routed, unchecked, manual);
+				cluster.delayStandby(0);
+				Thread.sleep(3000);
+				overhead(out, manual, routed, unchecked);
+			}
+		}
+		StringBuilder report = new StringBuilder();
+		ReportSection.header(report, "Read replicas", this.settings, Duration.ofNanos(System.nanoTime() - started),
+				machine);
+		ReportSection.write(this.settings, report.append(out).toString());
+	}
+
+	private void mix(StringBuilder out, ReplicaCluster cluster, Variant... variants) throws InterruptedException {
+		ReportSection.line(out, "## 80% read-only transactions, 20% writes, " + THREADS + " threads, no lag");
+		ReportSection.line(out, "");
+		ReportSection.line(out, "Each thread writes too, so a read right after the thread's own write runs on the "
+				+ "replica only once the replica has replayed it (Poolwise); the counts are not a throughput "
+				+ "comparison (the runs are not paired).");
+		ReportSection.line(out, "");
+		ReportSection.line(out, "| setup | read-only on the replica | writes on the replica | transactions |");
+		ReportSection.line(out, "|---|---|---|---|");
+		for (Variant variant : variants) {
+			long[] counts = new long[4];
+			runThreads(this.settings.measure().multipliedBy(2), () -> {
+				boolean write = ThreadLocalRandom.current().nextInt(5) == 0;
+				int port = write ? variant.write() : variant.readPort();
+				synchronized (counts) {
+					counts[write ? 2 : 0]++;
+					if (port != cluster.primaryPort()) {
+						counts[write ? 3 : 1]++;
+					}
+				}
+			});
+			String share = ReportSection.format("%.1f%%", 100.0 * counts[1] / counts[0]);
+			ReportSection.line(out, "| " + variant.name + " | " + share + " | " + counts[3] + " | "
+					+ (counts[0] + counts[2]) + " |");
+			Console.log("mix " + variant.name + ": " + counts[1] + " of " + counts[0] + " reads on the replica");
+		}
+		ReportSection.line(out, "");
+	}
+
+	private void stale(StringBuilder out, Variant... variants) {
+		ReportSection.line(out,
+				"## Write, then read it back on the same thread, 2 s replay delay (`recovery_min_apply_delay`)");
+		ReportSection.line(out, "");
+		ReportSection.line(out, "Poolwise runs with `db.pool.replicas.max-lag: 10s`, so the delayed replica stays in "
+				+ "rotation and only read-your-writes keeps the read off it.");
+		ReportSection.line(out, "");
+		ReportSection.line(out, "| setup | stale reads | of |");
+		ReportSection.line(out, "|---|---|---|");
+		for (Variant variant : variants) {
+			int stale = 0;
+			for (int i = 0; i < WRITE_THEN_READ; i++) {
+				String name = variant.name + "-" + i + "-" + System.nanoTime();
+				variant.insert(name);
+				if (variant.count(name) == 0) {
+					stale++;
+				}
+			}
+			ReportSection.line(out, "| " + variant.name + " | " + stale + " | " + WRITE_THEN_READ + " |");
+			Console.log("stale " + variant.name + ": " + stale + " of " + WRITE_THEN_READ);
+		}
+		ReportSection.line(out, "");
+	}
+
+	private void overhead(StringBuilder out, Variant manual, Variant... routedVariants)
+			throws InterruptedException {
+		ReportSection.line(out, "## Routing cost, " + this.settings.rounds() + " alternating rounds of "
+				+ this.settings.burst().toMillis() + " ms bursts, " + THREADS + " threads");
+		ReportSection.line(out, "");
+		ReportSection.line(out, "All send every read-only transaction to the replica; a write on Poolwise with "
+				+ "read-your-writes on also reads `pg_current_wal_lsn()` once when its connection is given back.");
+		ReportSection.line(out, "");
+		ReportSection.line(out, "| setup | transaction | against hand-written, median of rounds | rounds |");
+		ReportSection.line(out, "|---|---|---|---|");
+		for (Variant routed : routedVariants) {
+			for (boolean write : new boolean[] { false, true }) {
+				ratios(out, routed, manual, write);
+			}
+		}
+		ReportSection.line(out, "");
+	}
+
+	private void ratios(StringBuilder out, Variant routed, Variant manual, boolean write)
+			throws InterruptedException {
+		List<Double> ratios = new ArrayList<>();
+		for (int round = 0; round < this.settings.rounds(); round++) {
+			Variant first = (round % 2 == 0) ? routed : manual;
+			Variant second = (first == routed) ? manual : routed;
+			double a = throughput(first, write);
+			double b = throughput(second, write);
+			ratios.add((first == routed) ? a / b : b / a);
+		}
+		ratios.sort(null);
+		double median = ratios.get(ratios.size() / 2);
+		ReportSection.line(out, "| " + routed.name + " | " + (write ? "write (INSERT)" : "read-only (SELECT 1)") + " | "
+				+ ReportSection.format("%.3f", median) + " | "
+				+ ratios.stream().map((ratio) -> ReportSection.format("%.2f", ratio)).toList() + " |");
+		Console.log("overhead " + routed.name + " " + (write ? "write" : "read") + ": median ratio " + median);
+	}
+
+	private double throughput(Variant variant, boolean write) throws InterruptedException {
+		long[] done = new long[1];
+		Duration burst = this.settings.burst();
+		runThreads(burst, () -> {
+			if (write) {
+				variant.insert("burst");
+			}
+			else {
+				variant.readPort();
+			}
+			synchronized (done) {
+				done[0]++;
+			}
+		});
+		return done[0] / (burst.toNanos() / 1e9);
+	}
+
+	private static void runThreads(Duration duration, Runnable operation) throws InterruptedException {
+		long end = System.nanoTime() + duration.toNanos();
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < THREADS; i++) {
+			Thread thread = new Thread(() -> {
+				while (System.nanoTime() < end) {
+					operation.run();
+				}
+			});
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+	}
+
+	private static ConfigurableApplicationContext poolwise(ReplicaCluster cluster, boolean readYourWrites) {
+		return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
+			.properties("spring.datasource.url=" + cluster.primaryUrl(), "spring.datasource.username=postgres",
+					"db.pool.size=" + THREADS, "db.pool.overflow=0", "db.pool.replicas.url=" + cluster.standbyUrl(),
+					"db.pool.replicas.max-lag=10s", "db.pool.replicas.timeout=2s", "db.pool.monitor.enabled=false",
+					"db.pool.replicas.read-your-writes=" + readYourWrites,
+					"spring.application.name=bench-" + (readYourWrites ? "routed" : "unchecked"))
+			.run();
+	}
+
+	/**
+	 * What the study runs on one setup: a write transaction, a read-only one, by the server that ran it.
+	 */
+	private static final class Variant {
+
+		private final String name;
+
+		private final JdbcTemplate jdbc;
+
+		private final TransactionTemplate writes;
+
+		private final TransactionTemplate reads;
+
+		Variant(String name, JdbcTemplate jdbc, PlatformTransactionManager transactions) {
+			this.name = name;
+			this.jdbc = jdbc;
+			this.writes = new TransactionTemplate(transactions);
+			this.reads = new TransactionTemplate(transactions);
+			this.reads.setReadOnly(true);
+		}
+
+		int readPort() {
+			Integer port = this.reads.execute((status) -> this.jdbc.queryForObject("SELECT inet_server_port()",
+					Integer.class));
+			return (port != null) ? port : -1;
+		}
+
+		int write() {
+			Integer port = this.writes.execute((status) -> {
+				this.jdbc.update("INSERT INTO bench_rows (name) VALUES ('mix')");
+				return this.jdbc.queryForObject("SELECT inet_server_port()", Integer.class);
+			});
+			return (port != null) ? port : -1;
+		}
+
+		void insert(String name) {
+			this.writes
+				.executeWithoutResult((status) -> this.jdbc.update("INSERT INTO bench_rows (name) VALUES (?)", name));
+		}
+
+		int count(String name) {
+			Integer count = this.reads.execute((status) -> this.jdbc
+				.queryForObject("SELECT count(*) FROM bench_rows WHERE name = ?", Integer.class, name));
+			return (count != null) ? count : -1;
+		}
+
+	}
+
+	/**
+	 * The setup of spring-framework#21415 and many blog posts: two pools, Spring's lazy proxy choosing between
+	 * them by the read-only flag, and nothing that knows about lag.
+	 */
+	private static final class HandWritten implements AutoCloseable {
+
+		private final HikariDataSource primary;
+
+		private final HikariDataSource replica;
+
+		private final JdbcTemplate jdbc;
+
+		private final PlatformTransactionManager transactions;
+
+		HandWritten(ReplicaCluster cluster) {
+			this.primary = pool(cluster.primaryUrl());
+			this.replica = pool(cluster.standbyUrl());
+			LazyConnectionDataSourceProxy routing = new LazyConnectionDataSourceProxy(this.primary);
+			routing.setReadOnlyDataSource(this.replica);
+			DataSource dataSource = routing;
+			this.jdbc = new JdbcTemplate(dataSource);
+			this.transactions = new DataSourceTransactionManager(dataSource);
+		}
+
+		private static HikariDataSource pool(String url) {
+			HikariDataSource pool = new HikariDataSource();
+			pool.setJdbcUrl(url);
+			pool.setUsername("postgres");
+			pool.setMaximumPoolSize(THREADS);
+			return pool;
+		}
+
+		@Override
+		public void close() {
+			this.primary.close();
+			this.replica.close();
+		}
+
+	}
+
+	/**
+	 * The application: Spring Boot's DataSource, Poolwise, a transaction manager and JdbcTemplate.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
+			DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+			JdbcTemplateAutoConfiguration.class })
+	static class Application {
+
+	}
+
+}
