@@ -27,6 +27,7 @@ import dev.poolwise.replica.ReplicaSet;
 import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.replica.RoutingDataSource;
 import dev.poolwise.startup.PoolTuner;
+import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.Violations;
@@ -115,15 +116,29 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 		Violations violations = new Violations();
 		new CredentialsProviders(this.applicationContext).apply(pool, poolName, settings.credentialsProvider(), sources,
 				violations);
+		TlsBundles bundles = new TlsBundles(this.applicationContext);
+		PoolTls tls = bundles.resolve(settings.ssl(), poolName, sources, violations);
 		check.check(name, pool, violations);
+		if (tls != null && !violations.isEmpty()) {
+			tls.close();
+		}
 		violations.throwIfAny();
 		PoolTuner tuner = new PoolTuner(settings.withLazyStart(settings.lazyStart() || !replicas.isRequired()), sources,
-				this.environment.getProperty("spring.application.name"),
+				this.environment.getProperty("spring.application.name"), tls,
 				"replica '" + name + "' takes no reads until it answers; they go to the primary "
 						+ "(db.pool.replicas.required=true fails startup instead)");
-		TunedPool tuned = tuner.tune(pool, poolName,
-				PoolwiseDataSourceBeanPostProcessor.owner(this.applicationContext));
+		TunedPool tuned;
+		try {
+			tuned = tuner.tune(pool, poolName, PoolwiseDataSourceBeanPostProcessor.owner(this.applicationContext));
+		}
+		catch (RuntimeException ex) {
+			if (tls != null) {
+				tls.close();
+			}
+			throw ex;
+		}
 		this.pools.getObject().add(tuned);
+		bundles.watch(tuned);
 		return new Replica(name, pool, replicas.getMaxLag());
 	}
 

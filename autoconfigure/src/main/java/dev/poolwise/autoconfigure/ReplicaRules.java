@@ -73,8 +73,9 @@ final class ReplicaRules {
 			return null;
 		}
 		if (!JdbcUrls.isPostgreSql(url)) {
-			violations.add(PREFIX + "url", JdbcUrls.mask(url), "replicas must be PostgreSQL streaming standbys "
-					+ "(a jdbc:postgresql: URL)", "Point it at the primary's standbys: jdbc:postgresql://host:port/db.");
+			violations.add(PREFIX + "url", JdbcUrls.mask(url),
+					"replicas must be PostgreSQL streaming standbys (a jdbc:postgresql: URL)",
+					"Point it at the primary's standbys: jdbc:postgresql://host:port/db.");
 			return null;
 		}
 		try {

@@ -12,6 +12,7 @@ import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tls.TlsRotation;
 import dev.poolwise.tuned.TunedPool;
+import dev.poolwise.tuning.PropertyKeys;
 import dev.poolwise.validation.Violations;
 
 /**
@@ -36,7 +37,7 @@ final class TlsBundles {
 	 * @param violations where an unknown or unusable bundle is recorded
 	 * @return the TLS, or null without a bundle or with a violation
 	 */
-	@Nullable PoolTls resolve(PoolSettings.Ssl ssl, String beanName, PoolPropertySources sources,
+	@Nullable PoolTls resolve(PoolSettings.Ssl ssl, String beanName, PropertyKeys sources,
 			Violations violations) {
 		String name = ssl.bundle();
 		if (name == null) {

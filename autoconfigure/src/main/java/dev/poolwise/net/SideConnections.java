@@ -38,6 +38,12 @@ public final class SideConnections {
 	/** Purpose of the endpoint's short-lived connections. */
 	public static final String ENDPOINT = "endpoint";
 
+	/** Purpose of the read-replica monitor's connections, one to the primary and one to each replica. */
+	public static final String REPLICA_MONITOR = "replica monitor";
+
+	/** Purpose of the read-replica startup check's connections. */
+	public static final String REPLICA_CHECK = "replica check";
+
 	private static final String NAME = "SELECT set_config('application_name', ?, false)";
 
 	private static final String NAME_AND_TIMEOUT = NAME + ", set_config('statement_timeout', ?, false)";

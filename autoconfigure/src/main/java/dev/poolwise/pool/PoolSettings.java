@@ -51,7 +51,7 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
 				this.prePing, this.keepalive, this.workerCount, this.instances, this.credentialsProvider,
 				this.leakDetectionThreshold, lazy, this.driver, this.session, this.sizing, this.budgetEnforced,
-				this.health, this.monitor, this.resizeEnabled, this.pgbouncer);
+				this.health, this.monitor, this.resizeEnabled, this.pgbouncer, this.ssl);
 	}
 
 	/**

@@ -20,7 +20,8 @@ import dev.poolwise.validation.Violations;
  */
 public final class ReplicaCheck {
 
-	private static final String IDENTITY = "SELECT pg_is_in_recovery(), system_identifier::text FROM pg_control_system()";
+	private static final String IDENTITY = "SELECT pg_is_in_recovery(), system_identifier::text "
+			+ "FROM pg_control_system()";
 
 	private final @Nullable String cluster;
 
@@ -53,7 +54,7 @@ public final class ReplicaCheck {
 	 */
 	public boolean check(String name, HikariDataSource pool, Violations violations) {
 		String url = JdbcUrls.mask(pool.getJdbcUrl());
-		try (Connection connection = SideConnections.open(pool, "replica check", this.timeout);
+		try (Connection connection = SideConnections.open(pool, SideConnections.REPLICA_CHECK, this.timeout);
 				Statement statement = connection.createStatement();
 				ResultSet row = statement.executeQuery(IDENTITY)) {
 			row.next();
@@ -95,7 +96,7 @@ public final class ReplicaCheck {
 	}
 
 	private static @Nullable String cluster(HikariDataSource primary, Duration timeout) {
-		try (Connection connection = SideConnections.open(primary, "replica check", timeout);
+		try (Connection connection = SideConnections.open(primary, SideConnections.REPLICA_CHECK, timeout);
 				Statement statement = connection.createStatement();
 				ResultSet row = statement.executeQuery(IDENTITY)) {
 			return row.next() ? row.getString(2) : null;

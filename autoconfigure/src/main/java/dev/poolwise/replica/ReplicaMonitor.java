@@ -123,7 +123,8 @@ final class ReplicaMonitor implements AutoCloseable {
 			try {
 				Connection open = this.connection;
 				if (open == null) {
-					open = SideConnections.open(this.pool, "replica monitor", ReplicaMonitor.this.interval);
+					open = SideConnections.open(this.pool, SideConnections.REPLICA_MONITOR,
+							ReplicaMonitor.this.interval);
 					this.connection = open;
 				}
 				try (Statement statement = open.createStatement(); ResultSet row = statement.executeQuery(sql)) {

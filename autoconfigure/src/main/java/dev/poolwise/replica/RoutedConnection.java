@@ -45,7 +45,7 @@ final class RoutedConnection extends ConnectionHandler {
 	@Override
 	void before(String method, @Nullable Object[] args) throws SQLException {
 		if (method.equals("setReadOnly") && args != null) {
-			this.readOnly = (Boolean) args[0];
+			this.readOnly = Boolean.TRUE.equals(args[0]);
 			if (this.readOnly && Boolean.FALSE.equals(this.fetchedReadOnly)) {
 				this.routing.misrouted(Routing.HELD_PRIMARY);
 			}
