@@ -61,6 +61,8 @@ class ReplicaConfigurationTests {
 						"at most 1h"),
 				arguments(standby + ";db.pool.replicas.check-interval=50ms",
 						"db.pool.replicas.check-interval=50ms is invalid", "within one check interval"),
+				arguments(standby + ";db.pool.replicas.size=150;db.pool.replicas.budget.enforce=true",
+						"db.pool.replicas.size", "max_connections"),
 				arguments(standby + ";db.pool.replicas.hosts[replica-z].size=3",
 						"db.pool.replicas.hosts[replica-z]=replica-z is invalid", "names: 127.0.0.1"),
 				arguments("db.pool.replicas.url=" + servers.primaryUrl(""),
