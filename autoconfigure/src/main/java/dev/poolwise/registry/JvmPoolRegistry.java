@@ -1,6 +1,5 @@
 package dev.poolwise.registry;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -23,7 +22,7 @@ public final class JvmPoolRegistry {
 
 	private final List<LivePool> pools = new CopyOnWriteArrayList<>();
 
-	private final Set<String> warnedPairs = ConcurrentHashMap.newKeySet();
+	private final Set<PoolTarget> reportedTargets = ConcurrentHashMap.newKeySet();
 
 	private final String instanceId = UUID.randomUUID().toString().replace("-", "");
 
@@ -43,21 +42,19 @@ public final class JvmPoolRegistry {
 	}
 
 	/**
-	 * Registers a pool.
+	 * Registers a pool. A second pool to a target is reported once per JVM: a test suite's cached contexts
+	 * against one database make one pool each, which is normal and worth one line, not one per pair.
 	 * @param pool the pool
-	 * @return pools already live for the same target that have not been reported with this one before
+	 * @return the pools already live for the same target, the first time this JVM sees a second pool to it;
+	 * otherwise empty
 	 */
 	public List<LivePool> register(LivePool pool) {
 		this.pools.removeIf(LivePool::isClosed);
-		List<LivePool> duplicates = new ArrayList<>();
-		for (LivePool other : this.pools) {
-			if (other.target().equals(pool.target()) && other.dataSource() != pool.dataSource()
-					&& this.warnedPairs.add(pairKey(other, pool))) {
-				duplicates.add(other);
-			}
-		}
+		List<LivePool> duplicates = this.pools.stream()
+			.filter((other) -> other.target().equals(pool.target()) && other.dataSource() != pool.dataSource())
+			.toList();
 		this.pools.add(pool);
-		return duplicates;
+		return (!duplicates.isEmpty() && this.reportedTargets.add(pool.target())) ? duplicates : List.of();
 	}
 
 	/**
@@ -95,10 +92,5 @@ public final class JvmPoolRegistry {
 		return onServer(server).stream().filter((pool) -> pool.dataSource() != dataSource).toList();
 	}
 
-	private static String pairKey(LivePool first, LivePool second) {
-		int a = System.identityHashCode(first.dataSource());
-		int b = System.identityHashCode(second.dataSource());
-		return Math.min(a, b) + "/" + Math.max(a, b);
-	}
 
 }

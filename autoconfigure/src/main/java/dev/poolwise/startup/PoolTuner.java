@@ -1,6 +1,7 @@
 package dev.poolwise.startup;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
@@ -103,10 +104,13 @@ public final class PoolTuner {
 		violations.throwIfAny();
 		LivePool live = new LivePool(beanName, owner,
 				PoolTarget.of(dataSource.getJdbcUrl(), PoolCredentials.of(dataSource).getUsername()), dataSource);
-		JvmPoolRegistry.get().register(live).forEach((other) -> logger.warn("Pool " + live.describe()
-				+ " is a second pool to " + live.target() + " next to pool " + other.describe()
-				+ ". Each holds its own connections; if this is a cached test context or a duplicate DataSource, "
-				+ "share one pool or close the other context."));
+		List<LivePool> others = JvmPoolRegistry.get().register(live);
+		if (!others.isEmpty()) {
+			logger.warn("Pool " + live.describe() + " is a second pool to " + live.target() + " next to pool "
+					+ others.stream().map(LivePool::describe).collect(Collectors.joining(", pool "))
+					+ ". Each holds its own connections. Spring's cached test contexts against one database do this "
+					+ "and need nothing done; otherwise share one DataSource. Said once per JVM for each database.");
+		}
 		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
 		logger.info(StartupReport.describe(beanName, dataSource, tuning));
 		logger.info(StartupReport.describeTls(beanName, security, checked));

@@ -116,13 +116,17 @@ class SeveralDataSourcesTests {
 	}
 
 	@Test
-	void aSecondPoolToTheSameTargetIsReportedOnceNamingBothPools(CapturedOutput output) {
-		this.contextRunner.withBean("primary", HikariDataSource.class, PostgresServer::unstartedPool)
-			.withBean("copy", HikariDataSource.class, PostgresServer::unstartedPool)
-			.run((context) -> {
-				assertThat(output).contains("Pool 'copy' of context").contains("next to pool 'primary' of context");
-				assertThat(output.toString().split("is a second pool to", -1)).hasSize(2);
-			});
+	void aSecondPoolToTheSameTargetIsReportedOncePerJvmNamingBothPools(CapturedOutput output) {
+		String template1 = PostgresServer.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/template1$1");
+		ApplicationContextRunner cached = this.contextRunner
+			.withBean("primary", HikariDataSource.class, () -> PostgresServer.unstartedPool(template1))
+			.withPropertyValues("db.pool.size=1", "db.pool.overflow=0");
+		cached.withBean("copy", HikariDataSource.class, () -> PostgresServer.unstartedPool(template1)).run((context) -> cached.run((next) -> {
+			assertThat(output).contains("Pool 'copy' of context")
+				.contains("next to pool 'primary' of context")
+				.contains("Spring's cached test contexts against one database do this and need nothing done");
+			assertThat(output.toString().split("is a second pool to", -1)).hasSize(2);
+		}));
 	}
 
 	@Test
@@ -130,7 +134,7 @@ class SeveralDataSourcesTests {
 		ApplicationContextRunner cached = this.contextRunner.withPropertyValues(PostgresServer.datasourceProperties());
 		cached.run((first) -> cached.run((second) -> {
 			assertThat(JvmPoolRegistry.get().onServer(server(PostgresServer.jdbcUrl()))).hasSize(2);
-			assertThat(output).contains("is a second pool to postgres@");
+			assertThat(output.toString().split("is a second pool to postgres@", -1)).hasSizeLessThanOrEqualTo(2);
 		}));
 		assertThat(JvmPoolRegistry.get().onServer(server(PostgresServer.jdbcUrl()))).isEmpty();
 	}

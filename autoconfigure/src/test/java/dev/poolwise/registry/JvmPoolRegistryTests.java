@@ -41,6 +41,24 @@ class JvmPoolRegistryTests {
 		}
 	}
 
+	@Test
+	void aSecondPoolToATargetIsReportedOncePerJvmHoweverManyMoreFollow() {
+		String url = "jdbc:postgresql://registry-tests.invalid:6543/cached";
+		LivePool first = pool("first", url);
+		LivePool second = pool("second", url);
+		LivePool third = pool("third", url);
+		try {
+			assertThat(this.registry.register(first)).isEmpty();
+			assertThat(this.registry.register(second)).containsExactly(first);
+			assertThat(this.registry.register(third)).isEmpty();
+		}
+		finally {
+			this.registry.deregister(first.dataSource());
+			this.registry.deregister(second.dataSource());
+			this.registry.deregister(third.dataSource());
+		}
+	}
+
 	private LivePool register(String name) {
 		LivePool pool = pool(name);
 		this.registry.register(pool);
@@ -48,10 +66,14 @@ class JvmPoolRegistryTests {
 	}
 
 	private static LivePool pool(String name) {
+		return pool(name, URL);
+	}
+
+	private static LivePool pool(String name, String url) {
 		HikariDataSource dataSource = new HikariDataSource();
-		dataSource.setJdbcUrl(URL);
+		dataSource.setJdbcUrl(url);
 		dataSource.setPoolName(name);
-		return new LivePool(name, "test", PoolTarget.of(URL, "app"), dataSource);
+		return new LivePool(name, "test", PoolTarget.of(url, "app"), dataSource);
 	}
 
 }
