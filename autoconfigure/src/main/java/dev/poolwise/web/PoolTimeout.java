@@ -1,5 +1,6 @@
 package dev.poolwise.web;
 
+import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.Collections;
@@ -10,6 +11,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.pool.ConnectionFailure;
+
 /**
  * A request that got no connection from a Hikari pool within the pool's connection timeout, found in the
  * cause chain of whatever exception the application saw.
@@ -19,11 +22,21 @@ import org.jspecify.annotations.Nullable;
  * transient connection errors (a driver's or another pool's), and it names the pool and the time waited, so
  * no pool bean has to be looked up.
  *
+ * <p>
+ * When the pool's last attempt to open a connection failed, Hikari puts that failure behind its timeout as the
+ * cause: the request then waited because the server could not be reached, not because the pool was busy.
+ *
  * @param pool the pool's name, which Poolwise sets to the DataSource bean name
  * @param waited how long the request waited, about the pool's connection timeout
  * @param surfacedThrough the layer that the application saw the timeout through
+ * @param lastConnectionError the pool's last failure to open a connection, or null when there was none
  */
-public record PoolTimeout(String pool, Duration waited, Layer surfacedThrough) {
+public record PoolTimeout(String pool, Duration waited, Layer surfacedThrough,
+		@Nullable Throwable lastConnectionError) {
+
+	PoolTimeout(String pool, Duration waited, Layer surfacedThrough) {
+		this(pool, waited, surfacedThrough, null);
+	}
 
 	private static final Pattern HIKARI_TIMEOUT = Pattern
 		.compile("^(.*) - Connection is not available, request timed out after (\\d+)ms");
@@ -42,11 +55,43 @@ public record PoolTimeout(String pool, Duration waited, Layer surfacedThrough) {
 				Matcher matcher = HIKARI_TIMEOUT.matcher(cause.getMessage());
 				if (matcher.lookingAt()) {
 					return new PoolTimeout(matcher.group(1), Duration.ofMillis(Long.parseLong(matcher.group(2))),
-							layer);
+							layer, cause.getCause());
 				}
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * The last connection error for the log: its SQLState and the driver's message.
+	 * @return the description, or null when the pool had no connection error
+	 */
+	public @Nullable String describeLastConnectionError() {
+		Throwable error = this.lastConnectionError;
+		if (error == null) {
+			return null;
+		}
+		return state(error) + ((error.getMessage() != null) ? error.getMessage() : error.getClass().getName());
+	}
+
+	/**
+	 * The last connection error for a client: its cause and SQLState, without the driver's message, which
+	 * names hosts and roles.
+	 * @return e.g. {@code connection refused (SQLState 08001)}, or null when the pool had no connection error
+	 */
+	public @Nullable String summarizeLastConnectionError() {
+		Throwable error = this.lastConnectionError;
+		if (error == null) {
+			return null;
+		}
+		String state = state(error);
+		return ConnectionFailure.of(error).summary()
+				+ (state.isEmpty() ? "" : " (" + state.substring(0, state.length() - 2) + ")");
+	}
+
+	private static String state(Throwable error) {
+		return (error instanceof SQLException sql && sql.getSQLState() != null)
+				? "SQLState " + sql.getSQLState() + ": " : "";
 	}
 
 	/**

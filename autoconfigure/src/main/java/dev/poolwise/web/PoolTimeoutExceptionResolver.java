@@ -57,8 +57,11 @@ public class PoolTimeoutExceptionResolver implements HandlerExceptionResolver, O
 		if (converter == null) {
 			return null;
 		}
+		String error = timeout.describeLastConnectionError();
 		logger.warn("Answered " + request.getMethod() + " " + request.getRequestURI() + " with 503: no connection from pool '"
-				+ timeout.pool() + "' within " + timeout.waited().toMillis() + "ms (" + exception.getClass().getName()
+				+ timeout.pool() + "' within " + timeout.waited().toMillis() + "ms ("
+				+ ((error != null) ? "the pool cannot connect to the database; its last connection error: " + error
+						: exception.getClass().getName())
 				+ ")");
 		try (ServletServerHttpResponse output = new ServletServerHttpResponse(response)) {
 			output.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
@@ -81,13 +84,19 @@ public class PoolTimeoutExceptionResolver implements HandlerExceptionResolver, O
 	}
 
 	private static ProblemDetail problem(PoolTimeout timeout, HttpServletRequest request) {
+		String error = timeout.summarizeLastConnectionError();
+		String reason = (error != null) ? ": the pool cannot connect to the database (last connection error: "
+				+ error + ")" : "";
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
 				"No database connection from pool '" + timeout.pool() + "' within " + timeout.waited().toMillis()
-						+ "ms; try again later.");
+						+ "ms" + reason + "; try again later.");
 		problem.setInstance(URI.create(request.getRequestURI()));
 		problem.setProperty("pool", timeout.pool());
 		problem.setProperty("waitedMillis", timeout.waited().toMillis());
 		problem.setProperty("surfacedThrough", timeout.surfacedThrough().name().toLowerCase(Locale.ROOT));
+		if (error != null) {
+			problem.setProperty("lastConnectionError", error);
+		}
 		return problem;
 	}
 

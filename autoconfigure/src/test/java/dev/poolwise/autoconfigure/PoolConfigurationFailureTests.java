@@ -208,9 +208,45 @@ class PoolConfigurationFailureTests {
 				assertThat(analysis.getDescription()).contains("127.0.0.1:1")
 					.contains("password=******")
 					.doesNotContain(PostgresServer.PASSWORD);
-				assertThat(analysis.getAction()).contains("spring.datasource.url");
+				assertThat(analysis.getDescription()).endsWith("(connection refused)");
+				assertThat(analysis.getAction()).startsWith("Nothing accepts connections at localhost:1")
+					.contains("spring.datasource.url")
+					.contains("db.pool.lazy-start=true")
+					.doesNotContain("db.pool.enabled");
 			}));
 		assertThat(startup.elapsed()).isLessThanOrEqualTo(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void anUnknownDatabaseIsToldToBeCreatedWithoutOfferingLazyStart() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + PostgresServer.jdbcUrl()
+				.replaceFirst("/[^/?]+(\\?|$)", "/no_such_db$1"))
+			.run((context) -> {
+				FailureAnalysis analysis = new DatabaseUnavailableFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).endsWith("(the database does not exist)");
+				assertThat(analysis.getAction()).startsWith("Create the database (CREATE DATABASE no_such_db OWNER ")
+					.doesNotContain("lazy-start");
+			});
+	}
+
+	@Test
+	void anUnknownRoleWithAnUnresolvedPasswordPlaceholderSaysBothAndNeverShowsAPassword() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + PostgresServer.jdbcUrl().replaceFirst("\\?user=[^&]*$", ""),
+					"spring.datasource.username=no_such_role",
+					"spring.datasource.password=${POOLWISE_TEST_UNSET_PASSWORD}")
+			.run((context) -> {
+				FailureAnalysis analysis = new DatabaseUnavailableFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).endsWith("(the server refused the role)");
+				assertThat(analysis.getAction())
+					.startsWith("spring.datasource.password is the unresolved placeholder "
+							+ "${POOLWISE_TEST_UNSET_PASSWORD}: nothing (no environment variable, no property) "
+							+ "defined it. Create the role (CREATE ROLE no_such_role LOGIN PASSWORD '...')")
+					.contains("pg_hba.conf");
+			});
 	}
 
 	@Test

@@ -2,12 +2,14 @@ package dev.poolwise.autoconfigure.web;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,6 +22,8 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
@@ -40,15 +44,18 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.client.RestClient;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.web.PoolTimeoutExceptionResolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A pool timeout over real HTTP, in a servlet application on a pool of one connection that the test holds,
  * so that every request waits {@code db.pool.timeout} in vain.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PoolTimeoutWebAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -117,26 +124,56 @@ class PoolTimeoutWebAutoConfigurationTests {
 			.run((context) -> assertThat(context).getBean(PoolTimeoutExceptionResolver.class).isSameAs(own));
 	}
 
+	@Test
+	void duringAnOutageThe503AndItsLogNameThePoolsLastConnectionError(CapturedOutput output) {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl());
+				ConfigurableApplicationContext context = start(new Class<?>[0],
+						"spring.datasource.url=" + proxy.jdbcUrl())) {
+			RestClient http = http(context);
+			assertThat(get(http, "/count").getStatusCode()).isEqualTo(HttpStatus.OK);
+			proxy.refuse();
+			proxy.closeConnections();
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				ResponseEntity<String> response = get(http, "/count");
+				assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+				JsonNode problem = JsonMapper.shared().readTree(response.getBody());
+				assertThat(problem.path("lastConnectionError").asString())
+					.isEqualTo("connection refused (SQLState 08001)");
+				assertThat(problem.path("detail").asString()).contains("within")
+					.contains("the pool cannot connect to the database (last connection error: connection refused");
+			});
+			assertThat(output).contains("with 503: no connection from pool 'dataSource' within")
+				.contains("the pool cannot connect to the database; its last connection error: SQLState 08001: "
+						+ "Connection to ")
+				.contains(":" + proxy.port() + " refused");
+		}
+	}
+
 	private void runHoldingTheOnlyConnection(Class<?>[] extraSources, Consumer<RestClient> calls,
 			String... properties) throws SQLException {
+		try (ConfigurableApplicationContext context = start(extraSources, properties);
+				Connection held = context.getBean(HikariDataSource.class).getConnection()) {
+			calls.accept(http(context));
+		}
+	}
+
+	private static ConfigurableApplicationContext start(Class<?>[] extraSources, String... properties) {
 		Class<?>[] sources = new Class<?>[extraSources.length + 1];
 		sources[0] = WebApp.class;
 		System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
-		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
-			.web(WebApplicationType.SERVLET)
+		return new SpringApplicationBuilder(sources).web(WebApplicationType.SERVLET)
 			.properties(PostgresServer.datasourceProperties())
 			.properties("server.port=0", "db.pool.size=1", "db.pool.overflow=0", "db.pool.timeout=250ms")
 			.properties(properties)
-			.run()) {
-			RestClient http = RestClient.builder()
-				.baseUrl("http://localhost:" + context.getEnvironment().getProperty("local.server.port"))
-				.defaultStatusHandler((status) -> true, (request, response) -> {
-				})
-				.build();
-			try (Connection held = context.getBean(HikariDataSource.class).getConnection()) {
-				calls.accept(http);
-			}
-		}
+			.run();
+	}
+
+	private static RestClient http(ConfigurableApplicationContext context) {
+		return RestClient.builder()
+			.baseUrl("http://localhost:" + context.getEnvironment().getProperty("local.server.port"))
+			.defaultStatusHandler((status) -> true, (request, response) -> {
+			})
+			.build();
 	}
 
 	private static ResponseEntity<String> get(RestClient http, String uri) {
