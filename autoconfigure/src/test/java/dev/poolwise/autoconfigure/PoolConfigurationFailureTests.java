@@ -166,12 +166,26 @@ class PoolConfigurationFailureTests {
 	}
 
 	@Test
-	void unknownKeysFailBinding() {
-		this.contextRunner.withPropertyValues("db.pool.sise=5")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("db.pool.sise"));
+	void anUnknownKeyFailsStartupNamingItAndTheNearestKnownKey() {
+		this.contextRunner.withPropertyValues("db.pool.sise=5").run((context) -> {
+			FailureAnalysis analysis = new UnknownPoolKeyFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Poolwise has no such key:").contains("db.pool.sise=5");
+			assertThat(analysis.getAction()).contains("db.pool.sise: did you mean db.pool.size?");
+		});
+	}
+
+	@Test
+	void nestedPerPoolAndRelaxedKeysGetTheirNearestKnownKeyToo() {
+		this.contextRunner
+			.withPropertyValues("db.pool.session.statment-timeout=5s", "db.pool.idleTimout=1m",
+					"db.pool.statement-timeout=5s", "db.pool.datasources.dataSource.overflw=2", "db.pool.zzz=1")
+			.run((context) -> assertThat(new UnknownPoolKeyFailureAnalyzer().analyze(context.getStartupFailure())
+				.getAction())
+				.contains("db.pool.session.statment-timeout: did you mean db.pool.session.statement-timeout?")
+				.contains("db.pool.idleTimout: did you mean db.pool.idle-timeout?")
+				.contains("db.pool.statement-timeout: did you mean db.pool.session.statement-timeout?")
+				.contains("db.pool.datasources.dataSource.overflw: did you mean db.pool.datasources.dataSource.overflow?")
+				.contains("db.pool.zzz: no db.pool key is near it"));
 	}
 
 	@Test
