@@ -29,6 +29,7 @@ import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tls.TlsRotation;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
+import dev.poolwise.validation.PoolConfigurationException;
 import dev.poolwise.validation.Violations;
 
 /**
@@ -59,18 +60,26 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 	/** The TLS rotations of the pools this context tuned, closed with their pools. */
 	private final Map<String, TlsRotation> rotations = new ConcurrentHashMap<>();
 
+	private final UnitlessDurations unitless;
+
 	PoolwiseDataSourceBeanPostProcessor(ObjectProvider<PoolwiseProperties> properties,
 			ObjectProvider<TunedPools> pools, Environment environment, ApplicationContext applicationContext) {
 		this.properties = properties;
 		this.pools = pools;
 		this.environment = environment;
 		this.applicationContext = applicationContext;
+		this.unitless = new UnitlessDurations(environment);
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		if (bean instanceof DataSource dataSource) {
-			examine(dataSource, beanName);
+			try {
+				examine(dataSource, beanName);
+			}
+			catch (PoolConfigurationException ex) {
+				throw this.unitless.explain(ex);
+			}
 		}
 		return bean;
 	}
@@ -154,6 +163,7 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		if (rotation != null) {
 			this.rotations.put(beanName, rotation);
 		}
+		this.unitless.warnAccepted(beanName);
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.stream.Stream;
 import com.zaxxer.hikari.HikariDataSource;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +20,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -35,6 +38,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /**
  * Every bad input fails startup with one report naming the property, the value, the rule and the fix.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PoolConfigurationFailureTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -162,6 +166,27 @@ class PoolConfigurationFailureTests {
 				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("db.pool.size=0", "db.pool.recycle=5s",
 						"db.pool.timeout=10ms");
+			});
+	}
+
+	@Test
+	void aRefusedDurationWithoutAUnitSaysTheUnitWasMissing() {
+		this.contextRunner.withPropertyValues("db.pool.timeout=5").run((context) -> {
+			FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("db.pool.timeout=5 (no unit, read as 5ms) is invalid");
+			assertThat(analysis.getAction())
+				.contains("db.pool.timeout: 5 has no unit and was read as 5ms; write 5s if seconds were meant.");
+		});
+	}
+
+	@Test
+	void anAcceptedDurationWithoutAUnitIsLoggedOnceWithHowItWasRead(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("db.pool.timeout=300", "db.pool.session.statement-timeout=60000ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("db.pool.timeout=300 has no unit and was read as 300ms; write 300ms to "
+						+ "keep it, or 300s if seconds were meant")
+					.doesNotContain("db.pool.session.statement-timeout=60000ms has no unit");
 			});
 	}
 
