@@ -21,7 +21,8 @@ import dev.poolwise.validation.PoolConfigurationException;
 import dev.poolwise.validation.Violation;
 
 /**
- * Durations written without a unit ({@code timeout: 5}), which Spring Boot reads as milliseconds. Only the
+ * Durations of {@code db.pool} written without a unit ({@code timeout: 5}), which Spring Boot reads as
+ * milliseconds; 0 needs no unit. Only the
  * raw text tells them from {@code 5ms}, so this reads it from the environment: a refused value says the
  * unit was missing, and an accepted one is logged once, since {@code 300} meant as seconds would otherwise
  * start as 300 ms without a word.
@@ -30,7 +31,7 @@ final class UnitlessDurations {
 
 	private static final Log logger = LogFactory.getLog(UnitlessDurations.class);
 
-	private static final Pattern DIGITS = Pattern.compile("\\s*\\d+\\s*");
+	private static final Pattern DIGITS = Pattern.compile("\\s*0*[1-9]\\d*\\s*");
 
 	private final Environment environment;
 
@@ -51,7 +52,8 @@ final class UnitlessDurations {
 	}
 
 	private Violation explain(Violation violation) {
-		String raw = (violation.value() instanceof Duration) ? unitless(violation.property()) : null;
+		String raw = (violation.value() instanceof Duration && violation.property().startsWith("db.pool."))
+				? unitless(violation.property()) : null;
 		if (raw == null) {
 			return violation;
 		}

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -24,7 +25,8 @@ import dev.poolwise.validation.Violations;
  */
 public final class SessionSettingsVerifier {
 
-	private static final String CONTEXTS = "SELECT name, context FROM pg_settings";
+	private static final String SETTINGS = "SELECT name, context, vartype, unit, min_val, max_val, "
+			+ "array_to_string(enumvals, ', '), setting FROM pg_settings";
 
 	private static final String TRY_VALUE = "SELECT set_config(?, ?, true)";
 
@@ -43,7 +45,9 @@ public final class SessionSettingsVerifier {
 		if (settings.isEmpty()) {
 			return;
 		}
-		Map<String, String> contexts = readContexts(connection);
+		Map<String, ServerSetting> server = readSettings(connection);
+		Map<String, String> contexts = new HashMap<>();
+		server.forEach((name, setting) -> contexts.put(name, setting.context()));
 		for (SessionSetting setting : settings.all()) {
 			String context = contexts.get(setting.name());
 			if (context == null && !setting.isCustom()) {
@@ -61,7 +65,7 @@ public final class SessionSettingsVerifier {
 						+ "' and cannot be changed per session", contextFix(setting.name(), context));
 			}
 			else {
-				tryValue(connection, setting, violations);
+				tryValue(connection, setting, server.get(setting.name()), violations);
 			}
 		}
 	}
@@ -70,14 +74,16 @@ public final class SessionSettingsVerifier {
 	 * Setting names are case-insensitive to the server, which lists a few in mixed case (TimeZone,
 	 * DateStyle); session setting names arrive lower-cased, so the map is keyed the same way.
 	 */
-	private static Map<String, String> readContexts(Connection connection) throws SQLException {
-		Map<String, String> contexts = new HashMap<>();
-		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(CONTEXTS)) {
+	private static Map<String, ServerSetting> readSettings(Connection connection) throws SQLException {
+		Map<String, ServerSetting> settings = new HashMap<>();
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(SETTINGS)) {
 			while (rows.next()) {
-				contexts.put(rows.getString(1).toLowerCase(Locale.ROOT), rows.getString(2));
+				settings.put(rows.getString(1).toLowerCase(Locale.ROOT), new ServerSetting(rows.getString(1),
+						rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5), rows.getString(6),
+						rows.getString(7), rows.getString(8)));
 			}
 		}
-		return contexts;
+		return settings;
 	}
 
 	private static String unknownNameFix(String prefix, SessionSetting setting, Map<String, String> contexts) {
@@ -100,8 +106,8 @@ public final class SessionSettingsVerifier {
 		};
 	}
 
-	private static void tryValue(Connection connection, SessionSetting setting, Violations violations)
-			throws SQLException {
+	private static void tryValue(Connection connection, SessionSetting setting, @Nullable ServerSetting server,
+			Violations violations) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(TRY_VALUE)) {
 			statement.setString(1, setting.name());
 			statement.setString(2, setting.value());
@@ -111,8 +117,8 @@ public final class SessionSettingsVerifier {
 			ServerErrorMessage error = ex.getServerErrorMessage();
 			String reason = (error != null) ? error.getMessage() : ex.getMessage();
 			String hint = (error != null && error.getHint() != null) ? " " + error.getHint() : "";
-			violations.add(setting.property(), setting.value(), "the server refused it: " + reason,
-					"Write a value the server accepts." + hint);
+			String accepted = (server != null) ? server.describeAccepted() : "Write a value the server accepts.";
+			violations.add(setting.property(), setting.value(), "the server refused it: " + reason, accepted + hint);
 		}
 	}
 
