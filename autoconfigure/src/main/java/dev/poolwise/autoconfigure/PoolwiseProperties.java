@@ -39,6 +39,11 @@ public class PoolwiseProperties extends PoolProperties {
 	 */
 	private final Metrics metrics = new Metrics();
 
+	/**
+	 * Schema migrations (Flyway) run at startup on connections of their own.
+	 */
+	private final Migration migration = new Migration();
+
 	public Map<String, PoolProperties> getDatasources() {
 		return this.datasources;
 	}
@@ -61,6 +66,31 @@ public class PoolwiseProperties extends PoolProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Migration getMigration() {
+		return this.migration;
+	}
+
+	/**
+	 * Schema migrations run at startup on connections of their own.
+	 */
+	public static class Migration {
+
+		/**
+		 * Longest a migration statement may run before the server cancels it (statement_timeout on the
+		 * migration's own connections, in place of db.pool.session.statement-timeout), 0 for no limit.
+		 */
+		private Duration statementTimeout = Duration.ZERO;
+
+		public Duration getStatementTimeout() {
+			return this.statementTimeout;
+		}
+
+		public void setStatementTimeout(Duration statementTimeout) {
+			this.statementTimeout = statementTimeout;
+		}
+
 	}
 
 	/**

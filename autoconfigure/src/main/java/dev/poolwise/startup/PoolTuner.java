@@ -21,6 +21,7 @@ import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.LivePool;
 import dev.poolwise.registry.PoolTarget;
+import dev.poolwise.session.SessionDrift;
 import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tls.TlsFailures;
 import dev.poolwise.tls.TlsRotation;
@@ -94,6 +95,9 @@ public final class PoolTuner {
 		apply(tuning, dataSource, beanName);
 		ConnectionBirths births = new ConnectionBirths();
 		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births);
+		if (!this.settings.pgbouncer().enabled()) {
+			SessionDrift.install(dataSource, tuning.session());
+		}
 		Violations violations = new Violations();
 		TransportSecurity security = TransportSecurity.of(this.tls, this.keys.suggested("ssl.mode"),
 				dataSource.getJdbcUrl(), dataSource.getDataSourceProperties());

@@ -6,11 +6,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.jdbc.PgConnection;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -18,6 +21,8 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.support.SpringApplicationJsonEnvironmentPostProcessor;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -27,11 +32,13 @@ import org.springframework.core.io.ByteArrayResource;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Session settings reach every pooled connection exactly as written, and nothing written can become a
  * second setting.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class SessionSettingsIntegrationTests {
 
 	private static final String HOSTILE = "a b\\c 'd' \"e\" -c work_mem=1GB; SET role postgres; --x";
@@ -157,6 +164,29 @@ class SessionSettingsIntegrationTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	@Test
+	void aConnectionWhoseSettingWasChangedBySetIsReplacedWithOneWarningNamingTheSetting(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("db.pool.session.statement-timeout=5s", "db.pool.size=1", "db.pool.overflow=0")
+			.run((context) -> {
+				DataSource pool = context.getBean(DataSource.class);
+				int drifted;
+				try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+					drifted = connection.unwrap(PgConnection.class).getBackendPID();
+					statement.execute("SET statement_timeout = 0");
+				}
+				// Hikari validates a connection that has been idle for more than 500ms, so poll slower than that
+				await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(700)).untilAsserted(() -> {
+					try (Connection connection = pool.getConnection()) {
+						assertThat(connection.unwrap(PgConnection.class).getBackendPID()).isNotEqualTo(drifted);
+						assertThat(show(connection, "statement_timeout")).isEqualTo("5s");
+					}
+				});
+				assertThat(output).contains("Pool 'dataSource': a connection's statement_timeout is 0ms where "
+						+ "Poolwise set 5000ms; something ran SET statement_timeout on it");
+			});
 	}
 
 	private static String show(Connection connection, String name) throws SQLException {

@@ -1,0 +1,82 @@
+package dev.poolwise.autoconfigure.migration;
+
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.PoolwiseProperties;
+import dev.poolwise.migration.MigrationDataSource;
+import dev.poolwise.pool.PoolUnwrapper;
+import dev.poolwise.tuned.TunedPools;
+import dev.poolwise.validation.Violations;
+
+/**
+ * Auto-configuration that gives Flyway connections of its own when it would migrate through a tuned pool:
+ * same URL, credentials and session settings, {@code db.pool.migration.statement-timeout} instead of the
+ * session's, and closed after the migration. A Flyway that Boot gives another DataSource
+ * ({@code @FlywayDataSource}, {@code spring.flyway.url} or {@code user}) is left alone. With flyway-core but
+ * without Spring Boot's Flyway module, nothing would run the migrations, so startup says so.
+ */
+@AutoConfiguration(after = PoolwiseAutoConfiguration.class)
+@ConditionalOnBean(TunedPools.class)
+public final class PoolwiseMigrationAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(FlywayConfigurationCustomizer.class)
+	static class FlywayMigrationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "poolwiseFlywayMigrationDataSource")
+		FlywayConfigurationCustomizer poolwiseFlywayMigrationDataSource(TunedPools pools,
+				PoolwiseProperties properties) {
+			Duration timeout = properties.getMigration().getStatementTimeout();
+			if (timeout.isNegative()) {
+				Violations violations = new Violations();
+				violations.add("db.pool.migration.statement-timeout", timeout, "must not be negative",
+						"Set it to the longest a migration statement may run, e.g. 30m, or 0 for no limit.");
+				violations.throwIfAny();
+			}
+			return (configuration) -> {
+				DataSource dataSource = configuration.getDataSource();
+				HikariDataSource pool = (dataSource != null) ? PoolUnwrapper.find(dataSource) : null;
+				if (pool != null && pools.isTuned(pool)) {
+					configuration.dataSource(
+							new MigrationDataSource(pool, timeout));
+				}
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.flywaydb.core.Flyway")
+	@ConditionalOnMissingClass("org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration")
+	static class FlywayWithoutBootConfiguration {
+
+		private static final Log logger = LogFactory.getLog(FlywayWithoutBootConfiguration.class);
+
+		@Bean
+		InitializingBean poolwiseFlywayWithoutBootWarning() {
+			return () -> logger.warn("flyway-core is on the classpath but Spring Boot's Flyway module is not, so no "
+					+ "migration runs at startup: since Spring Boot 4, add org.springframework.boot:"
+					+ "spring-boot-starter-flyway (or remove flyway-core if the migrations run elsewhere)");
+		}
+
+	}
+
+}
