@@ -23,7 +23,8 @@ import dev.poolwise.net.TcpKeepaliveSocketFactory;
  * <li>the {@code /actuator/dbpool} responses, which Jackson serializes (Spring Boot registers an endpoint's
  * return types, but not the body inside {@code WebEndpointResponse}), when Actuator is present;</li>
  * <li>HikariCP's {@code pom.properties}, from which the virtual-thread check reads its version;</li>
- * <li>the JDK proxy of {@link Connection} through which read-replica routing sees each connection.</li>
+ * <li>the JDK proxy of {@link Connection} through which read-replica routing sees each connection, and the
+ * session-drift check sees Hikari's validation.</li>
  * </ul>
  */
 class PoolwiseRuntimeHints implements RuntimeHintsRegistrar {
