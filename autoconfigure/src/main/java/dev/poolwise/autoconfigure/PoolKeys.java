@@ -1,11 +1,12 @@
 package dev.poolwise.autoconfigure;
 
 import java.beans.PropertyDescriptor;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -39,23 +40,21 @@ final class PoolKeys {
 	}
 
 	/**
-	 * The declared key nearest to one nobody declares: one or two letters off for short keys, a few more for
-	 * long ones, or else a key with the same last part in another group ({@code statement-timeout} for
-	 * {@code session.statement-timeout}).
+	 * The declared keys nearest to one nobody declares: one or two letters off for short keys, a few more for
+	 * long ones, or else the keys with the same last part in another group ({@code statement-timeout} for
+	 * {@code session.statement-timeout}), a pool's own keys first.
 	 * @param unknown a key under {@code db.pool} that nothing bound
-	 * @return the nearest key in full ({@code db.pool...}), or null when none is near
+	 * @return the nearest keys in full ({@code db.pool...}), empty when none is near
 	 */
-	static @Nullable String nearest(ConfigurationPropertyName unknown) {
+	static List<String> nearest(ConfigurationPropertyName unknown) {
 		if (!PREFIX_NAME.isAncestorOf(unknown)) {
-			return null;
+			return List.of();
 		}
 		if (unknown.getNumberOfElements() > 4 && unknown.getElement(2, Form.UNIFORM).equals(DATASOURCES)) {
-			String own = nearest(join(unknown, 4), POOL);
-			return (own != null) ? PREFIX + DATASOURCES + "." + unknown.getElement(3, Form.ORIGINAL) + "." + own
-					: null;
+			String own = PREFIX + DATASOURCES + "." + unknown.getElement(3, Form.ORIGINAL) + ".";
+			return nearest(join(unknown, 4), POOL).stream().map((key) -> own + key).toList();
 		}
-		String key = nearest(join(unknown, 2), APPLICATION);
-		return (key != null) ? PREFIX + key : null;
+		return nearest(join(unknown, 2), APPLICATION).stream().map((key) -> PREFIX + key).toList();
 	}
 
 	/**
@@ -79,7 +78,7 @@ final class PoolKeys {
 		return joined.toString();
 	}
 
-	private static @Nullable String nearest(String unknown, Map<String, Class<?>> known) {
+	private static List<String> nearest(String unknown, Map<String, Class<?>> known) {
 		String squashed = squash(unknown);
 		String best = null;
 		int bestDistance = Math.max(2, squashed.length() / 4) + 1;
@@ -91,12 +90,14 @@ final class PoolKeys {
 			}
 		}
 		if (best != null) {
-			return best;
+			return List.of(best);
 		}
 		String last = squash(unknown.substring(unknown.lastIndexOf('.') + 1));
-		return known.keySet().stream().filter((key) -> squash(key.substring(key.lastIndexOf('.') + 1)).equals(last))
-			.findFirst()
-			.orElse(null);
+		return known.keySet()
+			.stream()
+			.filter((key) -> squash(key.substring(key.lastIndexOf('.') + 1)).equals(last))
+			.sorted(Comparator.comparing((String key) -> !POOL.containsKey(key)))
+			.toList();
 	}
 
 	/**

@@ -43,9 +43,9 @@ class UnknownPoolKeyFailureAnalyzer extends AbstractFailureAnalyzer<UnboundConfi
 	}
 
 	private static String fix(ConfigurationPropertyName name) {
-		String nearest = PoolKeys.nearest(name);
+		List<String> nearest = PoolKeys.nearest(name);
 		String written = PoolKeys.written(name);
-		return (nearest != null) ? written + ": did you mean " + nearest + "?"
+		return !nearest.isEmpty() ? written + ": did you mean " + String.join(" or ", nearest) + "?"
 				: written + ": no db.pool key is near it; remove it, or write one of the keys the README lists.";
 	}
 

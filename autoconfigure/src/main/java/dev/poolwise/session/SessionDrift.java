@@ -30,7 +30,8 @@ import org.springframework.jdbc.datasource.DelegatingDataSource;
  * setting with its {@code reset_val}, the value the session started with, which is Poolwise's since it sends
  * them in the startup packet. A drifted connection is reported invalid, so Hikari closes it and hands out
  * another; the first drift of each setting in a pool is logged as a WARN naming it, the expected and the
- * found value.
+ * found value. On a pool without auto-commit the check's transaction is rolled back, so a validated
+ * connection is never left idle in a transaction.
  */
 public final class SessionDrift extends DelegatingDataSource {
 
@@ -96,6 +97,9 @@ public final class SessionDrift extends DelegatingDataSource {
 					drifted = true;
 					warnOnce(rows.getString(1), rows.getString(2), rows.getString(3));
 				}
+			}
+			if (!connection.getAutoCommit()) {
+				connection.rollback();
 			}
 			return !drifted;
 		}

@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.core.TransactionState;
 import org.postgresql.jdbc.PgConnection;
 
 import org.springframework.boot.SpringApplication;
@@ -186,6 +187,29 @@ class SessionSettingsIntegrationTests {
 				});
 				assertThat(output).contains("Pool 'dataSource': a connection's statement_timeout is 0ms where "
 						+ "Poolwise set 5000ms; something ran SET statement_timeout on it");
+			});
+	}
+
+	@Test
+	void withoutAutoCommitTheDriftCheckLeavesNoTransactionOpenOnTheConnectionItHandsOut() {
+		this.contextRunner
+			.withPropertyValues("db.pool.session.statement-timeout=5s", "db.pool.size=1", "db.pool.overflow=0",
+					"spring.datasource.hikari.auto-commit=false")
+			.run((context) -> {
+				DataSource pool = context.getBean(DataSource.class);
+				pool.getConnection().close();
+				// Hikari validates a connection that has been idle for more than 500ms: borrow it after that
+				await().atMost(Duration.ofSeconds(10))
+					.pollDelay(Duration.ofMillis(700))
+					.pollInterval(Duration.ofMillis(700))
+					.untilAsserted(() -> {
+						try (Connection connection = pool.getConnection()) {
+							assertThat(connection.unwrap(PgConnection.class).getTransactionState())
+								.isEqualTo(TransactionState.IDLE);
+							assertThat(show(connection, "statement_timeout")).isEqualTo("5s");
+							connection.rollback();
+						}
+					});
 			});
 	}
 
