@@ -3,15 +3,12 @@ package dev.poolwise.migration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.postgresql.Driver;
 
 import org.springframework.jdbc.datasource.AbstractDataSource;
 
 import dev.poolwise.net.SideConnections;
-import dev.poolwise.pool.JdbcUrls;
 
 /**
  * Connections for a schema migration, opened beside the application's pool and closed when the migration
@@ -46,15 +43,9 @@ public final class MigrationDataSource extends AbstractDataSource {
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		Properties info = SideConnections.properties(this.pool, "migration");
 		String options = this.pool.getDataSourceProperties().getProperty("options", "");
-		info.setProperty("options", (options.isEmpty() ? "" : options + " ") + "-c statement_timeout="
-				+ this.statementTimeout.toMillis());
-		Connection connection = new Driver().connect(this.pool.getJdbcUrl(), info);
-		if (connection == null) {
-			throw new SQLException("pgjdbc does not accept " + JdbcUrls.mask(this.pool.getJdbcUrl()), "08001");
-		}
-		return connection;
+		return SideConnections.openWithOptions(this.pool, SideConnections.MIGRATION,
+				(options.isEmpty() ? "" : options + " ") + "-c statement_timeout=" + this.statementTimeout.toMillis());
 	}
 
 	@Override

@@ -44,6 +44,9 @@ public final class SideConnections {
 	/** Purpose of the read-replica startup check's connections. */
 	public static final String REPLICA_CHECK = "replica check";
 
+	/** Purpose of a schema migration's connections, opened and closed by the migration tool. */
+	public static final String MIGRATION = "migration";
+
 	private static final String NAME = "SELECT set_config('application_name', ?, false)";
 
 	private static final String NAME_AND_TIMEOUT = NAME + ", set_config('statement_timeout', ?, false)";
@@ -106,6 +109,25 @@ public final class SideConnections {
 		String loginTimeout = (effective != null) ? effective.getProperty(PGProperty.LOGIN_TIMEOUT.getName()) : null;
 		if (loginTimeout != null) {
 			PGProperty.SOCKET_TIMEOUT.set(info, loginTimeout);
+		}
+		return named(pool, purpose, info, null);
+	}
+
+	/**
+	 * Opens a connection with session settings of its own, for work that runs as long as it needs (a schema
+	 * migration): the pool's connect, login and socket timeouts, and the given startup {@code options} in
+	 * place of the pool's.
+	 * @param pool the pool whose server to reach
+	 * @param purpose what the connection is for, e.g. {@link #MIGRATION}
+	 * @param options the startup packet's {@code options} ({@code -c name=value ...}), empty for none
+	 * @return a new autocommit connection
+	 * @throws SQLException if the server cannot be reached
+	 */
+	public static Connection openWithOptions(HikariDataSource pool, String purpose, String options)
+			throws SQLException {
+		Properties info = properties(pool, purpose);
+		if (!options.isEmpty()) {
+			PGProperty.OPTIONS.set(info, options);
 		}
 		return named(pool, purpose, info, null);
 	}
