@@ -218,7 +218,7 @@ class PoolConfigurationFailureTests {
 				.contains("db.pool.session.statment-timeout: did you mean db.pool.session.statement-timeout?")
 				.contains("db.pool.idleTimout: did you mean db.pool.idle-timeout?")
 				.contains("db.pool.statement-timeout: did you mean db.pool.session.statement-timeout or "
-						+ "db.pool.migration.statement-timeout?")
+						+ "db.pool.migration.statement-timeout or ")
 				.contains("db.pool.datasources.dataSource.overflw: did you mean db.pool.datasources.dataSource.overflow?")
 				.contains("db.pool.zzz: no db.pool key is near it"));
 	}

@@ -43,12 +43,6 @@ class PoolwiseRuntimeHintsTests {
 	}
 
 	@Test
-	void theSessionDriftProxyOfAConnectionCanBeCreated() {
-		new PoolwiseRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
-		assertThat(RuntimeHintsPredicates.proxies().forInterfaces(Connection.class)).accepts(this.hints);
-	}
-
-	@Test
 	void hikariVersionCanBeRead() {
 		new PoolwiseRuntimeHints().registerHints(this.hints, getClass().getClassLoader());
 		assertThat(RuntimeHintsPredicates.resource().forResource(HikariVersion.POM_PROPERTIES)).accepts(this.hints);
