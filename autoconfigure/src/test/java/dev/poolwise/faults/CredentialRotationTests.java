@@ -18,11 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.zaxxer.hikari.HikariCredentialsProvider;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.util.Credentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -47,6 +45,7 @@ import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
 import dev.poolwise.health.PoolHealthIndicator;
+import dev.poolwise.test.RotatingCredentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -68,7 +67,7 @@ class CredentialRotationTests {
 
 	private static EmbeddedPostgres server;
 
-	private final RotatingCredentials credentials = new RotatingCredentials();
+	private final RotatingCredentials credentials = new RotatingCredentials(ROLE, FIRST);
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
@@ -97,7 +96,7 @@ class CredentialRotationTests {
 	@BeforeEach
 	void firstPassword() throws SQLException {
 		superuser("ALTER ROLE " + ROLE + " PASSWORD '" + FIRST + "'");
-		this.credentials.password.set(FIRST);
+		this.credentials.rotate(FIRST);
 	}
 
 	@Test
@@ -109,7 +108,7 @@ class CredentialRotationTests {
 				long rotated = System.nanoTime();
 				Timestamp rotatedOnServer = serverClock();
 				superuser("ALTER ROLE " + ROLE + " PASSWORD '" + SECOND + "'");
-				this.credentials.password.set(SECOND);
+				this.credentials.rotate(SECOND);
 				pool.getHikariPoolMXBean().softEvictConnections();
 				await().atMost(Duration.ofSeconds(60)).until(() -> sessionsFromBefore(rotatedOnServer) == 0
 						&& pool.getHikariPoolMXBean().getTotalConnections() >= 4);
@@ -148,7 +147,7 @@ class CredentialRotationTests {
 			assertThat(health.getDetails()).containsEntry(PoolHealthIndicator.ERROR,
 					"the server rejected the credentials of role 'rotating' (28P01): rotate or fix the password");
 			assertThat(health.toString()).doesNotContain(FIRST).doesNotContain(SECOND);
-			this.credentials.password.set(SECOND);
+			this.credentials.rotate(SECOND);
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> indicator.health().getStatus().equals(Status.UP));
 		});
@@ -211,20 +210,6 @@ class CredentialRotationTests {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write " + hba, ex);
 		}
-	}
-
-	/**
-	 * What a secrets manager hands out: the current password, switched when it rotates.
-	 */
-	static final class RotatingCredentials implements HikariCredentialsProvider {
-
-		final AtomicReference<String> password = new AtomicReference<>(FIRST);
-
-		@Override
-		public Credentials getCredentials() {
-			return Credentials.of(ROLE, this.password.get());
-		}
-
 	}
 
 	/**

@@ -40,9 +40,9 @@ public final class ReplicatedServers implements AutoCloseable {
 
 	private final Path directory;
 
-	private final Node primary;
+	private Node primary;
 
-	private final Node standby;
+	private Node standby;
 
 	private final List<Node> standbys = new ArrayList<>();
 
@@ -61,7 +61,7 @@ public final class ReplicatedServers implements AutoCloseable {
 	 * @return the running pair
 	 */
 	public static ReplicatedServers start() {
-		return start(1, true);
+		return start(1, true, List.of());
 	}
 
 	/**
@@ -71,7 +71,17 @@ public final class ReplicatedServers implements AutoCloseable {
 	 * @return the running servers
 	 */
 	public static ReplicatedServers startAsynchronous(int standbys) {
-		return start(standbys, false);
+		return start(standbys, false, List.of());
+	}
+
+	/**
+	 * As {@link #start()}, but the given roles must prove their password (scram-sha-256) over TCP, as on a
+	 * production server; {@code postgres} stays trusted for the tests' side connections.
+	 * @param roles roles that log in with a password
+	 * @return the running pair
+	 */
+	public static ReplicatedServers startRequiringPasswords(String... roles) {
+		return start(1, true, List.of(roles));
 	}
 
 	/**
@@ -84,13 +94,13 @@ public final class ReplicatedServers implements AutoCloseable {
 		return Shared.INSTANCE;
 	}
 
-	private static ReplicatedServers start(int standbys, boolean synchronous) {
+	private static ReplicatedServers start(int standbys, boolean synchronous, List<String> passwordRoles) {
 		Path bin = findBinaries();
 		try {
 			Path directory = Files.createTempDirectory("replicated");
 			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
 			ReplicatedServers servers = new ReplicatedServers(bin, directory, standbys);
-			servers.initialise(synchronous);
+			servers.initialise(synchronous, passwordRoles);
 			return servers;
 		}
 		catch (IOException ex) {
@@ -122,9 +132,15 @@ public final class ReplicatedServers implements AutoCloseable {
 		return null;
 	}
 
-	private void initialise(boolean synchronous) throws IOException {
+	private void initialise(boolean synchronous, List<String> passwordRoles) throws IOException {
 		run("initdb", "-D", this.primary.data().toString(), "-U", "postgres", "--auth=trust", "--no-sync", "-E",
 				"UTF8", "--no-instructions");
+		Path hba = this.primary.data().resolve("pg_hba.conf");
+		StringBuilder rules = new StringBuilder();
+		for (String role : passwordRoles) {
+			rules.append("host all ").append(role).append(" 127.0.0.1/32 scram-sha-256\n");
+		}
+		Files.writeString(hba, rules + Files.readString(hba));
 		this.primary.configure("synchronous_standby_names = '" + (synchronous ? "*" : "") + "'");
 		this.primary.start();
 		for (Node node : this.standbys) {
@@ -253,6 +269,14 @@ public final class ReplicatedServers implements AutoCloseable {
 	}
 
 	/**
+	 * Starts the primary again on its data directory and port, after {@link #stopPrimary(String)}: with
+	 * {@link #stopPrimary(String)} a server restart.
+	 */
+	public void startPrimary() {
+		this.primary.start();
+	}
+
+	/**
 	 * Fences the primary as an operator does before a switchover: every new transaction, in current
 	 * sessions too, is read-only, so a write fails with {@code 25006}.
 	 * @throws SQLException if the primary refuses
@@ -273,16 +297,55 @@ public final class ReplicatedServers implements AutoCloseable {
 		promoteStandby(0);
 	}
 
+	/**
+	 * After {@link #promoteStandby()}, makes the old primary a synchronous standby of the promoted one, as an
+	 * operator does after a failover (here with a fresh {@code pg_basebackup} rather than {@code pg_rewind}),
+	 * so that another failover can follow. The roles swap: {@link #primaryPort()} is then the promoted server,
+	 * {@link #standbyPort()} the rebuilt one; each node keeps its port. For the pair {@link #start()} makes.
+	 */
+	public void rebuildStandby() {
+		Node old = this.primary;
+		if (old.running()) {
+			run("pg_ctl", "-D", old.data().toString(), "-m", "fast", "-w", "stop");
+		}
+		delete(old.data());
+		run("pg_basebackup", "-h", "127.0.0.1", "-p", Integer.toString(this.standby.port()), "-U", "postgres", "-D",
+				old.data().toString(), "-R", "-X", "stream", "--no-sync");
+		try {
+			old.configure("synchronous_standby_names = ''");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		old.start();
+		this.standbys.set(this.standbys.indexOf(this.standby), old);
+		this.primary = this.standby;
+		this.standby = old;
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> streaming("async") == 1);
+		try (Connection connection = connectPrimary(); Statement statement = connection.createStatement()) {
+			statement.execute("ALTER SYSTEM SET synchronous_standby_names = '*'");
+			statement.execute("SELECT pg_reload_conf()");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not make the rebuilt standby synchronous", ex);
+		}
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> streaming("sync") == 1);
+	}
+
 	@Override
 	public void close() {
 		List<Node> nodes = new ArrayList<>(this.standbys);
 		nodes.add(this.primary);
 		for (Node node : nodes) {
-			if (Files.exists(node.data().resolve("postmaster.pid"))) {
+			if (node.running()) {
 				runQuietly("pg_ctl", "-D", node.data().toString(), "-m", "immediate", "-w", "stop");
 			}
 		}
-		try (Stream<Path> files = Files.walk(this.directory)) {
+		delete(this.directory);
+	}
+
+	private static void delete(Path directory) {
+		try (Stream<Path> files = Files.walk(directory)) {
 			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
 		}
 		catch (IOException ex) {
@@ -359,15 +422,37 @@ public final class ReplicatedServers implements AutoCloseable {
 		void configure(String... settings) throws IOException {
 			List<String> lines = new ArrayList<>(List.of("listen_addresses = '127.0.0.1'", "port = " + this.port,
 					"unix_socket_directories = '" + this.data + "'", "fsync = off", "max_connections = 100",
-					"wal_sender_timeout = 5s", "wal_receiver_status_interval = 1s"));
+					"wal_sender_timeout = 5s", "wal_receiver_status_interval = 1s",
+					"wal_retrieve_retry_interval = 1s"));
 			lines.addAll(List.of(settings));
 			Files.writeString(this.data.resolve("postgresql.conf"),
 					Files.readString(this.data.resolve("postgresql.conf")) + "\n" + String.join("\n", lines) + "\n");
 		}
 
+		boolean running() {
+			return Files.exists(this.data.resolve("postmaster.pid"));
+		}
+
+		/**
+		 * Starts the server, logging beside its data directory so that the log outlives a rebuild; a server that
+		 * does not start fails with the end of its log.
+		 */
 		void start() {
-			run("pg_ctl", "-D", this.data.toString(), "-l", this.data.resolve("server.log").toString(), "-w",
-					"start");
+			Path log = this.data.resolveSibling(this.data.getFileName() + ".log");
+			String output = runQuietly("pg_ctl", "-D", this.data.toString(), "-l", log.toString(), "-w", "start");
+			if (output != null) {
+				throw new IllegalStateException("pg_ctl start failed: " + output + "\n" + tail(log));
+			}
+		}
+
+		private static String tail(Path log) {
+			try {
+				List<String> lines = Files.readAllLines(log);
+				return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+			}
+			catch (IOException ex) {
+				return "(no log: " + ex.getMessage() + ")";
+			}
 		}
 
 		Connection connect() throws SQLException {

@@ -1,0 +1,178 @@
+package dev.poolwise.soak;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import dev.poolwise.test.FaultProxy;
+import dev.poolwise.test.ReplicatedServers;
+import dev.poolwise.test.RotatingCredentials;
+import dev.poolwise.test.Sessions;
+
+/**
+ * What faults act on: the replicated servers, the proxies between the pool and each server, the pool and
+ * its credentials provider. It also keeps what the checks need from the faults: every password handed out,
+ * and which server was the primary when.
+ */
+public final class Testbed {
+
+	private final ReplicatedServers servers;
+
+	private final List<FaultProxy> proxies;
+
+	private final HikariDataSource pool;
+
+	private final RotatingCredentials credentials;
+
+	private final SoakSettings settings;
+
+	private final List<String> secrets = new CopyOnWriteArrayList<>();
+
+	private final List<Primary> primaries = new CopyOnWriteArrayList<>();
+
+	Testbed(ReplicatedServers servers, List<FaultProxy> proxies, HikariDataSource pool,
+			RotatingCredentials credentials, SoakSettings settings, List<String> secrets) {
+		this.servers = servers;
+		this.proxies = proxies;
+		this.pool = pool;
+		this.credentials = credentials;
+		this.settings = settings;
+		this.secrets.addAll(secrets);
+		this.primaries.add(new Primary(System.nanoTime(), servers.primaryPort()));
+	}
+
+	public ReplicatedServers servers() {
+		return this.servers;
+	}
+
+	public List<FaultProxy> proxies() {
+		return this.proxies;
+	}
+
+	public HikariDataSource pool() {
+		return this.pool;
+	}
+
+	public SoakSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * The pool's sessions on the current primary.
+	 * @return the view
+	 */
+	public Sessions sessions() {
+		return new Sessions(this.servers::connectPrimary, FaultSoak.APPLICATION);
+	}
+
+	/**
+	 * Threads of the load, each of which may hold one connection.
+	 * @return writers and readers
+	 */
+	public int loadThreads() {
+		return this.settings.writers() + this.settings.readers();
+	}
+
+	/**
+	 * Sets a new password for the soak's role on the server, then hands it out to the pool.
+	 * @param random the soak's randomness, which makes the password
+	 * @return the new password
+	 * @throws SQLException if the server refuses
+	 */
+	public String rotatePassword(Random random) throws SQLException {
+		String password = newPassword(random);
+		superuser("ALTER ROLE " + FaultSoak.ROLE + " PASSWORD '" + password + "'");
+		this.credentials.rotate(password);
+		return password;
+	}
+
+	/**
+	 * A password no log line may show, remembered for that check.
+	 * @param random the soak's randomness
+	 * @return the password
+	 */
+	String newPassword(Random random) {
+		String password = "soak-" + Long.toHexString(random.nextLong() | Long.MIN_VALUE);
+		this.secrets.add(password);
+		return password;
+	}
+
+	List<String> secrets() {
+		return List.copyOf(this.secrets);
+	}
+
+	/**
+	 * Runs a statement on the current primary as the superuser.
+	 * @param sql the statement
+	 * @throws SQLException if it fails
+	 */
+	public void superuser(String sql) throws SQLException {
+		try (Connection connection = this.servers.connectPrimary(); Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	/**
+	 * Records that the old primary takes no more writes (it was stopped or fenced) and that from now on only
+	 * the server on this port may, once promoted. Called between the two: a standby takes no writes before
+	 * its promotion, so the promotion's exact moment does not matter.
+	 * @param port the new primary's own port
+	 */
+	public void primaryMovesTo(int port) {
+		this.primaries.add(new Primary(System.nanoTime(), port));
+	}
+
+	/**
+	 * Whether the server on a port was the primary at some moment of a call.
+	 * @param port the server's own port, as {@code inet_server_port()} reported it
+	 * @param start the call's start, {@link System#nanoTime()}
+	 * @param end the call's end
+	 * @return true if so
+	 */
+	boolean wasPrimary(int port, long start, long end) {
+		List<Primary> during = new ArrayList<>();
+		Primary atStart = this.primaries.get(0);
+		for (Primary primary : this.primaries) {
+			if (primary.since() <= start) {
+				atStart = primary;
+			}
+			else if (primary.since() <= end) {
+				during.add(primary);
+			}
+		}
+		during.add(atStart);
+		return during.stream().anyMatch((primary) -> primary.port() == port);
+	}
+
+	/**
+	 * Waits, as a fault holds, without polling anything.
+	 * @param random the soak's randomness
+	 * @param min the shortest hold
+	 * @param max the longest hold
+	 * @return the hold chosen
+	 */
+	public static Duration hold(Random random, Duration min, Duration max) {
+		Duration hold = min.plusMillis(random.nextInt((int) (max.toMillis() - min.toMillis()) + 1));
+		long until = System.nanoTime() + hold.toNanos();
+		for (long left = hold.toNanos(); left > 0; left = until - System.nanoTime()) {
+			LockSupport.parkNanos(left);
+		}
+		return hold;
+	}
+
+	/**
+	 * The server that may take writes from a point in time on.
+	 */
+	private record Primary(long since, int port) {
+
+	}
+
+}

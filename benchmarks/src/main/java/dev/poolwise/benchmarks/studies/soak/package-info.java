@@ -1,0 +1,8 @@
+/**
+ * The long fault soak: the engine of autoconfigure's {@code FaultSoakTests} for minutes, with any seed,
+ * and its committed report ({@code -Dbench.soak=true}).
+ */
+@NullMarked
+package dev.poolwise.benchmarks.studies.soak;
+
+import org.jspecify.annotations.NullMarked;
