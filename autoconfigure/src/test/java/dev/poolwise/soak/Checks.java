@@ -135,7 +135,7 @@ final class Checks {
 		return this.injections.stream()
 			.filter((injection) -> injection.covers(call))
 			.filter((injection) -> failureClass != null
-					&& injection.fault().failures(this.testbed).contains(failureClass))
+					&& injection.fault().failures().contains(failureClass))
 			.max(Comparator.comparingLong(Injection::start));
 	}
 

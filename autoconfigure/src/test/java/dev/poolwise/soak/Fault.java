@@ -20,18 +20,16 @@ public interface Fault {
 
 	/**
 	 * Failure classes a call may end with while this fault is active, empty when no call may fail.
-	 * @param testbed what the soak runs on
 	 * @return the documented classes
 	 */
-	Set<FailureClass> failures(Testbed testbed);
+	Set<FailureClass> failures();
 
 	/**
-	 * How long after {@link #inject} returned calls may still fail because of this fault, as documented
-	 * (the soak adds slack for the machine).
-	 * @param testbed what the soak runs on, for its pool settings
+	 * How long after {@link #inject} returned calls may still fail because of this fault, as documented for
+	 * the soak's pool settings ({@link SoakSettings}); the soak adds slack for the machine.
 	 * @return the bound
 	 */
-	Duration bound(Testbed testbed);
+	Duration bound();
 
 	/**
 	 * The most failed calls on connections the pool had already lent (all classes but

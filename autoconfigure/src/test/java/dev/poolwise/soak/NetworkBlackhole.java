@@ -21,12 +21,12 @@ final class NetworkBlackhole implements Fault {
 	}
 
 	@Override
-	public Set<FailureClass> failures(Testbed testbed) {
+	public Set<FailureClass> failures() {
 		return EnumSet.of(FailureClass.CONNECTION_LOST, FailureClass.POOL_TIMEOUT);
 	}
 
 	@Override
-	public Duration bound(Testbed testbed) {
+	public Duration bound() {
 		return SoakSettings.SOCKET_TIMEOUT.plus(Pools.HIKARI_MAX_BACKOFF).plus(SoakSettings.TIMEOUT);
 	}
 

@@ -18,12 +18,12 @@ final class PasswordRotation implements Fault {
 	}
 
 	@Override
-	public Set<FailureClass> failures(Testbed testbed) {
+	public Set<FailureClass> failures() {
 		return EnumSet.noneOf(FailureClass.class);
 	}
 
 	@Override
-	public Duration bound(Testbed testbed) {
+	public Duration bound() {
 		return Duration.ZERO;
 	}
 

@@ -24,12 +24,12 @@ final class PoolSaturation implements Fault {
 	}
 
 	@Override
-	public Set<FailureClass> failures(Testbed testbed) {
+	public Set<FailureClass> failures() {
 		return EnumSet.of(FailureClass.POOL_TIMEOUT);
 	}
 
 	@Override
-	public Duration bound(Testbed testbed) {
+	public Duration bound() {
 		return SoakSettings.TIMEOUT;
 	}
 

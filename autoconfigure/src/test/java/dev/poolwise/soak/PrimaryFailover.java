@@ -27,12 +27,12 @@ final class PrimaryFailover implements Fault {
 	}
 
 	@Override
-	public Set<FailureClass> failures(Testbed testbed) {
+	public Set<FailureClass> failures() {
 		return EnumSet.of(FailureClass.SESSION_ENDED, FailureClass.CONNECTION_LOST, FailureClass.POOL_TIMEOUT);
 	}
 
 	@Override
-	public Duration bound(Testbed testbed) {
+	public Duration bound() {
 		return WINDOW;
 	}
 

@@ -40,7 +40,7 @@ final class Scheduler {
 			String detail = fault.inject(this.random, testbed);
 			long end = System.nanoTime();
 			Injection injection = Injection.of(injections.size() + 1, fault, detail, start, end,
-					fault.bound(testbed).plus(this.settings.slack()));
+					fault.bound().plus(this.settings.slack()));
 			injections.add(injection);
 			System.out.printf("SOAK %6.1f s  #%d %s (%s), healed after %d ms, gap before %d ms%n",
 					(start - this.origin) / 1e9, injection.number(), fault.name(), detail, (end - start) / 1_000_000,

@@ -20,12 +20,12 @@ final class ServerRestart implements Fault {
 	}
 
 	@Override
-	public Set<FailureClass> failures(Testbed testbed) {
+	public Set<FailureClass> failures() {
 		return EnumSet.of(FailureClass.SESSION_ENDED, FailureClass.CONNECTION_LOST, FailureClass.POOL_TIMEOUT);
 	}
 
 	@Override
-	public Duration bound(Testbed testbed) {
+	public Duration bound() {
 		return Pools.HIKARI_MAX_BACKOFF.plus(SoakSettings.TIMEOUT);
 	}
 

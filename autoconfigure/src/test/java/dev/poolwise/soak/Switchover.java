@@ -24,13 +24,13 @@ final class Switchover implements Fault {
 	}
 
 	@Override
-	public Set<FailureClass> failures(Testbed testbed) {
+	public Set<FailureClass> failures() {
 		return EnumSet.of(FailureClass.READ_ONLY, FailureClass.SESSION_ENDED, FailureClass.CONNECTION_LOST,
 				FailureClass.POOL_TIMEOUT);
 	}
 
 	@Override
-	public Duration bound(Testbed testbed) {
+	public Duration bound() {
 		return PrimaryFailover.WINDOW;
 	}
 

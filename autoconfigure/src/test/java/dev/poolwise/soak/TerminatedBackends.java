@@ -29,12 +29,12 @@ final class TerminatedBackends implements Fault {
 	}
 
 	@Override
-	public Set<FailureClass> failures(Testbed testbed) {
+	public Set<FailureClass> failures() {
 		return EnumSet.of(FailureClass.SESSION_ENDED, FailureClass.CONNECTION_LOST);
 	}
 
 	@Override
-	public Duration bound(Testbed testbed) {
+	public Duration bound() {
 		return UNVALIDATED;
 	}
 

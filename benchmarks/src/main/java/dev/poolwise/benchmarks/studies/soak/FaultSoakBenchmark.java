@@ -1,6 +1,5 @@
 package dev.poolwise.benchmarks.studies.soak;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +30,8 @@ public final class FaultSoakBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		Duration duration = DurationStyle.detectAndParse(property("bench.soak.duration", "10m"));
+		String length = property("bench.soak.duration", "10m");
+		Duration duration = DurationStyle.detectAndParse(length);
 		List<Long> seeds = seeds(property("bench.soak.seed", ""));
 		Path output = Path.of(property("bench.output", "results"));
 		List<SoakResult> results = new ArrayList<>();
@@ -43,19 +43,19 @@ public final class FaultSoakBenchmark {
 		}
 		Files.createDirectories(output);
 		Path report = output.resolve("fault-soak.md");
-		Files.writeString(report, report(results, duration));
+		Files.writeString(report, report(results, length));
 		System.out.println("Fault soak report: " + report.toAbsolutePath());
 		if (results.stream().anyMatch((result) -> !result.failedChecks().isEmpty())) {
 			System.exit(1);
 		}
 	}
 
-	private static String report(List<SoakResult> results, Duration duration) throws IOException {
+	private static String report(List<SoakResult> results, String duration) {
 		StringBuilder out = new StringBuilder("# Fault soak\n\n");
 		out.append("Every fault Poolwise documents a bound for, injected at random from a seed under a ledger's load; "
 				+ "then every check of [the fault soak](../../docs/fault-soak.md). Written by\n"
 				+ "`./mvnw -P benchmarks -pl benchmarks -am -DskipTests verify -Dbench.soak=true "
-				+ "-Dbench.soak.duration=" + duration.toMinutes() + "m -Dbench.soak.seed=")
+				+ "-Dbench.soak.duration=" + duration + " -Dbench.soak.seed=")
 			.append(String.join(",", results.stream().map((result) -> Long.toString(result.settings().seed())).toList()))
 			.append("` on ").append(Instant.now().truncatedTo(ChronoUnit.MINUTES)).append(", JDK ")
 			.append(Runtime.version().feature()).append(", ").append(Runtime.getRuntime().availableProcessors())
