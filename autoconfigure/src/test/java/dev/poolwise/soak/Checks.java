@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import dev.poolwise.soak.LedgerCall.Outcome;
@@ -75,7 +76,7 @@ final class Checks {
 			.toList();
 		checks.add(check("no write accepted by a server that was not the primary", notPrimary.isEmpty(),
 				"servers that committed: " + this.journal.stream().filter((call) -> call.port() != 0)
-					.map(LedgerCall::port).collect(Collectors.toCollection(java.util.TreeSet::new)),
+					.map(LedgerCall::port).collect(Collectors.toCollection(TreeSet::new)),
 				notPrimary));
 		return checks;
 	}

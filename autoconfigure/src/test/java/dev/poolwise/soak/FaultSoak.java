@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -186,11 +187,11 @@ public final class FaultSoak {
 				() -> primary.pids().isEmpty() && standby.pids().isEmpty(), state);
 	}
 
-	private static Check awaitCheck(String name, String held, java.util.concurrent.Callable<Boolean> condition) {
+	private static Check awaitCheck(String name, String held, Callable<Boolean> condition) {
 		return awaitCheck(name, () -> held, condition, () -> "not within " + SETTLE.toSeconds() + " s");
 	}
 
-	private static Check awaitCheck(String name, Supplier<String> held, java.util.concurrent.Callable<Boolean> condition,
+	private static Check awaitCheck(String name, Supplier<String> held, Callable<Boolean> condition,
 			Supplier<String> failed) {
 		try {
 			await().atMost(SETTLE).ignoreExceptions().until(condition);
