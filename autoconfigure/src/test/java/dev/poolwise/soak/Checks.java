@@ -171,7 +171,8 @@ final class Checks {
 		}
 		return (call.write() ? "transfer " + call.id() : "read") + " ended at " + at(call.end()) + " after "
 				+ (call.end() - call.start()) / 1_000_000 + " ms: " + failure.getClass().getSimpleName() + " "
-				+ failure.getSQLState() + " (" + FailureClass.of(failure) + ") " + failure.getMessage() + "; faults then: "
+				+ failure.getSQLState() + " (" + FailureClass.of(failure) + ") " + failure.getMessage()
+				+ "; faults then: "
 				+ (active.isEmpty() ? "none" : active);
 	}
 

@@ -89,7 +89,8 @@ public final class FaultSoak {
 			AtomicReference<Run> run = new AtomicReference<>();
 			contextRunner(url, configured, credentials).run((context) -> {
 				if (context.getStartupFailure() != null) {
-					throw new IllegalStateException("The soak's application did not start", context.getStartupFailure());
+					throw new IllegalStateException("The soak's application did not start",
+							context.getStartupFailure());
 				}
 				HikariDataSource pool = context.getBean(HikariDataSource.class);
 				Testbed testbed = new Testbed(servers, proxies, pool, credentials, this.settings, secrets);
@@ -168,8 +169,8 @@ public final class FaultSoak {
 		HikariPoolMXBean bean = testbed.pool().getHikariPoolMXBean();
 		Sessions primary = testbed.sessions();
 		Sessions standby = new Sessions(testbed.servers()::connectStandby, APPLICATION);
-		Supplier<String> state = () -> "pool total " + bean.getTotalConnections() + ", idle " + bean.getIdleConnections()
-				+ ", waiting " + bean.getThreadsAwaitingConnection() + "; sessions on the primary "
+		Supplier<String> state = () -> "pool total " + bean.getTotalConnections() + ", idle "
+				+ bean.getIdleConnections() + ", waiting " + bean.getThreadsAwaitingConnection() + "; sessions on the primary "
 				+ primary.pids().size() + ", on the standby " + standby.pids().size();
 		return awaitCheck("pool back at its size with no leaked server session",
 				() -> state.get() + " (size " + SoakSettings.SIZE + ")",

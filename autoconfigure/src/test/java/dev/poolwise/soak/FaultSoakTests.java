@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault soak with a fixed seed, as CI runs it: 50 s and at least one round of every fault at random
- * under a ledger's load, then every check; and the same soak with Poolwise's failover eviction switched off, to show a check
- * that fails without it. The long run with any seed is the benchmark's ({@code -Dbench.soak=true}).
+ * under a ledger's load, then every check; and the same soak with Poolwise's failover eviction switched off,
+ * to show a check that fails without it. The long run with any seed is the benchmark's ({@code -Dbench.mode=fault-soak}).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FaultSoakTests {

@@ -25,10 +25,12 @@ public final class SoakReport {
 		SoakSettings settings = result.settings();
 		StringBuilder out = new StringBuilder();
 		out.append("### Seed ").append(settings.seed()).append("\n\n");
-		out.append("Replay: `-Dbench.soak.seed=").append(settings.seed()).append(" -Dbench.soak.duration=")
+		out.append("Replay: `-Dbench.mode=fault-soak -Dbench.soak.seed=").append(settings.seed())
+			.append(" -Dbench.soak.duration=")
 			.append(settings.duration().toSeconds()).append("s`. Faults for ").append(settings.duration().toSeconds())
 			.append(" s, load ").append(seconds(result.loadDuration().toNanos())).append(" in all; ")
-			.append(settings.writers()).append(" writers and ").append(settings.readers()).append(" readers on a pool of ")
+			.append(settings.writers()).append(" writers and ").append(settings.readers())
+			.append(" readers on a pool of ")
 			.append(SoakSettings.SIZE).append(" (`timeout` ").append(SoakSettings.TIMEOUT.toMillis())
 			.append(" ms, `socket-timeout` ").append(SoakSettings.SOCKET_TIMEOUT.toMillis()).append(" ms); slack ")
 			.append(settings.slack().toMillis()).append(" ms on every bound.\n\n");

@@ -81,7 +81,8 @@ public final class SoakResult {
 	 */
 	public long lostWrites() {
 		return this.journal.stream()
-			.filter((call) -> call.write() && call.outcome() == Outcome.ACKNOWLEDGED && this.ledger.rows(call.id()) == 0)
+			.filter((call) -> call.write() && call.outcome() == Outcome.ACKNOWLEDGED)
+			.filter((call) -> this.ledger.rows(call.id()) == 0)
 			.count();
 	}
 

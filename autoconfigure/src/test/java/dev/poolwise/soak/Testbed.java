@@ -115,7 +115,8 @@ public final class Testbed {
 	 * @throws SQLException if it fails
 	 */
 	public void superuser(String sql) throws SQLException {
-		try (Connection connection = this.servers.connectPrimary(); Statement statement = connection.createStatement()) {
+		try (Connection connection = this.servers.connectPrimary();
+				Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
 	}

@@ -5,6 +5,7 @@ import dev.poolwise.benchmarks.studies.Study;
 import dev.poolwise.benchmarks.studies.batched.BatchedWrites;
 import dev.poolwise.benchmarks.studies.health.HealthLatency;
 import dev.poolwise.benchmarks.studies.replicas.ReadReplicas;
+import dev.poolwise.benchmarks.studies.soak.FaultSoakRuns;
 import dev.poolwise.benchmarks.studies.throughput.Attribution;
 import dev.poolwise.benchmarks.studies.throughput.Throughput;
 import dev.poolwise.benchmarks.studies.tls.TlsCost;
@@ -36,6 +37,7 @@ public final class LoadBenchmark {
 			case VIRTUAL_THREADS -> new VirtualThreadsComparison(settings);
 			case TLS -> new TlsCost(settings);
 			case READ_REPLICAS -> new ReadReplicas(settings);
+			case FAULT_SOAK -> new FaultSoakRuns(settings);
 		};
 	}
 

@@ -25,6 +25,18 @@ public final class Machine {
 	}
 
 	public static Map<String, String> describe(BenchmarkDatabase database) throws Exception {
+		Map<String, String> facts = describe(database.serverVersion() + " (embedded binaries, io.zonky.test, same host)");
+		facts.put("pgbench", PgBench.version());
+		return facts;
+	}
+
+	/**
+	 * The machine with a server the study started itself.
+	 * @param server what the PostgreSQL server row says
+	 * @return the facts, in the report's order
+	 * @throws IOException if the CPU or a jar cannot be read
+	 */
+	public static Map<String, String> describe(String server) throws IOException {
 		Map<String, String> facts = new LinkedHashMap<>();
 		facts.put("CPU", Runtime.getRuntime().availableProcessors() + " cores, " + cpuModel());
 		OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -35,8 +47,7 @@ public final class Machine {
 		facts.put("Spring Boot", SpringBootVersion.getVersion());
 		facts.put("HikariCP", mavenVersion(HikariDataSource.class, "com.zaxxer", "HikariCP"));
 		facts.put("PostgreSQL JDBC", Driver.getVersion());
-		facts.put("PostgreSQL server", database.serverVersion() + " (embedded binaries, io.zonky.test, same host)");
-		facts.put("pgbench", PgBench.version());
+		facts.put("PostgreSQL server", server);
 		return facts;
 	}
 

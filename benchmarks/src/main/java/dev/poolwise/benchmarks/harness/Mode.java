@@ -28,7 +28,10 @@ public enum Mode {
 	TLS("tls", "tls.md"),
 
 	/** Read replicas: routing, stale reads and routing cost against the hand-written proxy setup. */
-	READ_REPLICAS("read-replicas", "read-replicas.md");
+	READ_REPLICAS("read-replicas", "read-replicas.md"),
+
+	/** Every fault at random from a seed under a ledger's load, then the checks; one run per seed. */
+	FAULT_SOAK("fault-soak", "fault-soak.md");
 
 	private final String id;
 

@@ -29,10 +29,13 @@ import org.springframework.boot.convert.DurationStyle;
  * @param vtRounds rounds of the virtual-thread comparison, each client JVM once per round
  * @param vtBurst measured window of each burst of the virtual-thread comparison
  * @param hikariJars folders with one HikariCP jar each, one client JVM per folder
+ * @param soakDuration how long the fault soak injects faults per seed
+ * @param soakSeeds the fault soak's seeds, one run each; empty draws one at random
  */
 public record Settings(Mode mode, Duration warmup, Duration measure, int repeats, int rounds, Duration burst,
 		int startupRuns, Path output, Path sampleJar, Path jmhResults, int batchRounds, boolean batchDrivers,
-		int healthRounds, int vtRounds, Duration vtBurst, List<Path> hikariJars) {
+		int healthRounds, int vtRounds, Duration vtBurst, List<Path> hikariJars, Duration soakDuration,
+		List<Long> soakSeeds) {
 
 	/** The property that chooses the mode. */
 	public static final String MODE = "bench.mode";
@@ -49,7 +52,10 @@ public record Settings(Mode mode, Duration warmup, Duration measure, int repeats
 				read("bench.healthRounds", "6", Integer::parseInt), read("bench.vtRounds", "16", Integer::parseInt),
 				read("bench.vtBurst", "2s", DurationStyle::detectAndParse),
 				read("bench.hikariJars", "target/hikari-7.0.2,target/hikari-7.1.0",
-						(folders) -> Arrays.stream(folders.split(",")).map(Path::of).toList()));
+						(folders) -> Arrays.stream(folders.split(",")).map(Path::of).toList()),
+				read("bench.soak.duration", "10m", DurationStyle::detectAndParse),
+				read("bench.soak.seed", "", (seeds) -> seeds.isEmpty() ? List.of()
+						: Arrays.stream(seeds.split(",")).map(String::trim).map(Long::valueOf).toList()));
 	}
 
 	private static <T> T read(String property, String fallback, Function<String, T> parse) {

@@ -1,6 +1,6 @@
 /**
  * The long fault soak: the engine of autoconfigure's {@code FaultSoakTests} for minutes, with any seed,
- * and its committed report ({@code -Dbench.soak=true}).
+ * and its committed report ({@code -Dbench.mode=fault-soak}).
  */
 @NullMarked
 package dev.poolwise.benchmarks.studies.soak;
