@@ -29,15 +29,19 @@ final class Checks {
 
 	private final Ledger.State ledger;
 
-	private final Testbed testbed;
+	private final Primaries primaries;
+
+	private final int loadThreads;
 
 	private final long origin;
 
-	Checks(List<LedgerCall> journal, List<Injection> injections, Ledger.State ledger, Testbed testbed, long origin) {
+	Checks(List<LedgerCall> journal, List<Injection> injections, Ledger.State ledger, Primaries primaries,
+			int loadThreads, long origin) {
 		this.journal = journal;
 		this.injections = injections;
 		this.ledger = ledger;
-		this.testbed = testbed;
+		this.primaries = primaries;
+		this.loadThreads = loadThreads;
 		this.origin = origin;
 	}
 
@@ -71,7 +75,7 @@ final class Checks {
 				this.ledger.rows().size() + " ids on the primary", strangers));
 		List<String> notPrimary = this.journal.stream()
 			.filter((call) -> call.write() && call.outcome() == Outcome.ACKNOWLEDGED)
-			.filter((call) -> !this.testbed.wasPrimary(call.port(), call.start(), call.end()))
+			.filter((call) -> !this.primaries.wasPrimary(call.port(), call.start(), call.end()))
 			.map((call) -> "id " + call.id() + " committed by :" + call.port() + " at " + at(call.end()))
 			.toList();
 		checks.add(check("no write accepted by a server that was not the primary", notPrimary.isEmpty(),
@@ -116,7 +120,7 @@ final class Checks {
 				unexplained.isEmpty(), failures() + " failed calls", unexplained));
 		List<String> exceeded = new ArrayList<>();
 		for (Injection injection : this.injections) {
-			OptionalInt limit = injection.fault().staleFailureLimit(this.testbed);
+			OptionalInt limit = injection.fault().staleFailureLimit(this.loadThreads);
 			int count = stale.getOrDefault(injection, 0);
 			if (limit.isPresent() && count > limit.getAsInt()) {
 				exceeded.add("#" + injection.number() + " " + injection.fault().name() + ": " + count

@@ -34,10 +34,10 @@ public interface Fault {
 	/**
 	 * The most failed calls on connections the pool had already lent (all classes but
 	 * {@link FailureClass#POOL_TIMEOUT}) one injection may cause, where the documentation bounds them.
-	 * @param testbed what the soak runs on
+	 * @param loadThreads the load's threads, each of which may hold a stale connection
 	 * @return the bound, or empty
 	 */
-	default OptionalInt staleFailureLimit(Testbed testbed) {
+	default OptionalInt staleFailureLimit(int loadThreads) {
 		return OptionalInt.empty();
 	}
 

@@ -155,7 +155,8 @@ public final class FaultSoak {
 			ledger = Ledger.read(connection);
 		}
 		List<LedgerCall> journal = load.journal();
-		Checks checker = new Checks(journal, injections, ledger, testbed, origin);
+		Checks checker = new Checks(journal, injections, ledger, testbed.primaries(), testbed.loadThreads(),
+				origin);
 		checks.addAll(0, checker.ledgerChecks());
 		checks.addAll(checker.failureChecks());
 		return new Run(testbed, loadStart, loadEnd, injections, journal, ledger, checker, checks);

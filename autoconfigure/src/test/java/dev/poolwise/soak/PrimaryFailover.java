@@ -37,8 +37,8 @@ final class PrimaryFailover implements Fault {
 	}
 
 	@Override
-	public OptionalInt staleFailureLimit(Testbed testbed) {
-		return OptionalInt.of(SoakSettings.SIZE + testbed.loadThreads());
+	public OptionalInt staleFailureLimit(int loadThreads) {
+		return OptionalInt.of(SoakSettings.SIZE + loadThreads);
 	}
 
 	@Override

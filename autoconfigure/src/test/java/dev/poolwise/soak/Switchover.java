@@ -35,8 +35,8 @@ final class Switchover implements Fault {
 	}
 
 	@Override
-	public OptionalInt staleFailureLimit(Testbed testbed) {
-		return OptionalInt.of(SoakSettings.SIZE + testbed.loadThreads());
+	public OptionalInt staleFailureLimit(int loadThreads) {
+		return OptionalInt.of(SoakSettings.SIZE + loadThreads);
 	}
 
 	@Override

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +35,7 @@ public final class Testbed {
 
 	private final List<String> secrets = new CopyOnWriteArrayList<>();
 
-	private final List<Primary> primaries = new CopyOnWriteArrayList<>();
+	private final Primaries primaries;
 
 	Testbed(ReplicatedServers servers, List<FaultProxy> proxies, HikariDataSource pool,
 			RotatingCredentials credentials, SoakSettings settings, List<String> secrets) {
@@ -46,7 +45,7 @@ public final class Testbed {
 		this.credentials = credentials;
 		this.settings = settings;
 		this.secrets.addAll(secrets);
-		this.primaries.add(new Primary(System.nanoTime(), servers.primaryPort()));
+		this.primaries = new Primaries(servers.primaryPort());
 	}
 
 	public ReplicatedServers servers() {
@@ -128,29 +127,11 @@ public final class Testbed {
 	 * @param port the new primary's own port
 	 */
 	public void primaryMovesTo(int port) {
-		this.primaries.add(new Primary(System.nanoTime(), port));
+		this.primaries.movesTo(port);
 	}
 
-	/**
-	 * Whether the server on a port was the primary at some moment of a call.
-	 * @param port the server's own port, as {@code inet_server_port()} reported it
-	 * @param start the call's start, {@link System#nanoTime()}
-	 * @param end the call's end
-	 * @return true if so
-	 */
-	boolean wasPrimary(int port, long start, long end) {
-		List<Primary> during = new ArrayList<>();
-		Primary atStart = this.primaries.get(0);
-		for (Primary primary : this.primaries) {
-			if (primary.since() <= start) {
-				atStart = primary;
-			}
-			else if (primary.since() <= end) {
-				during.add(primary);
-			}
-		}
-		during.add(atStart);
-		return during.stream().anyMatch((primary) -> primary.port() == port);
+	Primaries primaries() {
+		return this.primaries;
 	}
 
 	/**
@@ -167,13 +148,6 @@ public final class Testbed {
 			LockSupport.parkNanos(left);
 		}
 		return hold;
-	}
-
-	/**
-	 * The server that may take writes from a point in time on.
-	 */
-	private record Primary(long since, int port) {
-
 	}
 
 }
