@@ -417,11 +417,12 @@ public final class ReplicatedServers implements AutoCloseable {
 
 		/**
 		 * Appends settings to the server's configuration; later lines win, so the standby's copy of the
-		 * primary's port is overridden.
+		 * primary's port is overridden. No Unix socket: everything connects over TCP, and a socket's lock file
+		 * left by a server that was just stopped cannot keep a server rebuilt in its directory from starting.
 		 */
 		void configure(String... settings) throws IOException {
 			List<String> lines = new ArrayList<>(List.of("listen_addresses = '127.0.0.1'", "port = " + this.port,
-					"unix_socket_directories = '" + this.data + "'", "fsync = off", "max_connections = 100",
+					"unix_socket_directories = ''", "fsync = off", "max_connections = 100",
 					"wal_sender_timeout = 5s", "wal_receiver_status_interval = 1s",
 					"wal_retrieve_retry_interval = 1s"));
 			lines.addAll(List.of(settings));
