@@ -132,6 +132,7 @@ public class PoolProperties {
 	private final Pgbouncer pgbouncer = new Pgbouncer();
 
 	private final Ssl ssl = new Ssl();
+	private final Autosize autosize = new Autosize();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -313,6 +314,10 @@ public class PoolProperties {
 		return this.ssl;
 	}
 
+	public Autosize getAutosize() {
+		return this.autosize;
+	}
+
 	/**
 	 * These properties as the plain values the runtime packages take.
 	 * @return the settings
@@ -340,7 +345,8 @@ public class PoolProperties {
 				this.endpoint.isResizeEnabled(), new PoolSettings.Pgbouncer(this.pgbouncer.isEnabled(),
 						this.pgbouncer.isPreparedStatements(), this.pgbouncer.getClientIdleTimeout()),
 				new PoolSettings.Ssl(this.ssl.getBundle(), this.ssl.getMode(), this.ssl.getRotationWindow(),
-						this.ssl.isRequireVerified(), this.ssl.getExpiryWarning()));
+						this.ssl.isRequireVerified(), this.ssl.getExpiryWarning()),
+				this.autosize.toSettings());
 	}
 
 	/**
@@ -852,6 +858,123 @@ public class PoolProperties {
 
 		public void setExpiryWarning(Duration expiryWarning) {
 			this.expiryWarning = expiryWarning;
+		}
+
+	}
+
+	/**
+	 * The controller that moves the pool's working maximum between size and size + overflow.
+	 */
+	public static class Autosize {
+
+		/**
+		 * Whether the pool's maximum is chosen at runtime from the measured load, between size and size +
+		 * overflow and within the pool's share of the server's connection budget.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Time between two decisions of the controller.
+		 */
+		private Duration interval = Duration.ofSeconds(1);
+
+		/**
+		 * Most connections one decision adds or removes.
+		 */
+		private int step = 2;
+
+		/**
+		 * Share of the per-connection throughput that each added connection must add for growth to go on.
+		 */
+		private double minGain = 0.3;
+
+		/**
+		 * Mean wait for a connection from which callers count as waiting.
+		 */
+		private Duration waitThreshold = Duration.ofMillis(2);
+
+		/**
+		 * Time without waiting callers before the pool shrinks toward size.
+		 */
+		private Duration shrinkDelay = Duration.ofSeconds(30);
+
+		/**
+		 * Least time between two changes other than the steps of one growth.
+		 */
+		private Duration cooldown = Duration.ofSeconds(10);
+
+		/**
+		 * How long a manual resize through the dbpool endpoint pauses the controller, 0 for not at all.
+		 */
+		private Duration pause = Duration.ofMinutes(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public int getStep() {
+			return this.step;
+		}
+
+		public void setStep(int step) {
+			this.step = step;
+		}
+
+		public double getMinGain() {
+			return this.minGain;
+		}
+
+		public void setMinGain(double minGain) {
+			this.minGain = minGain;
+		}
+
+		public Duration getWaitThreshold() {
+			return this.waitThreshold;
+		}
+
+		public void setWaitThreshold(Duration waitThreshold) {
+			this.waitThreshold = waitThreshold;
+		}
+
+		public Duration getShrinkDelay() {
+			return this.shrinkDelay;
+		}
+
+		public void setShrinkDelay(Duration shrinkDelay) {
+			this.shrinkDelay = shrinkDelay;
+		}
+
+		public Duration getCooldown() {
+			return this.cooldown;
+		}
+
+		public void setCooldown(Duration cooldown) {
+			this.cooldown = cooldown;
+		}
+
+		public Duration getPause() {
+			return this.pause;
+		}
+
+		public void setPause(Duration pause) {
+			this.pause = pause;
+		}
+
+		PoolSettings.Autosize toSettings() {
+			return new PoolSettings.Autosize(this.enabled, this.interval, this.step, this.minGain,
+					this.waitThreshold, this.shrinkDelay, this.cooldown, this.pause);
 		}
 
 	}

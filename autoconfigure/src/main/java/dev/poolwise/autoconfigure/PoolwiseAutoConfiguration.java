@@ -14,6 +14,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
+import dev.poolwise.autosize.AutosizeControls;
 import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tuned.TunedPools;
 
@@ -48,6 +49,11 @@ public final class PoolwiseAutoConfiguration {
 	@Bean
 	TunedPools poolwisePools() {
 		return new TunedPools();
+	}
+
+	@Bean
+	AutosizeCheck poolwiseAutosizeCheck(TunedPools pools, ObjectProvider<AutosizeControls> autosize) {
+		return new AutosizeCheck(pools, autosize);
 	}
 
 	@Bean

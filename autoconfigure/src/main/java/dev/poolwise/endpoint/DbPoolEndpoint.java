@@ -18,6 +18,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
+import dev.poolwise.autosize.AutosizeControls;
+import dev.poolwise.autosize.AutosizeState;
 import dev.poolwise.endpoint.PoolDescriptor.ConnectedTo;
 import dev.poolwise.endpoint.PoolDescriptor.Recommendation;
 import dev.poolwise.endpoint.PoolDescriptor.Setting;
@@ -56,19 +58,22 @@ public class DbPoolEndpoint {
 	private final Show showValues;
 
 	private final ReplicaSets replicaSets;
+	private final @Nullable AutosizeControls autosize;
 
 	/**
 	 * @param pools the tuned pools
 	 * @param advisor source of size recommendations, or null without Micrometer
 	 * @param showValues when query texts are shown
 	 * @param replicaSets the read replicas of the pools
+	 * @param autosize the autosize controllers, or null when no pool has one
 	 */
 	public DbPoolEndpoint(TunedPools pools, @Nullable PoolSizeAdvisor advisor, Show showValues,
-			ReplicaSets replicaSets) {
+			ReplicaSets replicaSets, @Nullable AutosizeControls autosize) {
 		this.pools = pools;
 		this.advisor = advisor;
 		this.showValues = showValues;
 		this.replicaSets = replicaSets;
+		this.autosize = autosize;
 	}
 
 	@ReadOperation
@@ -108,7 +113,7 @@ public class DbPoolEndpoint {
 			return ResizeDescriptor.rejected(name, Outcome.UNKNOWN_POOL, "No pool named '" + name + "'; pools: "
 					+ this.pools.all().stream().map(TunedPool::beanName).toList() + ".", null);
 		}
-		return PoolResizer.resize(pool, size, overflow);
+		return PoolResizer.resize(pool, size, overflow, this.autosize);
 	}
 
 	private static @Nullable TlsReport tls(TunedPool pool) {
@@ -139,12 +144,13 @@ public class DbPoolEndpoint {
 		catch (SQLException ex) {
 			serverError = Redaction.describe(ex, dataSource);
 		}
+		AutosizeState autosized = (this.autosize != null) ? this.autosize.state(pool.beanName()) : null;
+		Integer ceiling = (autosized != null) ? autosized.ceiling() : null;
 		Recommendation recommendation = Recommendation
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
 		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), connectedTo,
-				PoolDescriptor.configuration(pool.tuning(), dataSource), driverProperties, session,
-				Statistics.of(statistics), server, indexes, serverError, recommendation,
-				tls(pool));
+				PoolDescriptor.configuration(pool.tuning(), dataSource, ceiling), driverProperties, session,
+				Statistics.of(statistics), server, indexes, serverError, recommendation, tls(pool), autosized);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.Map;
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.autosize.AutosizeState;
 import dev.poolwise.failover.ConnectedServer;
 import dev.poolwise.metrics.PoolSizeRecommendation;
 import dev.poolwise.pool.PoolStatistics;
@@ -30,22 +31,30 @@ import dev.poolwise.validation.Durations;
  * @param serverError why the server could not be read, or null
  * @param recommendation the measured size recommendation and its reasoning
  * @param tls the SSL bundle's TLS with its certificates, or null when the pool has no bundle
+ * @param autosize the autosize controller's state and last decisions, null when the pool has none
  */
 public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration,
 		Map<String, Setting> driverProperties, Map<String, String> session, Statistics statistics,
 		@Nullable ServerReport server, @Nullable IndexUsage indexes, @Nullable String serverError,
-		Recommendation recommendation, @Nullable TlsReport tls) {
+		Recommendation recommendation, @Nullable TlsReport tls, @Nullable AutosizeState autosize) {
 
 	/** Source of a value changed through the endpoint since startup. */
 	static final String RUNTIME_RESIZE = "runtime resize (/actuator/dbpool)";
 
-	static Map<String, Setting> configuration(PoolTuning tuning, HikariDataSource pool) {
+	/** Source of the working maximum of an autosized pool. */
+	static final String AUTOSIZE = "autosize (db.pool.autosize.enabled)";
+
+	/**
+	 * @param ceiling the autosize controller's ceiling, whose overflow is the configured one while the
+	 * controller moves the working maximum below it; null when the pool is not autosized
+	 */
+	static Map<String, Setting> configuration(PoolTuning tuning, HikariDataSource pool, @Nullable Integer ceiling) {
 		int size = pool.getMinimumIdle();
 		int max = pool.getMaximumPoolSize();
 		Map<String, Setting> configuration = new LinkedHashMap<>();
 		configuration.put("size", live(tuning.size(), size));
-		configuration.put("overflow", live(tuning.overflow(), max - size));
-		configuration.put("max", new Setting(max, "size + overflow"));
+		configuration.put("overflow", live(tuning.overflow(), ((ceiling != null) ? ceiling : max) - size));
+		configuration.put("max", new Setting(max, (ceiling != null) ? AUTOSIZE : "size + overflow"));
 		configuration.put("timeout", Setting.of(tuning.timeout()));
 		configuration.put("recycle", Setting.of(tuning.recycle()));
 		configuration.put("idle-timeout", Setting.of(tuning.idleTimeout()));

@@ -9,17 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.autosize.AutosizeControls;
 import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.budget.Fleet;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.Redaction;
 import dev.poolwise.tuned.TunedPool;
@@ -33,6 +34,7 @@ import dev.poolwise.validation.Violations;
  * returned and idle. The numbers pass the same rules as at startup, the connection budget measured then
  * included: exceeding it is refused when {@code db.pool.budget.enforce} is on and a warning otherwise.
  * Without a budget (PgBouncer mode, or lazy start without the server) the answer says it was not checked.
+ * An autosized pool's controller takes the new numbers as its floor and ceiling and pauses.
  */
 final class PoolResizer {
 
@@ -43,7 +45,8 @@ final class PoolResizer {
 	private PoolResizer() {
 	}
 
-	static ResizeDescriptor resize(TunedPool pool, @Nullable Integer size, @Nullable Integer overflow) {
+	static ResizeDescriptor resize(TunedPool pool, @Nullable Integer size, @Nullable Integer overflow,
+			@Nullable AutosizeControls autosize) {
 		PoolSettings settings = pool.settings();
 		if (!settings.resizeEnabled()) {
 			return ResizeDescriptor.rejected(pool.beanName(), Outcome.REFUSED,
@@ -70,12 +73,13 @@ final class PoolResizer {
 					found.stream().map(Violation::describe).collect(Collectors.joining(" ")), found);
 		}
 		int newMax = newSize + newOverflow;
-		apply(dataSource.getHikariConfigMXBean(), newSize, newMax);
+		PoolResize.apply(dataSource, newSize, newMax);
 		String message = "Pool '" + pool.beanName() + "' resized at runtime from size=" + oldSize + ", overflow="
 				+ (oldMax - oldSize) + " to size=" + newSize + ", overflow=" + newOverflow + " (max " + newMax + ")";
-		logger.info("Poolwise: " + message);
+		String autosized = (autosize != null) ? autosize.resizedManually(pool.beanName(), newMax) : null;
+		logger.info("Poolwise: " + message + ((autosized != null) ? ". " + autosized : ""));
 		return new ResizeDescriptor(pool.beanName(), Outcome.APPLIED, message + ".", counts(oldSize, oldMax),
-				counts(newSize, newMax), null, budgetWarnings(pool, budget));
+				counts(newSize, newMax), null, budgetWarnings(pool, budget), autosized);
 	}
 
 	/**
@@ -95,20 +99,6 @@ final class PoolResizer {
 			logger.debug("Poolwise could not count the instances for a resize of '" + pool.beanName() + "': "
 					+ Redaction.message(ex.getMessage(), dataSource));
 			return 0;
-		}
-	}
-
-	/**
-	 * Hikari keeps minimumIdle at most maximumPoolSize, so the bound that makes room changes first.
-	 */
-	private static void apply(HikariConfigMXBean config, int size, int max) {
-		if (max >= config.getMaximumPoolSize()) {
-			config.setMaximumPoolSize(max);
-			config.setMinimumIdle(size);
-		}
-		else {
-			config.setMinimumIdle(size);
-			config.setMaximumPoolSize(max);
 		}
 	}
 

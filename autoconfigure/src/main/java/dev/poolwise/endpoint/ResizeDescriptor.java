@@ -19,14 +19,15 @@ import dev.poolwise.validation.Violation;
  * @param current size, overflow and max now, when applied
  * @param violations every rule the request broke, when invalid
  * @param warnings concerns that did not stop the resize, such as the connection budget
+ * @param autosize what the pool's autosize controller does after the resize, null when it has none
  */
 public record ResizeDescriptor(String pool, Outcome outcome, String message, @Nullable Map<String, Integer> previous,
-		@Nullable Map<String, Integer> current, @Nullable List<Violation> violations, @Nullable List<String> warnings)
-		implements OperationResponseBody {
+		@Nullable Map<String, Integer> current, @Nullable List<Violation> violations, @Nullable List<String> warnings,
+		@Nullable String autosize) implements OperationResponseBody {
 
 	static ResizeDescriptor rejected(String pool, Outcome outcome, String message,
 			@Nullable List<Violation> violations) {
-		return new ResizeDescriptor(pool, outcome, message, null, null, violations, null);
+		return new ResizeDescriptor(pool, outcome, message, null, null, violations, null, null);
 	}
 
 	/**

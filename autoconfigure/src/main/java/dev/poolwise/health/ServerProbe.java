@@ -255,14 +255,7 @@ final class ServerProbe implements AutoCloseable {
 	private void disconnect() {
 		Connection current = this.connection;
 		this.connection = null;
-		if (current != null) {
-			try {
-				current.close();
-			}
-			catch (SQLException ex) {
-				// A broken connection has nothing left to release.
-			}
-		}
+		SideConnections.closeQuietly(current);
 	}
 
 	/**

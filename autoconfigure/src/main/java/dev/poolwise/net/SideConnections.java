@@ -158,6 +158,22 @@ public final class SideConnections {
 	}
 
 	/**
+	 * Closes a side connection that may be broken already: a broken connection has nothing left to release,
+	 * and the server ends its session either way.
+	 * @param connection the connection, or null
+	 */
+	public static void closeQuietly(@Nullable Connection connection) {
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				// nothing left to release
+			}
+		}
+	}
+
+	/**
 	 * The name a connection beside the pool carries in {@code pg_stat_activity}.
 	 * @param pool the pool
 	 * @param purpose what the connection is for

@@ -35,12 +35,13 @@ import dev.poolwise.sizing.WorkerCountSizing;
  * @param resizeEnabled whether the endpoint may resize the pool
  * @param pgbouncer PgBouncer transaction-pooling mode
  * @param ssl TLS from a Spring Boot SSL bundle
+ * @param autosize the controller that moves the working maximum between size and size + overflow
  */
 public record PoolSettings(boolean enabled, int size, int overflow, Duration timeout, Duration recycle,
 		Duration idleTimeout, boolean prePing, Duration keepalive, @Nullable Integer workerCount, int instances,
 		@Nullable String credentialsProvider, @Nullable Duration leakDetectionThreshold, boolean lazyStart,
 		Driver driver, Session session, Sizing sizing, boolean budgetEnforced, Health health, Monitor monitor,
-		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl) {
+		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl, Autosize autosize) {
 
 	/**
 	 * These settings with another lazy start.
@@ -51,7 +52,7 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
 				this.prePing, this.keepalive, this.workerCount, this.instances, this.credentialsProvider,
 				this.leakDetectionThreshold, lazy, this.driver, this.session, this.sizing, this.budgetEnforced,
-				this.health, this.monitor, this.resizeEnabled, this.pgbouncer, this.ssl);
+				this.health, this.monitor, this.resizeEnabled, this.pgbouncer, this.ssl, this.autosize);
 	}
 
 	/**
@@ -152,6 +153,23 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 	 */
 	public record Ssl(@Nullable String bundle, TlsMode mode, Duration rotationWindow, boolean requireVerified,
 			Duration expiryWarning) {
+
+	}
+
+	/**
+	 * The autosize controller of the pool.
+	 *
+	 * @param enabled whether the controller moves the pool's working maximum
+	 * @param interval time between two decisions
+	 * @param step most connections added or removed by one decision
+	 * @param minGain share of the per-connection throughput each added connection must add to count as help
+	 * @param waitThreshold mean acquire wait from which callers count as waiting
+	 * @param shrinkDelay time without waiting callers before the pool shrinks
+	 * @param cooldown least time between two changes that are not steps of the same growth
+	 * @param pause how long a manual resize through the endpoint pauses the controller
+	 */
+	public record Autosize(boolean enabled, Duration interval, int step, double minGain, Duration waitThreshold,
+			Duration shrinkDelay, Duration cooldown, Duration pause) {
 
 	}
 

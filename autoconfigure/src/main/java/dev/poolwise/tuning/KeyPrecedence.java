@@ -75,6 +75,13 @@ final class KeyPrecedence {
 		return (explicit != null) ? explicit : Tuned.DEFAULT;
 	}
 
+	/**
+	 * The property that explicitly sets a key, or null when none does.
+	 */
+	@Nullable String explicit(String key) {
+		return this.keys.explicit(key);
+	}
+
 	String suggested(String key) {
 		return this.keys.suggested(key);
 	}

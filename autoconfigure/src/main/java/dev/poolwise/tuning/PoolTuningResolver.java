@@ -18,8 +18,8 @@ import dev.poolwise.validation.Violations;
  * into one validated {@link PoolTuning}, collecting every problem before failing so that one restart fixes
  * them all. Each job has a class of its own: {@link KeyPrecedence} (which key wins), {@link TimeRules}
  * (Hikari's silent replacements), {@link DriverProperties} (pgjdbc properties and URL conflicts),
- * {@link PgBouncerRules}, {@link CountRules} and {@link ObservabilityRules}. Needs no Spring, no Hikari, no
- * JDBC and no server.
+ * {@link PgBouncerRules}, {@link CountRules}, {@link ObservabilityRules} and {@link AutosizeRules}. Needs no
+ * Spring, no Hikari, no JDBC and no server.
  */
 public final class PoolTuningResolver {
 
@@ -74,6 +74,7 @@ public final class PoolTuningResolver {
 				overflow.value(), p.sizing().limit(), this.violations);
 		Tuned<Duration> timeout = this.keys.pickDuration("timeout", p.timeout(), "connection-timeout",
 				hikari.connectionTimeout());
+		AutosizeRules.check(p.autosize(), overflow, timeout.value(), this.keys, this.violations);
 		Tuned<Duration> recycle = this.keys.pickDuration("recycle", p.recycle(), "max-lifetime",
 				hikari.maxLifetime());
 		Tuned<Duration> idleTimeout = this.keys.pickDuration("idle-timeout", p.idleTimeout(), "idle-timeout",

@@ -166,7 +166,7 @@ class ReplicaRoutingTests {
 				assertThat(StatusAggregator.getDefault().getAggregateStatus(Status.UP, health.health().getStatus()))
 					.as("overall, with the primary UP").isEqualTo(Status.UP);
 				assertThat(new DbPoolEndpoint(context.getBean(TunedPools.class), null, Show.NEVER,
-						context.getBean(ReplicaSets.class))
+						context.getBean(ReplicaSets.class), null)
 					.pools()
 					.replicas()
 					.get(delayed.name())

@@ -2,6 +2,7 @@ package dev.poolwise.benchmarks;
 
 import dev.poolwise.benchmarks.harness.Settings;
 import dev.poolwise.benchmarks.studies.Study;
+import dev.poolwise.benchmarks.studies.autosize.AutosizeStudy;
 import dev.poolwise.benchmarks.studies.batched.BatchedWrites;
 import dev.poolwise.benchmarks.studies.health.HealthLatency;
 import dev.poolwise.benchmarks.studies.replicas.ReadReplicas;
@@ -38,6 +39,7 @@ public final class LoadBenchmark {
 			case TLS -> new TlsCost(settings);
 			case READ_REPLICAS -> new ReadReplicas(settings);
 			case FAULT_SOAK -> new FaultSoakRuns(settings);
+			case AUTOSIZING -> new AutosizeStudy(settings);
 		};
 	}
 

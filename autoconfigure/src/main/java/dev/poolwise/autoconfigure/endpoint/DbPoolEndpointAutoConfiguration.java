@@ -11,7 +11,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.autosize.AutosizeAutoConfiguration;
 import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
+import dev.poolwise.autosize.AutosizeControls;
 import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
 import dev.poolwise.metrics.PoolSizeAdvisor;
@@ -20,9 +22,10 @@ import dev.poolwise.tuned.TunedPools;
 
 /**
  * Auto-configuration of the {@code dbpool} actuator endpoint. After the metrics, whose size advisor it
- * shows when Micrometer is present.
+ * shows when Micrometer is present, and the autosize controllers, whose state it shows.
  */
-@AutoConfiguration(after = { PoolwiseAutoConfiguration.class, PoolMetricsAutoConfiguration.class })
+@AutoConfiguration(after = { PoolwiseAutoConfiguration.class, PoolMetricsAutoConfiguration.class,
+		AutosizeAutoConfiguration.class })
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnAvailableEndpoint(DbPoolEndpoint.class)
 @ConditionalOnBean(TunedPools.class)
@@ -32,8 +35,9 @@ public final class DbPoolEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DbPoolEndpoint dbPoolEndpoint(TunedPools pools, ObjectProvider<PoolSizeAdvisor> poolSizeAdvisor,
-			DbPoolEndpointProperties properties, ReplicaSets replicaSets) {
-		return new DbPoolEndpoint(pools, poolSizeAdvisor.getIfAvailable(), properties.getShowValues(), replicaSets);
+			DbPoolEndpointProperties properties, ReplicaSets replicaSets, ObjectProvider<AutosizeControls> autosize) {
+		return new DbPoolEndpoint(pools, poolSizeAdvisor.getIfAvailable(), properties.getShowValues(), replicaSets,
+				autosize.getIfAvailable());
 	}
 
 	@Bean

@@ -31,7 +31,10 @@ public enum Mode {
 	READ_REPLICAS("read-replicas", "read-replicas.md"),
 
 	/** Every fault at random from a seed under a ledger's load, then the checks; one run per seed. */
-	FAULT_SOAK("fault-soak", "fault-soak.md");
+	FAULT_SOAK("fault-soak", "fault-soak.md"),
+
+	/** Fixed pools, FlexyPool and Poolwise's autosize under step, spike, CPU-bound and fleet workloads. */
+	AUTOSIZING("autosizing", "autosizing.md");
 
 	private final String id;
 

@@ -31,11 +31,13 @@ import org.springframework.boot.convert.DurationStyle;
  * @param hikariJars folders with one HikariCP jar each, one client JVM per folder
  * @param soakDuration how long the fault soak injects faults per seed
  * @param soakSeeds the fault soak's seeds, one run each; empty draws one at random
+ * @param autosizeScale factor on every phase of the autosizing workloads
+ * @param autosizeFleetOnly whether the autosizing study runs its fleet workload alone
  */
 public record Settings(Mode mode, Duration warmup, Duration measure, int repeats, int rounds, Duration burst,
 		int startupRuns, Path output, Path sampleJar, Path jmhResults, int batchRounds, boolean batchDrivers,
 		int healthRounds, int vtRounds, Duration vtBurst, List<Path> hikariJars, Duration soakDuration,
-		List<Long> soakSeeds) {
+		List<Long> soakSeeds, double autosizeScale, boolean autosizeFleetOnly) {
 
 	/** The property that chooses the mode. */
 	public static final String MODE = "bench.mode";
@@ -55,7 +57,9 @@ public record Settings(Mode mode, Duration warmup, Duration measure, int repeats
 						(folders) -> Arrays.stream(folders.split(",")).map(Path::of).toList()),
 				read("bench.soak.duration", "10m", DurationStyle::detectAndParse),
 				read("bench.soak.seed", "", (seeds) -> seeds.isEmpty() ? List.of()
-						: Arrays.stream(seeds.split(",")).map(String::trim).map(Long::valueOf).toList()));
+						: Arrays.stream(seeds.split(",")).map(String::trim).map(Long::valueOf).toList()),
+				read("bench.autosize.scale", "1", Double::parseDouble),
+				read("bench.autosize.only", "all", "fleet"::equals));
 	}
 
 	private static <T> T read(String property, String fallback, Function<String, T> parse) {

@@ -1,0 +1,7 @@
+/**
+ * Wiring of the autosize controllers.
+ */
+@NullMarked
+package dev.poolwise.autoconfigure.autosize;
+
+import org.jspecify.annotations.NullMarked;

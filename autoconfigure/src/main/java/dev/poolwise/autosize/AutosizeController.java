@@ -1,0 +1,310 @@
+package dev.poolwise.autosize;
+
+import java.util.Locale;
+
+import dev.poolwise.metrics.PoolSizeRecommendation;
+
+/**
+ * Decides a pool's working maximum from one observation per tick; pure and deterministic, so a sequence of
+ * observations always gives the same decisions. The window of the first tick, and the one after every change
+ * (connections opening or closing, callers queued before it), is not judged. Growth is an experiment: while
+ * callers wait it adds a step and, once the step has settled, keeps going only if it raised throughput by at
+ * least {@code minGain} of what one connection delivered before, and lowered the wait (or raised throughput so
+ * clearly that the lagging wait does not matter). A step that did not help means the server is the
+ * bottleneck (CPU, locks, I/O): the pool goes back to the knee, the last size at which growth still helped,
+ * measures its level there and holds until more load (throughput up by a quarter, or the wait doubled) lasts
+ * five ticks; a pool held at its ceiling or budget share grows again as soon as that rises. Without waiting
+ * callers for {@code shrinkDelay} it shrinks toward the connections Little's law says are in use (with
+ * {@link PoolSizeRecommendation#HEADROOM} headroom), at most a step at a time and one change per
+ * {@code cooldown}. Above what the budget share allows it cuts back at once. While other instances share the
+ * budget, waiting callers grow the pool up to its guaranteed share whether or not steps help: on a saturated
+ * server the fleet's connections are then split fairly instead of held by whoever grew first.
+ */
+public final class AutosizeController {
+
+	/**
+	 * How much the mean wait may rise over a step that helped only a little: waits lag, since callers queued
+	 * before the step count in the window after it, so a step that at least doubled the needed gain helped
+	 * whatever the wait did.
+	 */
+	private static final double WAIT_TOLERANCE = 1.25;
+
+	/** Rise of throughput (the server got faster) that, like a doubled wait, counts as new load when holding. */
+	private static final double LOAD_CHANGE = 0.25;
+
+	/** Weight of each tick in the knee's level while holding, so the level follows a slow drift. */
+	private static final double KNEE_SMOOTHING = 0.2;
+
+	/** Consecutive ticks a new load must last before growth is tried again, so noise does not resize. */
+	private static final int LOAD_CHANGE_TICKS = 5;
+
+	private final int step;
+
+	private final double minGain;
+
+	private final double waitThresholdMillis;
+
+	private final long shrinkDelayNanos;
+
+	private final long cooldownNanos;
+
+	private Mode mode = Mode.STEADY;
+
+	private long lastChangeNanos;
+
+	private long lastWaitingNanos;
+
+	private Measure base = new Measure(0, 0, 0);
+
+	private int changedTicks;
+
+	private boolean measured;
+
+	private boolean settling;
+
+	private boolean atLimit;
+
+	private boolean kneeUnmeasured;
+
+	/**
+	 * @param step most connections one decision adds or removes, at least 1
+	 * @param minGain share of the per-connection throughput each added connection must add
+	 * @param waitThresholdMillis mean acquire wait from which callers count as waiting
+	 * @param shrinkDelayNanos time without waiting callers before shrinking
+	 * @param cooldownNanos least time between changes other than the steps of one growth
+	 * @param startNanos monotonic time the controller starts at
+	 */
+	public AutosizeController(int step, double minGain, double waitThresholdMillis, long shrinkDelayNanos,
+			long cooldownNanos, long startNanos) {
+		this.step = step;
+		this.minGain = minGain;
+		this.waitThresholdMillis = waitThresholdMillis;
+		this.shrinkDelayNanos = shrinkDelayNanos;
+		this.cooldownNanos = cooldownNanos;
+		this.lastChangeNanos = startNanos - cooldownNanos;
+		this.lastWaitingNanos = startNanos;
+	}
+
+	/**
+	 * What the controller is doing.
+	 * @return the mode
+	 */
+	public Mode mode() {
+		return this.mode;
+	}
+
+	/**
+	 * The size growth last found to help, where the controller holds while the server is the bottleneck.
+	 * @return the knee, or 0 before any growth was judged
+	 */
+	public int knee() {
+		return (this.mode == Mode.HOLDING) ? this.base.max : 0;
+	}
+
+	/**
+	 * Whether callers wait for connections: some were waiting at the moment of the observation, or the mean
+	 * wait reached the threshold.
+	 * @param o the observation
+	 * @return true if so
+	 */
+	public boolean waiting(Observation o) {
+		return o.pending() > 0 || o.meanWaitMillis() >= this.waitThresholdMillis;
+	}
+
+	/**
+	 * Forgets the experiment in progress, as after a manual resize: the next observation starts afresh.
+	 * @param nanos monotonic time now
+	 */
+	public void reset(long nanos) {
+		this.mode = Mode.STEADY;
+		this.settling = true;
+		this.lastChangeNanos = nanos;
+		this.lastWaitingNanos = nanos;
+	}
+
+	/**
+	 * Decides on one tick.
+	 * @param o what the tick measured
+	 * @param limits the bounds now
+	 * @return the decision
+	 */
+	public Decision decide(Observation o, Limits limits) {
+		int current = o.max();
+		int top = limits.top();
+		boolean waiting = waiting(o);
+		if (waiting) {
+			this.lastWaitingNanos = o.nanos();
+		}
+		if (current > top) {
+			this.mode = Mode.STEADY;
+			this.settling = true;
+			return change(Decision.Action.LIMIT, current, top, o, "above what it may use now: ceiling "
+					+ limits.ceiling() + ((limits.allowed() < limits.ceiling())
+							? ", share of the connection budget " + limits.allowed() : ""));
+		}
+		if (!this.measured || this.settling) {
+			boolean first = !this.measured;
+			this.measured = true;
+			this.settling = false;
+			return Decision.none(current, first ? "measuring the load before the first decision"
+					: "letting the change to " + current + " settle before measuring it");
+		}
+		return switch (this.mode) {
+			case PROBING -> judgeStep(o, top, waiting, limits.guaranteed());
+			case HOLDING -> hold(o, top, waiting, limits.guaranteed());
+			case STEADY -> steady(o, limits, top, waiting);
+		};
+	}
+
+	private Decision judgeStep(Observation o, int top, boolean waiting, int guaranteed) {
+		int current = o.max();
+		if (!waiting) {
+			this.mode = Mode.STEADY;
+			return Decision.none(current, "no caller waits any more at " + current);
+		}
+		int added = current - this.base.max;
+		double perConnection = this.base.throughput / Math.max(1, this.base.max);
+		double gain = (added > 0) ? (o.throughput() - this.base.throughput) / added : 0;
+		double needed = this.minGain * perConnection;
+		boolean waitRose = o.meanWaitMillis() > WAIT_TOLERANCE * this.base.waitMillis + this.waitThresholdMillis;
+		boolean earned = gain >= needed && (!waitRose || gain >= 2 * needed);
+		String judged = String.format(Locale.ROOT,
+				"step %d -> %d: throughput %.0f -> %.0f/s (%+.0f/s per added connection, needed %.0f), "
+						+ "mean wait %.1f -> %.1fms",
+				this.base.max, current, this.base.throughput, o.throughput(), gain, needed,
+				this.base.waitMillis, o.meanWaitMillis());
+		int knee = Math.max(this.base.max, Math.min(current, guaranteed));
+		if (!earned && knee < current) {
+			this.mode = Mode.HOLDING;
+			this.atLimit = false;
+			this.kneeUnmeasured = true;
+			this.settling = true;
+			return change(Decision.Action.BACK_OFF, current, knee, o, judged
+					+ " did not help, the server is the bottleneck; back to the knee at " + knee);
+		}
+		this.base = new Measure(current, o.throughput(), o.meanWaitMillis());
+		int cap = earned ? top : Math.min(top, guaranteed);
+		if (current < cap) {
+			int next = Math.min(cap, current + growth(o));
+			this.settling = true;
+			return change(Decision.Action.GROW, current, next, o, judged + (earned ? " helped and callers still wait"
+					: " did not help, but callers wait and the fleet guarantees this pool " + guaranteed));
+		}
+		this.mode = Mode.HOLDING;
+		this.atLimit = earned;
+		this.kneeUnmeasured = !earned;
+		return Decision.none(current, judged + (earned ? " helped; holding at what it may use, " + top
+				: "; holding at the share the fleet guarantees, " + current));
+	}
+
+	private Decision hold(Observation o, int top, boolean waiting, int guaranteed) {
+		int current = o.max();
+		if (!waiting) {
+			this.mode = Mode.STEADY;
+			this.changedTicks = 0;
+			return Decision.none(current, "load eased at the knee " + current);
+		}
+		if (this.atLimit && current < top) {
+			return probe(o, top, "room to grow again: the pool may use " + top + " now");
+		}
+		if (current < Math.min(guaranteed, top)) {
+			return probe(o, Math.min(guaranteed, top), "callers wait and the fleet guarantees this pool "
+					+ guaranteed);
+		}
+		if (this.kneeUnmeasured) {
+			this.kneeUnmeasured = false;
+			this.base = new Measure(current, o.throughput(), o.meanWaitMillis());
+			return Decision.none(current, "measured the knee " + current);
+		}
+		double throughput = this.base.throughput;
+		boolean more = o.throughput() > (1 + LOAD_CHANGE) * throughput
+				|| o.meanWaitMillis() > 2 * this.base.waitMillis + this.waitThresholdMillis;
+		this.changedTicks = more ? this.changedTicks + 1 : 0;
+		if (!more) {
+			this.base = new Measure(current, (1 - KNEE_SMOOTHING) * throughput + KNEE_SMOOTHING * o.throughput(),
+					(1 - KNEE_SMOOTHING) * this.base.waitMillis + KNEE_SMOOTHING * o.meanWaitMillis());
+		}
+		if (this.changedTicks >= LOAD_CHANGE_TICKS && current < top && cooledDown(o)) {
+			this.changedTicks = 0;
+			return probe(o, top, String.format(Locale.ROOT,
+					"the load changed at the knee %d (throughput %.0f -> %.0f/s, mean wait %.1f -> %.1fms); "
+							+ "trying more connections",
+					current, throughput, o.throughput(), this.base.waitMillis, o.meanWaitMillis()));
+		}
+		return Decision.none(current, "holding at the knee " + current);
+	}
+
+	private Decision steady(Observation o, Limits limits, int top, boolean waiting) {
+		int current = o.max();
+		if (waiting) {
+			if (current >= top) {
+				return Decision.none(current, "callers wait but the pool is at what it may use (" + top + ")");
+			}
+			return probe(o, top, String.format(Locale.ROOT, "callers wait (%d pending, mean wait %.1fms)",
+					o.pending(), o.meanWaitMillis()));
+		}
+		int needed = Math.max(limits.floor(),
+				(int) Math.ceil(o.inUse() * PoolSizeRecommendation.HEADROOM - 1e-9));
+		if (current <= needed || o.nanos() - this.lastWaitingNanos < this.shrinkDelayNanos || !cooledDown(o)) {
+			return Decision.none(current, "steady");
+		}
+		int next = Math.max(needed, current - this.step);
+		this.settling = true;
+		return change(Decision.Action.SHRINK, current, next, o, String.format(Locale.ROOT,
+				"no caller waited for %ds and %.1f connections were in use on average, which %d cover with %.1fx "
+						+ "headroom",
+				(o.nanos() - this.lastWaitingNanos) / 1_000_000_000L, o.inUse(), needed,
+				PoolSizeRecommendation.HEADROOM));
+	}
+
+	private Decision probe(Observation o, int top, String reason) {
+		int current = o.max();
+		this.mode = Mode.PROBING;
+		this.atLimit = false;
+		this.settling = true;
+		this.base = new Measure(current, o.throughput(), o.meanWaitMillis());
+		return change(Decision.Action.GROW, current, Math.min(top, current + growth(o)), o, reason);
+	}
+
+	/**
+	 * A step, smaller when fewer callers wait than a step would serve.
+	 */
+	private int growth(Observation o) {
+		return Math.max(1, Math.min(this.step, Math.max(o.pending(), 1)));
+	}
+
+	private boolean cooledDown(Observation o) {
+		return o.nanos() - this.lastChangeNanos >= this.cooldownNanos;
+	}
+
+	private Decision change(Decision.Action action, int from, int to, Observation o, String reason) {
+		if (from != to) {
+			this.lastChangeNanos = o.nanos();
+		}
+		return new Decision(action, from, to, reason);
+	}
+
+	/**
+	 * What the controller is doing between decisions.
+	 */
+	public enum Mode {
+
+		/** Following the load: grows when callers wait, shrinks when idle. */
+		STEADY,
+
+		/** A growth step was taken and is judged on the next tick. */
+		PROBING,
+
+		/** More connections did not help: holding at the knee until the load changes. */
+		HOLDING
+
+	}
+
+	/**
+	 * Size, throughput and wait at the start of a step.
+	 */
+	private record Measure(int max, double throughput, double waitMillis) {
+
+	}
+
+}

@@ -1,0 +1,267 @@
+package dev.poolwise.autosize;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.poolwise.budget.FleetShare;
+import dev.poolwise.pool.PoolResize;
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.pool.Redaction;
+import dev.poolwise.validation.Durations;
+
+/**
+ * Drives the {@link AutosizeController} of one pool on a thread of its own: every interval it measures the
+ * pool, asks PostgreSQL for the pool's share of the connection budget (when there is one), applies the
+ * decision through {@link PoolResize} and says why in one INFO line. A manual resize pauses it.
+ */
+public final class PoolAutosizer {
+
+	private static final Log logger = LogFactory.getLog(PoolAutosizer.class);
+
+	private static final int KEPT_DECISIONS = 10;
+
+	private final HikariDataSource pool;
+
+	private final String beanName;
+
+	private final PoolSettings.Autosize settings;
+
+	private final AutosizeController controller;
+
+	private final LoadMeter meter;
+
+	private final @Nullable FleetClaims claims;
+
+	private final ScheduledExecutorService executor;
+
+	private final Counter grown;
+
+	private final Counter shrunk;
+
+	private final Clock clock = Clock.systemUTC();
+
+	private final Deque<AutosizeState.Change> decisions = new ArrayDeque<>();
+
+	private final Duration retirePatience;
+
+	private volatile int ceiling;
+
+	private long pausedUntilNanos;
+
+	private @Nullable Instant pausedUntil;
+
+	private @Nullable FleetShare share;
+
+	private boolean failing;
+
+	/**
+	 * @param pool the pool, already tuned
+	 * @param beanName its DataSource bean
+	 * @param ceiling size + overflow
+	 * @param settings the controller's settings
+	 * @param claimId the pool's name among the application's claimants when it shares a connection budget
+	 * (JVM instance id and bean name), or null without a budget (PgBouncer, lazy start)
+	 * @param instances db.pool.instances
+	 * @param registry where the target gauge and the changes counter go, and where Hikari's timers are read
+	 */
+	public PoolAutosizer(HikariDataSource pool, String beanName, int ceiling, PoolSettings.Autosize settings,
+			@Nullable String claimId, int instances, MeterRegistry registry) {
+		this.pool = pool;
+		this.beanName = beanName;
+		this.ceiling = ceiling;
+		this.settings = settings;
+		this.retirePatience = settings.interval().dividedBy(4);
+		long now = System.nanoTime();
+		this.controller = new AutosizeController(settings.step(), settings.minGain(),
+				settings.waitThreshold().toNanos() / 1e6, settings.shrinkDelay().toNanos(),
+				settings.cooldown().toNanos(), now);
+		this.meter = new LoadMeter(registry, pool.getPoolName(), now);
+		this.claims = (claimId != null) ? new FleetClaims(pool, claimId, instances,
+				new FleetShare.Claim(pool.getMinimumIdle(), pool.getMinimumIdle(), pool.getMinimumIdle())) : null;
+		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "poolwise-autosize-" + beanName);
+			thread.setDaemon(true);
+			return thread;
+		});
+		Gauge.builder("db.pool.autosize.target", pool, HikariDataSource::getMaximumPoolSize)
+			.tag("pool", pool.getPoolName())
+			.description("Working maximum the autosize controller chose")
+			.register(registry);
+		this.grown = changes(registry, "up");
+		this.shrunk = changes(registry, "down");
+	}
+
+	private Counter changes(MeterRegistry registry, String direction) {
+		return Counter.builder("db.pool.autosize.changes")
+			.tag("pool", this.pool.getPoolName())
+			.tag("direction", direction)
+			.description("Changes of the working maximum by the autosize controller")
+			.register(registry);
+	}
+
+	/**
+	 * Starts at the floor and decides every interval.
+	 */
+	public void start() {
+		int floor = this.pool.getMinimumIdle();
+		int from = this.pool.getMaximumPoolSize();
+		PoolResize.maximum(this.pool, floor);
+		String reason = "autosize starts at size " + floor + " and may grow to " + this.ceiling;
+		logger.info("Poolwise autosize: pool '" + this.beanName + "' max " + from + " -> " + floor + ": " + reason);
+		record(new Decision(Decision.Action.LIMIT, from, floor, reason));
+		long interval = this.settings.interval().toMillis();
+		this.executor.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Stops deciding and withdraws the pool's claim.
+	 */
+	public void stop() {
+		this.executor.shutdownNow();
+		try {
+			this.executor.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.claims != null) {
+			this.claims.close();
+		}
+	}
+
+	/**
+	 * Makes a manual resize stick: its size and maximum become the controller's floor and ceiling, and the
+	 * controller leaves the pool alone for {@code db.pool.autosize.pause}.
+	 * @param max the maximum the resize set
+	 * @return one sentence saying so
+	 */
+	public synchronized String pause(int max) {
+		this.ceiling = max;
+		Duration pause = this.settings.pause();
+		long now = System.nanoTime();
+		this.controller.reset(now);
+		if (pause.isZero()) {
+			return "Autosize goes on between size " + this.pool.getMinimumIdle() + " and " + max
+					+ " (db.pool.autosize.pause=0).";
+		}
+		this.pausedUntilNanos = now + pause.toNanos();
+		this.pausedUntil = this.clock.instant().plus(pause);
+		return "Autosize paused for " + Durations.format(pause) + " (until " + this.pausedUntil
+				+ "), then moves the maximum between size " + this.pool.getMinimumIdle() + " and " + max + ".";
+	}
+
+	/**
+	 * The controller's state.
+	 * @return what the endpoint shows
+	 */
+	public synchronized AutosizeState state() {
+		boolean paused = this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos;
+		FleetShare current = this.share;
+		int knee = this.controller.knee();
+		return new AutosizeState(paused ? "PAUSED" : this.controller.mode().name(), this.pool.getMaximumPoolSize(),
+				this.pool.getMinimumIdle(), this.ceiling, (current != null) ? current.allowed() : null,
+				(current != null) ? current.explain() : null, (knee > 0) ? knee : null,
+				paused ? this.pausedUntil : null, List.copyOf(this.decisions));
+	}
+
+	synchronized void tick() {
+		try {
+			long now = System.nanoTime();
+			PoolStatistics statistics = PoolStatistics.of(this.pool);
+			Observation observation = this.meter.observe(now, statistics);
+			if (this.pausedUntil != null) {
+				if (now < this.pausedUntilNanos) {
+					return;
+				}
+				this.pausedUntil = null;
+			}
+			decide(observation, statistics);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Poolwise autosize of pool '" + this.beanName + "' failed a tick: " + ex.getMessage());
+		}
+	}
+
+	private void decide(Observation observation, PoolStatistics statistics) {
+		int floor = this.pool.getMinimumIdle();
+		boolean locked = false;
+		int allowed = Integer.MAX_VALUE;
+		int guaranteed = floor;
+		if (this.claims != null) {
+			try {
+				locked = this.claims.tryLock();
+				FleetShare current = this.claims.share(statistics.total());
+				this.share = current;
+				allowed = locked ? current.allowed() : Math.min(current.allowed(), observation.max());
+				guaranteed = (current.instances() > 1) ? current.guaranteed() : floor;
+				this.failing = false;
+			}
+			catch (SQLException ex) {
+				this.claims.reset();
+				allowed = Math.min(observation.max(), this.ceiling);
+				locked = false;
+				if (!this.failing) {
+					logger.warn("Poolwise autosize cannot read the connection budget for pool '" + this.beanName
+							+ "', so it does not grow until it can: " + Redaction.message(ex.getMessage(), this.pool));
+				}
+				this.failing = true;
+			}
+		}
+		Decision decision = this.controller.decide(observation, new Limits(floor, this.ceiling, allowed, guaranteed));
+		PoolResize.retireSurplus(this.pool, this.retirePatience);
+		if (decision.changes()) {
+			PoolResize.maximum(this.pool, decision.to());
+			record(decision);
+			(decision.to() > decision.from() ? this.grown : this.shrunk).increment();
+			logger.info(String.format(Locale.ROOT,
+					"Poolwise autosize: pool '%s' max %d -> %d (%s): %s; throughput %.0f/s, %.1f in use, %d pending"
+							+ "%s",
+					this.beanName, decision.from(), decision.to(), decision.action(), decision.reason(),
+					observation.throughput(), observation.inUse(), observation.pending(),
+					(this.share != null) ? ", " + this.share.explain() : ""));
+		}
+		publish(observation, decision, locked);
+	}
+
+	private void publish(Observation observation, Decision decision, boolean locked) {
+		if (this.claims == null) {
+			return;
+		}
+		int max = decision.to();
+		int open = PoolStatistics.of(this.pool).total();
+		int want = this.controller.waiting(observation) ? Math.min(this.ceiling, max + this.settings.step()) : max;
+		try {
+			this.claims.publish(new FleetShare.Claim(this.pool.getMinimumIdle(), Math.max(max, open), want), locked);
+		}
+		catch (SQLException ex) {
+			this.claims.reset();
+		}
+	}
+
+	private synchronized void record(Decision decision) {
+		this.decisions.addFirst(new AutosizeState.Change(this.clock.instant(), decision.action(), decision.from(),
+				decision.to(), decision.reason()));
+		while (this.decisions.size() > KEPT_DECISIONS) {
+			this.decisions.removeLast();
+		}
+	}
+
+}

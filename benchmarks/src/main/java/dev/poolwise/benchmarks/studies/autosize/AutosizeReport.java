@@ -1,0 +1,130 @@
+package dev.poolwise.benchmarks.studies.autosize;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The study's report in Markdown: how it ran, one table per workload, the fleet's budget and yield.
+ */
+final class AutosizeReport {
+
+	private AutosizeReport() {
+	}
+
+	static void header(StringBuilder out, double cpuMillis, Map<Integer, Double> sweep1, int knee1,
+			Map<Integer, Double> sweep3, int knee3, double scale) {
+		out.append("Run ").append(AutosizeStudy.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
+			.append(" cores shared with other work, one round per workload (-Dbench.autosize.scale=")
+			.append(scale).append("). HikariCP 7 in every contender, embedded PostgreSQL on the same machine, a ")
+			.append("1s pool timeout for every client.\n\n");
+		out.append("Contenders: `boot-fixed-10` (Spring Boot's default pool, 10 connections); `knee-fixed-")
+			.append(knee1).append("` (a fixed pool hand-tuned to the knee of workload 1: the smallest size within 5% of ")
+			.append("the best throughput of the sweep below); `flexypool-10+40` (FlexyPool 3.0.2's ")
+			.append("IncrementPoolOnTimeoutConnectionAcquisitionStrategy on Hikari's 10: one more connection, up to 40 ")
+			.append("more, whenever an acquisition took over 100ms or timed out; it never shrinks); ")
+			.append("`poolwise-autosize-10..50` (size 10 as Boot's, overflow 40, `db.pool.autosize` with interval 500ms, step 8, ")
+			.append("shrink-delay 3s, cooldown 1s, min-gain 0.3, claiming its share of the budget as the starter does).\n\n");
+		out.append("Work per borrow: `").append(Workload.WORK).append("` (a few ms, hardly any server CPU) in ")
+			.append("workloads 1 and 2; `").append(Workload.CPU).append("` (").append(format("%.1f", cpuMillis))
+			.append("ms of server CPU alone) in workload 3.\n\n");
+		out.append("Knee sweeps (fixed pools, 3s each): workload 1 at 100 clients ");
+		sweep1.forEach((size, tp) -> out.append(size).append(": ").append(format("%.0f/s", tp)).append("; "));
+		out.append("knee ").append(knee1).append(". Workload 3 at 40 clients ");
+		sweep3.forEach((size, tp) -> out.append(size).append(": ").append(format("%.0f/s", tp)).append("; "));
+		out.append("knee ").append(knee3).append(".\n\n");
+	}
+
+	static void workload(StringBuilder out, String name, List<Result> results) {
+		out.append("## Workload ").append(name).append("\n\n");
+		out.append("| contender | throughput | wait p50 | p99 | p99.9 | timeouts | errors | connections held (mean) "
+				+ "| held at idle | max at end / peak | resizes in steady load |\n");
+		out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		for (Result r : results) {
+			out.append("| ").append(r.contender()).append(" | ").append(format("%.0f/s", r.throughput()))
+				.append(" | ").append(format("%.2fms", r.waitMillis(50))).append(" | ")
+				.append(format("%.1fms", r.waitMillis(99))).append(" | ").append(format("%.1fms", r.waitMillis(99.9)))
+				.append(" | ").append(r.timeouts()).append(" | ").append(r.errors()).append(" | ")
+				.append(format("%.1f", r.meanHeld())).append(" | ")
+				.append((r.idleHeld() >= 0) ? Integer.toString(r.idleHeld()) : "-").append(" | ")
+				.append(r.finalMax()).append(" / ").append(r.peakMax()).append(" | ")
+				.append((r.steadyResizes() >= 0) ? r.steadyResizes() + " in " + format("%.0fs", r.steadySeconds())
+						+ " (" + format("%.0f", r.resizesPerHour()) + "/h)" : "-")
+				.append(" |\n");
+		}
+		out.append('\n');
+	}
+
+	/**
+	 * @param server samples: millis, client sessions, fleet sessions, max_connections less superuser slots
+	 * @param members each member's lines: millis, max, open, guaranteed, done, timeouts
+	 */
+	static void fleet(StringBuilder out, List<long[]> server, List<List<long[]>> members, long lateStart, long end) {
+		out.append("## Workload 4 fleet: three JVMs against max_connections=50\n\n");
+		long limit = server.isEmpty() ? 0 : server.get(0)[3];
+		long mostClients = server.stream().mapToLong((s) -> s[1]).max().orElse(0);
+		long mostFleet = server.stream().mapToLong((s) -> s[2]).max().orElse(0);
+		List<long[]> busy = members.get(0);
+		long busyPeakAlone = busy.stream().filter((s) -> s[0] < lateStart).mapToLong((s) -> s[2]).max().orElse(0);
+		out.append("Each JVM: `poolwise-autosize` size 5, overflow 45 (ceiling 50), 60 clients of `")
+			.append(Workload.WORK).append("`. JVM 1 busy from 0s; JVMs 2 and 3 idle until ")
+			.append(lateStart / 1000.0).append("s, then busy until ").append(end / 1000.0).append("s. The parent ")
+			.append("sampled pg_stat_activity every 100ms (").append(server.size()).append(" samples).\n\n");
+		out.append("| measure | value |\n|---|---:|\n");
+		out.append("| client sessions on the server, most sampled (all: pools, side connections, sampler) | ")
+			.append(mostClients).append(" of ").append(limit).append(" (max_connections 50 - 3 superuser_reserved) |\n");
+		out.append("| the application's pool sessions, most sampled | ").append(mostFleet).append(" |\n");
+		out.append("| samples above the budget | ").append(server.stream().filter((s) -> s[1] > s[3]).count())
+			.append(" |\n");
+		out.append("| JVM 1 connections while the others idle, most | ").append(busyPeakAlone).append(" |\n");
+		for (int i = 0; i < members.size(); i++) {
+			List<long[]> lines = members.get(i);
+			long[] last = lines.isEmpty() ? new long[6] : lines.get(lines.size() - 1);
+			out.append("| JVM ").append(i + 1).append(" at the end: max / open / guaranteed, borrows, timeouts | ")
+				.append(last[1]).append(" / ").append(last[2]).append(" / ").append(last[3]).append(", ")
+				.append(last[4]).append(", ").append(last[5]).append(" |\n");
+		}
+		out.append("| time from the others turning busy until JVM 1 holds at most its guaranteed share + 4 | ")
+			.append(yielded(busy, lateStart)).append(" |\n");
+		for (int i = 1; i < members.size(); i++) {
+			out.append("| time from turning busy until JVM ").append(i + 1)
+				.append(" holds its guaranteed share | ").append(reach(members.get(i), lateStart)).append(" |\n");
+		}
+		out.append("\nTimeline (every second: seconds, client sessions on the server, JVM max/open ...):\n\n```\n");
+		for (long second = 0; second * 1000 < end; second++) {
+			long at = second * 1000;
+			long clients = server.stream().filter((s) -> s[0] >= at && s[0] < at + 1000).mapToLong((s) -> s[1]).max()
+				.orElse(-1);
+			out.append(String.format(Locale.ROOT, "%3ds %3d |", second, clients));
+			for (List<long[]> lines : members) {
+				long[] state = lines.stream().filter((s) -> s[0] >= at).findFirst().orElse(new long[6]);
+				out.append(String.format(Locale.ROOT, " %2d/%2d", state[1], state[2]));
+			}
+			out.append('\n');
+		}
+		out.append("```\n\n");
+	}
+
+	private static String yielded(List<long[]> busy, long lateStart) {
+		for (long[] state : busy) {
+			if (state[0] >= lateStart && state[3] > 0 && state[2] <= state[3] + 4) {
+				return format("%.1fs", (state[0] - lateStart) / 1000.0);
+			}
+		}
+		return "not within the run";
+	}
+
+	private static String reach(List<long[]> member, long lateStart) {
+		for (long[] state : member) {
+			if (state[0] >= lateStart && state[3] > 0 && state[2] >= state[3]) {
+				return format("%.1fs", (state[0] - lateStart) / 1000.0);
+			}
+		}
+		return "not within the run";
+	}
+
+	static String format(String format, Object... args) {
+		return String.format(Locale.ROOT, format, args);
+	}
+
+}

@@ -1,0 +1,305 @@
+package dev.poolwise.benchmarks.studies.autosize;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.poolwise.benchmarks.harness.Settings;
+import dev.poolwise.benchmarks.report.ReportSection;
+import dev.poolwise.benchmarks.studies.Study;
+
+/**
+ * The autosizing study ({@code -Dbench.mode=autosizing}): Spring Boot's fixed 10, a fixed pool hand-tuned to
+ * the knee of workload 1, FlexyPool's increment-on-timeout strategy and Poolwise's autosize, on the same
+ * HikariCP against embedded PostgreSQL, under a step load, spikes and a CPU-bound server, then a fleet of three
+ * autosized JVMs against max_connections=50. {@code -Dbench.autosize.scale} stretches or shortens every phase,
+ * and {@code -Dbench.autosize.only=fleet} runs workload 4 alone into {@code autosizing-fleet.md}.
+ */
+public final class AutosizeStudy implements Study {
+
+	private static final Pattern GUARANTEED = Pattern.compile("guaranteed (\\d+)");
+
+	private final Settings settings;
+
+	public AutosizeStudy(Settings settings) {
+		this.settings = settings;
+	}
+
+	@Override
+	public void run() throws Exception {
+		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		((Logger) LoggerFactory.getLogger("dev.poolwise.autosize")).setLevel(Level.INFO);
+		((Logger) LoggerFactory.getLogger("com.vladmihalcea")).setLevel(Level.ERROR);
+		long started = System.nanoTime();
+		double scale = this.settings.autosizeScale();
+		StringBuilder body = new StringBuilder();
+		if (!this.settings.autosizeFleetOnly()) {
+			singleInstance(body, scale);
+		}
+		try (EmbeddedPostgres small = EmbeddedPostgres.builder().setServerConfig("max_connections", "50").start()) {
+			fleet(body, "jdbc:postgresql://localhost:" + small.getPort() + "/postgres", scale);
+		}
+		StringBuilder report = new StringBuilder();
+		ReportSection.header(report, "Autosizing: Poolwise autosize against fixed pools and FlexyPool", this.settings,
+				Duration.ofNanos(System.nanoTime() - started), machine());
+		report.append(body);
+		if (this.settings.autosizeFleetOnly()) {
+			Files.createDirectories(this.settings.output());
+			Files.writeString(this.settings.output().resolve("autosizing-fleet.md"), report, StandardCharsets.UTF_8);
+			System.out.println(report);
+		}
+		else {
+			ReportSection.write(this.settings, report.toString());
+		}
+	}
+
+	private static Map<String, String> machine() {
+		Map<String, String> machine = new LinkedHashMap<>();
+		machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+		machine.put("Java", Runtime.version().toString());
+		return machine;
+	}
+
+	/**
+	 * Workloads 1 to 3, each contender on its own pool against one server.
+	 */
+	private static void singleInstance(StringBuilder report, double scale) throws Exception {
+		try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start()) {
+			String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";
+			double cpuMillis = calibrate(url);
+			Map<Integer, Double> sweep1 = sweep(url, Workload.WORK, 100, new int[] { 10, 20, 30, 40, 50 });
+			int knee1 = knee(sweep1);
+			Map<Integer, Double> sweep3 = sweep(url, Workload.CPU, 40, new int[] { 2, 4, 6, 8, 16 });
+			int knee3 = knee(sweep3);
+			Map<String, List<Result>> results = new LinkedHashMap<>();
+			List<Workload> workloads = List.of(Workload.step(scale), Workload.spikes(scale), Workload.cpu(scale));
+			for (int w = 0; w < workloads.size(); w++) {
+				List<Result> list = new ArrayList<>();
+				for (int c = 0; c < 4; c++) {
+					list.add(run(workloads.get(w), contender((c + w) % 4, url, knee1)));
+				}
+				list.sort((a, b) -> order(a.contender()) - order(b.contender()));
+				results.put(workloads.get(w).name(), list);
+			}
+			AutosizeReport.header(report, cpuMillis, sweep1, knee1, sweep3, knee3, scale);
+			results.forEach((name, list) -> AutosizeReport.workload(report, name, list));
+		}
+	}
+
+	private static int order(String contender) {
+		return contender.startsWith("boot") ? 0 : contender.startsWith("knee") ? 1
+				: contender.startsWith("flexy") ? 2 : 3;
+	}
+
+	private static Contender contender(int index, String url, int knee) throws SQLException {
+		return switch (index) {
+			case 0 -> Contender.fixed("boot-fixed-10", url, 10);
+			case 1 -> Contender.fixed("knee-fixed-" + knee, url, knee);
+			case 2 -> Contender.flexy("flexypool-10+40", url);
+			default -> Contender.autosize("poolwise-autosize-10..50", url, 10, 50);
+		};
+	}
+
+	/**
+	 * Server time of one CPU-bound statement, alone.
+	 */
+	private static double calibrate(String url) throws SQLException {
+		try (Connection connection = connect(url, "calibrate"); Statement statement = connection.createStatement()) {
+			for (int i = 0; i < 20; i++) {
+				statement.execute(Workload.CPU);
+			}
+			long start = System.nanoTime();
+			for (int i = 0; i < 50; i++) {
+				statement.execute(Workload.CPU);
+			}
+			return (System.nanoTime() - start) / 50 / 1e6;
+		}
+	}
+
+	private static Map<Integer, Double> sweep(String url, String sql, int clients, int[] sizes) throws Exception {
+		Map<Integer, Double> throughput = new LinkedHashMap<>();
+		for (int size : sizes) {
+			try (Contender pool = Contender.fixed("sweep-" + size, url, size)) {
+				Result result = run(Workload.peakOnly(sql, clients, 3), pool);
+				throughput.put(size, result.throughput());
+			}
+		}
+		return throughput;
+	}
+
+	/**
+	 * The smallest size within 5% of the best throughput.
+	 */
+	private static int knee(Map<Integer, Double> sweep) {
+		double best = sweep.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+		return sweep.entrySet().stream().filter((entry) -> entry.getValue() >= 0.95 * best).findFirst()
+			.map(Map.Entry::getKey).orElseThrow();
+	}
+
+	static Result run(Workload workload, Contender contender) throws Exception {
+		try (contender; ServerSampler sampler = new ServerSampler(contender.hikari().getJdbcUrl(), contender.name(),
+				contender::maximum); Clients clients = new Clients(contender.dataSource(), workload.sql(),
+						workload.threads())) {
+			long offset = sampler.elapsedMillis();
+			long loadedEnd = offset + workload.loadedMillis();
+			long done = 0;
+			long timeouts = 0;
+			long elapsed = 0;
+			for (Workload.Phase phase : workload.phases()) {
+				if (elapsed == workload.loadedMillis()) {
+					done = clients.done();
+					timeouts = clients.timeouts();
+				}
+				clients.active(phase.clients());
+				Thread.sleep(phase.millis());
+				elapsed += phase.millis();
+			}
+			if (elapsed == workload.loadedMillis()) {
+				done = clients.done();
+				timeouts = clients.timeouts();
+			}
+			List<ServerSampler.Sample> samples = sampler.samples();
+			double meanHeld = samples.stream().filter((s) -> s.millis() >= offset && s.millis() < loadedEnd)
+				.mapToInt(ServerSampler.Sample::held).average().orElse(0);
+			int idleHeld = (workload.idleFromMillis() >= 0) ? samples.get(samples.size() - 1).held() : -1;
+			int resizes = -1;
+			if (workload.steadyFromMillis() >= 0) {
+				resizes = 0;
+				ServerSampler.Sample previous = null;
+				for (ServerSampler.Sample sample : samples) {
+					long at = sample.millis() - offset;
+					if (at >= workload.steadyFromMillis() && at <= workload.steadyToMillis()) {
+						if (previous != null && previous.max() != sample.max()) {
+							resizes++;
+						}
+						previous = sample;
+					}
+				}
+			}
+			int finalMax = samples.stream().filter((s) -> s.millis() < loadedEnd).reduce((a, b) -> b)
+				.map(ServerSampler.Sample::max).orElse(contender.maximum());
+			int peakMax = samples.stream().mapToInt(ServerSampler.Sample::max).max().orElse(0);
+			Result result = new Result(contender.name(), done / (workload.loadedMillis() / 1000.0), clients.waits(),
+					timeouts, clients.errors(), meanHeld, idleHeld, resizes,
+					(workload.steadyToMillis() - workload.steadyFromMillis()) / 1000.0, finalMax, peakMax, samples);
+			System.out.printf(Locale.ROOT, "%s / %s: %.0f/s, p99 %.1fms, %d timeouts, max %d (peak %d)%n",
+					workload.name(), contender.name(), result.throughput(), result.waitMillis(99), timeouts,
+					finalMax, peakMax);
+			return result;
+		}
+	}
+
+	/**
+	 * Three JVMs of one application against max_connections=50: the first busy from the start, the other
+	 * two idle until {@code lateStart}, then busy too.
+	 */
+	private static void fleet(StringBuilder report, String url, double scale) throws Exception {
+		double lateStart = 12 * scale;
+		double end = 30 * scale;
+		long epoch = System.currentTimeMillis() + 20_000;
+		List<List<long[]>> states = new ArrayList<>();
+		List<Process> members = new ArrayList<>();
+		List<Thread> readers = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			String from = Double.toString((i == 0) ? 0 : lateStart);
+			Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-Xmx192m", "-cp", System.getProperty("java.class.path"), FleetMember.class.getName(), url,
+					Long.toString(epoch), from, Double.toString(end), "60")
+				.redirectErrorStream(true)
+				.start();
+			List<long[]> lines = new CopyOnWriteArrayList<>();
+			states.add(lines);
+			members.add(process);
+			Thread reader = new Thread(() -> read(process, lines), "fleet-reader-" + i);
+			reader.setDaemon(true);
+			reader.start();
+			readers.add(reader);
+		}
+		List<long[]> server = new ArrayList<>();
+		try (Connection connection = connect(url, "fleet-sampler");
+				PreparedStatement statement = connection.prepareStatement("SELECT "
+						+ "count(*) FILTER (WHERE backend_type = 'client backend')::int, "
+						+ "count(*) FILTER (WHERE application_name = 'fleet')::int, "
+						+ "current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int "
+						+ "FROM pg_stat_activity")) {
+			while (System.currentTimeMillis() < epoch + Math.round(end * 1000)) {
+				long at = System.currentTimeMillis();
+				try (ResultSet row = statement.executeQuery()) {
+					row.next();
+					server.add(new long[] { at - epoch, row.getInt(1), row.getInt(2), row.getInt(3) });
+				}
+				Thread.sleep(Math.max(1, 100 - (System.currentTimeMillis() - at)));
+			}
+		}
+		for (Process process : members) {
+			process.waitFor();
+		}
+		for (Thread reader : readers) {
+			reader.join(5000);
+		}
+		AutosizeReport.fleet(report, server, states, Math.round(lateStart * 1000), Math.round(end * 1000));
+	}
+
+	/**
+	 * Reads a member's STATE lines: millis, max, open, guaranteed, done, timeouts.
+	 */
+	private static void read(Process process, List<long[]> lines) {
+		try (BufferedReader reader = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			String line;
+			while ((line = reader.readLine()) != null) {
+				if (!line.startsWith("STATE ")) {
+					if (line.contains("Poolwise autosize") || line.contains("Exception")) {
+						System.out.println("fleet " + process.pid() + ": " + line);
+					}
+					continue;
+				}
+				String[] parts = line.split(" ");
+				Matcher guaranteed = GUARANTEED.matcher(line);
+				lines.add(new long[] { Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]),
+						guaranteed.find() ? Long.parseLong(guaranteed.group(1)) : -1,
+						Long.parseLong(parts[parts.length - 2]), Long.parseLong(parts[parts.length - 1]) });
+			}
+		}
+		catch (IOException ex) {
+			System.out.println("fleet member output lost: " + ex.getMessage());
+		}
+	}
+
+	static Connection connect(String url, String applicationName) throws SQLException {
+		Properties properties = new Properties();
+		properties.setProperty("user", "postgres");
+		properties.setProperty("ApplicationName", applicationName);
+		return DriverManager.getConnection(url, properties);
+	}
+
+	static String now() {
+		return Instant.now().toString();
+	}
+
+}

@@ -1,0 +1,120 @@
+package dev.poolwise.benchmarks.studies.autosize;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import com.vladmihalcea.flexypool.FlexyPoolDataSource;
+import com.vladmihalcea.flexypool.adaptor.HikariCPPoolAdapter;
+import com.vladmihalcea.flexypool.config.FlexyPoolConfiguration;
+import com.vladmihalcea.flexypool.strategy.IncrementPoolOnTimeoutConnectionAcquisitionStrategy;
+import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
+
+import dev.poolwise.autosize.AutosizeState;
+import dev.poolwise.autosize.PoolAutosizer;
+import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.registry.JvmPoolRegistry;
+
+/**
+ * One pool under test: a HikariCP 7 pool, on its own or wrapped, named in pg_stat_activity by its
+ * application name so the sampler counts its sessions.
+ *
+ * @param name the name in the report and in pg_stat_activity
+ * @param dataSource what the clients borrow from
+ * @param hikari the Hikari pool underneath
+ * @param closer stops the pool and whatever drives it
+ * @param autosizer the Poolwise controller, or null
+ */
+record Contender(String name, DataSource dataSource, HikariDataSource hikari, AutoCloseable closer,
+		@Nullable PoolAutosizer autosizer) implements AutoCloseable {
+
+	/** Longest a client waits for a connection in every contender. */
+	static final Duration TIMEOUT = Duration.ofSeconds(1);
+
+	/** The benchmark's controller settings: ticks twice as often and shrinks sooner than the defaults. */
+	static final PoolSettings.Autosize AUTOSIZE = new PoolSettings.Autosize(true, Duration.ofMillis(500), 8, 0.3,
+			Duration.ofMillis(2), Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(5));
+
+	static Contender fixed(String name, String url, int size) throws SQLException {
+		HikariDataSource hikari = hikari(name, url, size, size);
+		return new Contender(name, hikari, hikari, hikari, null);
+	}
+
+	/**
+	 * FlexyPool 3.0.2's IncrementPoolOnTimeoutConnectionAcquisitionStrategy on Boot's 10: one more connection,
+	 * up to 40 more, whenever an acquisition took longer than 100ms or timed out.
+	 */
+	static Contender flexy(String name, String url) throws SQLException {
+		HikariDataSource hikari = hikari(name, url, 10, 10);
+		FlexyPoolConfiguration<HikariDataSource> configuration = new FlexyPoolConfiguration.Builder<>(name, hikari,
+				HikariCPPoolAdapter.FACTORY)
+			.build();
+		FlexyPoolDataSource<HikariDataSource> flexy = new FlexyPoolDataSource<>(configuration,
+				new IncrementPoolOnTimeoutConnectionAcquisitionStrategy.Factory<>(40, 100));
+		flexy.start();
+		return new Contender(name, flexy, hikari, () -> {
+			flexy.stop();
+			hikari.close();
+		}, null);
+	}
+
+	/**
+	 * Poolwise's controller between size and ceiling, claiming its budget share on the server as
+	 * the starter does.
+	 */
+	static Contender autosize(String name, String url, int size, int ceiling) throws SQLException {
+		HikariDataSource hikari = hikari(name, url, size, ceiling);
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		hikari.setMetricRegistry(registry);
+		warm(hikari);
+		PoolAutosizer autosizer = new PoolAutosizer(hikari, name, ceiling, AUTOSIZE,
+				JvmPoolRegistry.get().instanceId() + ":" + name, 1, registry);
+		autosizer.start();
+		return new Contender(name, hikari, hikari, () -> {
+			autosizer.stop();
+			hikari.close();
+		}, autosizer);
+	}
+
+	private static HikariDataSource hikari(String name, String url, int size, int max) throws SQLException {
+		HikariDataSource hikari = new HikariDataSource();
+		hikari.setPoolName(name);
+		hikari.setJdbcUrl(url);
+		hikari.setUsername("postgres");
+		hikari.setMinimumIdle(size);
+		hikari.setMaximumPoolSize(max);
+		hikari.setConnectionTimeout(TIMEOUT.toMillis());
+		hikari.addDataSourceProperty("ApplicationName", name);
+		return hikari;
+	}
+
+	private static void warm(HikariDataSource hikari) throws SQLException {
+		try (Connection connection = hikari.getConnection()) {
+			connection.isValid(1);
+		}
+	}
+
+	int maximum() {
+		return this.hikari.getMaximumPoolSize();
+	}
+
+	@Nullable AutosizeState state() {
+		return (this.autosizer != null) ? this.autosizer.state() : null;
+	}
+
+	@Override
+	public void close() throws Exception {
+		try {
+			this.closer.close();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
