@@ -101,7 +101,7 @@ final class FleetClaims implements AutoCloseable {
 		try (PreparedStatement statement = connection().prepareStatement(marker() + READ)) {
 			statement.setString(1, this.applicationName);
 			statement.setString(2, this.applicationName);
-			statement.setString(3, SideConnections.name(this.pool, "autosize"));
+			statement.setString(3, SideConnections.name(this.pool, SideConnections.AUTOSIZE));
 			try (ResultSet row = statement.executeQuery()) {
 				row.next();
 				return FleetShare.of(row.getInt(1), this.configuredInstances, this.claim, others(row.getString(3)),
@@ -150,7 +150,7 @@ final class FleetClaims implements AutoCloseable {
 	private Connection connection() throws SQLException {
 		Connection current = this.connection;
 		if (current == null || current.isClosed()) {
-			current = SideConnections.open(this.pool, "autosize", QUERY_TIMEOUT);
+			current = SideConnections.open(this.pool, SideConnections.AUTOSIZE, QUERY_TIMEOUT);
 			this.connection = current;
 		}
 		return current;

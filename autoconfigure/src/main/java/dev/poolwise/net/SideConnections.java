@@ -47,6 +47,9 @@ public final class SideConnections {
 	/** Purpose of a schema migration's connections, opened and closed by the migration tool. */
 	public static final String MIGRATION = "migration";
 
+	/** Purpose of the autosize controller's connection: its statements carry the pool's claim, not the fleet marker. */
+	public static final String AUTOSIZE = "autosize";
+
 	private static final String NAME = "SELECT set_config('application_name', ?, false)";
 
 	private static final String NAME_AND_TIMEOUT = NAME + ", set_config('statement_timeout', ?, false)";
