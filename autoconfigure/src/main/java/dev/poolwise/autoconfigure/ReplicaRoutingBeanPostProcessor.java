@@ -139,7 +139,7 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 		}
 		this.pools.getObject().add(tuned);
 		bundles.watch(tuned);
-		return new Replica(name, pool, replicas.getMaxLag());
+		return new Replica(name, pool, replicas.getMaxLag(), tuned.rotation());
 	}
 
 	/**

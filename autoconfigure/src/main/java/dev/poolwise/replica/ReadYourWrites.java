@@ -1,29 +1,81 @@
 package dev.poolwise.replica;
 
 /**
- * The WAL position each thread's last write reached on the primary, so a read-only transaction that follows
- * on the same thread runs only where that write is visible. Thread-bound by design: a write on another
- * thread, another instance or an asynchronous task leaves no mark here.
+ * When each thread last wrote on the primary, and the primary's WAL position that covers it, so a read-only
+ * transaction that follows on the same thread runs only where that write is visible. A write costs nothing
+ * but the time it ended: the position is worked out at the thread's next read-only transaction, from the
+ * first sample of the primary taken after the write (the monitor's, or one taken then and shared by every
+ * thread waiting for it). Thread-bound by design: a write on another thread, another instance or an
+ * asynchronous task leaves no mark here.
  */
 final class ReadYourWrites {
 
-	private final ThreadLocal<long[]> positions = ThreadLocal.withInitial(() -> new long[] { Lsn.UNKNOWN });
+	/**
+	 * The position of a write that could not be worked out: no replica can serve it.
+	 */
+	static final long UNRESOLVED = Long.MAX_VALUE;
+
+	private final PrimaryPositions primary;
+
+	private final ThreadLocal<Mark> marks = ThreadLocal.withInitial(Mark::new);
 
 	/**
-	 * Records that this thread's write is visible from this primary position on.
-	 * @param position the primary's {@code pg_current_wal_lsn()} after the write
+	 * @param primary where the primary's position after a given moment comes from
 	 */
-	void wrote(long position) {
-		long[] held = this.positions.get();
-		held[0] = Math.max(held[0], position);
+	ReadYourWrites(PrimaryPositions primary) {
+		this.primary = primary;
+	}
+
+	/**
+	 * Records that this thread's write has committed, or was given up, by now.
+	 */
+	void wrote() {
+		Mark mark = this.marks.get();
+		mark.writtenAt = System.nanoTime();
+		mark.pending = true;
 	}
 
 	/**
 	 * The position a replica must have replayed to serve this thread.
-	 * @return the position, or {@link Lsn#UNKNOWN} when the thread wrote nothing
+	 * @return the position, {@link Lsn#UNKNOWN} when the thread wrote nothing, or {@link #UNRESOLVED} when
+	 * the primary's position after the write could not be read
 	 */
 	long required() {
-		return this.positions.get()[0];
+		Mark mark = this.marks.get();
+		if (mark.pending) {
+			long position = this.primary.positionAfter(mark.writtenAt);
+			if (position == Lsn.UNKNOWN) {
+				return UNRESOLVED;
+			}
+			mark.position = Math.max(mark.position, position);
+			mark.pending = false;
+		}
+		return mark.position;
+	}
+
+	/**
+	 * The primary's WAL position as first seen after a moment.
+	 */
+	@FunctionalInterface
+	interface PrimaryPositions {
+
+		/**
+		 * @param nanos a {@link System#nanoTime()}
+		 * @return the position read by a sample that began at or after it, or {@link Lsn#UNKNOWN} when
+		 * none could be taken in time
+		 */
+		long positionAfter(long nanos);
+
+	}
+
+	private static final class Mark {
+
+		private long position = Lsn.UNKNOWN;
+
+		private long writtenAt;
+
+		private boolean pending;
+
 	}
 
 }

@@ -8,6 +8,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.registry.JvmPoolRegistry;
+import dev.poolwise.tls.TlsRotation;
+
 /**
  * One replica: its pool and what the monitor last learned of it. It takes new read-only transactions only
  * while it is {@link State#AVAILABLE}; every change of state is logged once, so an operator sees a replica
@@ -23,6 +26,8 @@ public final class Replica {
 
 	private final Duration maxLag;
 
+	private final @Nullable TlsRotation rotation;
+
 	private volatile State state = State.STARTING;
 
 	private volatile long replayed = Lsn.UNKNOWN;
@@ -35,11 +40,13 @@ public final class Replica {
 	 * @param name the replica's name, e.g. its host
 	 * @param pool its tuned pool
 	 * @param maxLag the largest lag at which it takes new read-only transactions
+	 * @param rotation the rotation of its TLS material, or null without TLS
 	 */
-	public Replica(String name, HikariDataSource pool, Duration maxLag) {
+	public Replica(String name, HikariDataSource pool, Duration maxLag, @Nullable TlsRotation rotation) {
 		this.name = name;
 		this.pool = pool;
 		this.maxLag = maxLag;
+		this.rotation = rotation;
 	}
 
 	public String name() {
@@ -133,6 +140,17 @@ public final class Replica {
 		if (position > this.replayed) {
 			this.replayed = position;
 		}
+	}
+
+	/**
+	 * Stops its TLS rotation and closes its pool, with the application context.
+	 */
+	void close() {
+		if (this.rotation != null) {
+			this.rotation.close();
+		}
+		JvmPoolRegistry.get().deregister(this.pool);
+		this.pool.close();
 	}
 
 	private synchronized boolean change(State state, @Nullable String problem) {

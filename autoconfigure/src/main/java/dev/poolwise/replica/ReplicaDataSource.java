@@ -54,6 +54,9 @@ final class ReplicaDataSource extends AbstractDataSource {
 
 	private Connection choose() throws SQLException {
 		long required = this.writes.required();
+		if (required == ReadYourWrites.UNRESOLVED) {
+			return primary(Routing.OWN_WRITE);
+		}
 		int start = Math.floorMod(this.next.getAndIncrement(), this.replicas.size());
 		boolean behind = false;
 		for (int i = 0; i < this.replicas.size(); i++) {
@@ -68,7 +71,11 @@ final class ReplicaDataSource extends AbstractDataSource {
 			}
 			behind |= replica.inRotation();
 		}
-		this.routing.toPrimary(behind ? Routing.OWN_WRITE : Routing.NO_REPLICA);
+		return primary(behind ? Routing.OWN_WRITE : Routing.NO_REPLICA);
+	}
+
+	private Connection primary(String reason) throws SQLException {
+		this.routing.toPrimary(reason);
 		Connection connection = this.primary.getConnection();
 		connection.setReadOnly(true);
 		return connection;

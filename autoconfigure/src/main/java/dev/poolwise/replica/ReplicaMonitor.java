@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
@@ -21,9 +22,11 @@ import dev.poolwise.net.SideConnections;
  * Samples the primary's WAL position and each replica's recovery state and replay position every interval,
  * each on a side connection of its own and a thread of its own, so a replica that stops answering delays
  * only its own sample, and neither takes a connection the application needs. A failed replica sample takes
- * the replica out of rotation at once; the next good one that is within the lag bound puts it back.
+ * the replica out of rotation at once; the next good one that is within the lag bound puts it back. It also
+ * answers read-your-writes: the primary's position after a thread's write comes from the latest sample
+ * when that began after the write, else from one more sample, which every thread waiting meanwhile shares.
  */
-final class ReplicaMonitor implements AutoCloseable {
+final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPositions {
 
 	private static final Log logger = LogFactory.getLog(ReplicaMonitor.class);
 
@@ -40,6 +43,8 @@ final class ReplicaMonitor implements AutoCloseable {
 	private final ScheduledExecutorService executor;
 
 	private final Sampled primarySide;
+
+	private final ReentrantLock sampling = new ReentrantLock();
 
 	ReplicaMonitor(HikariDataSource primary, List<Replica> replicas, Duration interval) {
 		this.replicas = replicas;
@@ -76,13 +81,54 @@ final class ReplicaMonitor implements AutoCloseable {
 		return this.timeline.latest();
 	}
 
+	/**
+	 * Waits at most one interval for a sample that began after the moment: a primary that does not answer
+	 * sends the caller's read to the primary rather than holding it.
+	 */
+	@Override
+	public long positionAfter(long nanos) {
+		long known = this.timeline.latestSince(nanos);
+		if (known != Lsn.UNKNOWN) {
+			return known;
+		}
+		try {
+			if (!this.sampling.tryLock(this.interval.toNanos(), TimeUnit.NANOSECONDS)) {
+				return Lsn.UNKNOWN;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Lsn.UNKNOWN;
+		}
+		try {
+			known = this.timeline.latestSince(nanos);
+			return (known != Lsn.UNKNOWN) ? known : samplePrimaryLocked();
+		}
+		finally {
+			this.sampling.unlock();
+		}
+	}
+
 	private void samplePrimary() {
+		this.sampling.lock();
+		try {
+			samplePrimaryLocked();
+		}
+		finally {
+			this.sampling.unlock();
+		}
+	}
+
+	private long samplePrimaryLocked() {
+		long began = System.nanoTime();
 		try {
 			long position = this.primarySide.query("SELECT pg_current_wal_lsn()", (row) -> Lsn.parse(row.getString(1)));
-			this.timeline.record(System.nanoTime(), position);
+			this.timeline.record(began, position);
+			return position;
 		}
 		catch (SQLException ex) {
 			logger.debug("Could not sample the primary's WAL position: " + ex.getMessage());
+			return Lsn.UNKNOWN;
 		}
 	}
 

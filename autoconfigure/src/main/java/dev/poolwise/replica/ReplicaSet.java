@@ -5,8 +5,6 @@ import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
 
-import dev.poolwise.registry.JvmPoolRegistry;
-
 /**
  * The replicas of one primary pool, with their monitor and the routing's counters: what health, the meters
  * and the endpoint read.
@@ -52,7 +50,7 @@ public final class ReplicaSet {
 		ReplicaSet set = new ReplicaSet(pool, primary.getPoolName(), List.copyOf(replicas), maxLag,
 				new Routing(primary.getPoolName()), monitor);
 		monitor.start();
-		return new RoutingDataSource(primary, set, readYourWrites);
+		return new RoutingDataSource(primary, set, new ReadYourWrites(monitor), readYourWrites);
 	}
 
 	/**
@@ -92,14 +90,11 @@ public final class ReplicaSet {
 	}
 
 	/**
-	 * Stops the monitor and closes the replica pools.
+	 * Stops the monitor and closes the replicas.
 	 */
 	void close() {
 		this.monitor.close();
-		for (Replica replica : this.replicas) {
-			JvmPoolRegistry.get().deregister(replica.pool());
-			replica.pool().close();
-		}
+		this.replicas.forEach(Replica::close);
 	}
 
 }

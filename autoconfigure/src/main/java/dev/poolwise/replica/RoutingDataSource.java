@@ -23,10 +23,9 @@ public final class RoutingDataSource extends LazyConnectionDataSourceProxy {
 
 	private final ThreadLocal<@Nullable RoutedConnection> fetching = new ThreadLocal<>();
 
-	RoutingDataSource(HikariDataSource primary, ReplicaSet replicas, boolean readYourWrites) {
+	RoutingDataSource(HikariDataSource primary, ReplicaSet replicas, ReadYourWrites writes, boolean readYourWrites) {
 		this.primary = primary;
 		this.replicas = replicas;
-		ReadYourWrites writes = new ReadYourWrites();
 		setTargetDataSource(new PrimaryDataSource(primary, readYourWrites ? writes : null, this.fetching));
 		setReadOnlyDataSource(
 				new ReplicaDataSource(primary, replicas.replicas(), writes, replicas.routing(), this.fetching));

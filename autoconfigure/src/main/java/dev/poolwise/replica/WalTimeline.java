@@ -32,7 +32,8 @@ final class WalTimeline {
 
 	/**
 	 * Records the primary's position.
-	 * @param nanos {@link System#nanoTime()} of the sample
+	 * @param nanos {@link System#nanoTime()} as the sample began, so the position covers everything
+	 * committed before then
 	 * @param position the primary's {@code pg_current_wal_lsn()}
 	 */
 	synchronized void record(long nanos, long position) {
@@ -60,6 +61,19 @@ final class WalTimeline {
 			}
 		}
 		return Duration.ZERO;
+	}
+
+	/**
+	 * The primary's position in the latest sample if that sample began at or after a moment.
+	 * @param nanos the moment, as {@link System#nanoTime()}
+	 * @return the position, or {@link Lsn#UNKNOWN} when the latest sample is older
+	 */
+	synchronized long latestSince(long nanos) {
+		if (this.count == 0) {
+			return Lsn.UNKNOWN;
+		}
+		int latest = (this.next - 1 + this.times.length) % this.times.length;
+		return (this.times[latest] - nanos >= 0) ? this.positions[latest] : Lsn.UNKNOWN;
 	}
 
 	/**

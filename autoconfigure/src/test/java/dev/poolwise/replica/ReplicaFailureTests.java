@@ -1,5 +1,8 @@
 package dev.poolwise.replica;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -8,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -31,8 +35,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Replicas that fail under a read load, against a primary and two asynchronous standbys of this class's
  * own (it stops one and promotes the other): a stopped replica takes no new transaction within 2 s and
- * rejoins once it is back, a promoted one is no longer used, and reads go on on the others or the primary.
- * The promotion runs last, since it ends replication for good.
+ * rejoins once it is back, a promoted one is no longer used, and reads go on on the others or the primary;
+ * when the primary fails over to a replica, writes follow it and reads go on. The promotions run last,
+ * since they end replication for good.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicaFailureTests {
@@ -50,6 +55,13 @@ class ReplicaFailureTests {
 		.withPropertyValues("spring.datasource.url=" + servers.primaryUrl(""), "spring.datasource.username=postgres",
 				"db.pool.size=2", "db.pool.overflow=" + THREADS, "db.pool.replicas.url=" + servers.standbysUrl(0, 1),
 				"db.pool.replicas.size=" + THREADS, "db.pool.replicas.overflow=0", "db.pool.replicas.timeout=1s");
+
+	@BeforeAll
+	static void createTable() throws SQLException {
+		try (Connection connection = servers.connectPrimary(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE TABLE failed_over (id serial PRIMARY KEY, name text)");
+		}
+	}
 
 	@AfterAll
 	static void stopServers() {
@@ -95,6 +107,49 @@ class ReplicaFailureTests {
 					.isEqualTo(servers.standbyPort(1));
 			}
 		});
+	}
+
+	@Test
+	@Order(3)
+	void whenThePrimaryFailsOverToAReplicaReadsGoOnOnItWritesFollowItAndItLeavesTheRotation() {
+		String primaryUrl = "jdbc:postgresql://127.0.0.1:" + servers.primaryPort() + ",127.0.0.1:"
+				+ servers.standbyPort(1) + "/postgres?targetServerType=primary";
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + primaryUrl,
+					"db.pool.replicas.url=" + servers.standbysUrl(1))
+			.run((context) -> {
+				Replica replica = ReplicaRoutingTests.replica(context, 0);
+				JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+				TransactionTemplate writes = new TransactionTemplate(ReplicaRoutingTests.transactionManager(context));
+				TransactionTemplate readOnly = ReplicaRoutingTests.readOnly(context);
+				int promoted = servers.standbyPort(1);
+				try (ReadLoad load = new ReadLoad(readOnly, jdbc)) {
+					await().atMost(Duration.ofSeconds(10)).until(() -> load.startedOn(promoted, 0) >= 20);
+					long stopped = System.nanoTime();
+					servers.stopPrimary("immediate");
+					await().atMost(Duration.ofSeconds(10)).until(() -> load.startedOn(promoted, stopped) >= 20);
+					assertThat(replica.inRotation()).as("the replica, while the primary is down").isTrue();
+					servers.promoteStandby(1);
+					await().atMost(Duration.ofSeconds(10)).until(() -> replica.state() == Replica.State.PROMOTED);
+					await().atMost(Duration.ofSeconds(10))
+						.ignoreExceptions()
+						.until(() -> ReplicaRoutingTests.run(writes, (status) -> {
+							jdbc.update("INSERT INTO failed_over (name) VALUES ('after')");
+							return ReplicaRoutingTests.port(jdbc);
+						}) == promoted);
+					long failedOver = System.nanoTime();
+					await().atMost(Duration.ofSeconds(10)).until(() -> load.startedOn(promoted, failedOver) >= 20);
+					System.out.println("Primary failover with a replica: failed read-only calls " + load.failures());
+					assertThat(load.failures()).isLessThanOrEqualTo(2 * THREADS);
+				}
+				String name = "own-" + System.nanoTime();
+				writes.executeWithoutResult(
+						(status) -> jdbc.update("INSERT INTO failed_over (name) VALUES (?)", name));
+				assertThat(ReplicaRoutingTests.run(readOnly, (status) -> jdbc
+					.queryForObject("SELECT count(*) FROM failed_over WHERE name = ?", Integer.class, name)))
+					.isEqualTo(1);
+				assertThat(ReplicaRoutingTests.routing(context).servedByPrimary(Routing.NO_REPLICA)).isPositive();
+			});
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.poolwise.benchmarks.studies.replicas;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +33,7 @@ import dev.poolwise.benchmarks.harness.Console;
 import dev.poolwise.benchmarks.harness.Settings;
 import dev.poolwise.benchmarks.report.ReportSection;
 import dev.poolwise.benchmarks.studies.Study;
+import dev.poolwise.test.ReplicatedServers;
 
 /**
  * Poolwise's read replicas against the setup users write by hand today, a
@@ -61,12 +61,10 @@ public final class ReadReplicas implements Study {
 		machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
 		machine.put("JDK", Runtime.version().toString());
 		machine.put("PostgreSQL", "15 (Debian), primary + 1 asynchronous standby (pg_basebackup), loopback");
-		try (ReplicaCluster cluster = ReplicaCluster.start()) {
-			try (Connection connection = DriverManager.getConnection(cluster.primaryUrl(), "postgres", "");
-					Statement statement = connection.createStatement()) {
+		try (ReplicatedServers cluster = ReplicatedServers.startAsynchronous(1)) {
+			try (Connection connection = cluster.connectPrimary(); Statement statement = connection.createStatement()) {
 				statement.execute("CREATE TABLE bench_rows (id bigserial PRIMARY KEY, name text)");
 			}
-			Thread.sleep(1000);
 			try (ConfigurableApplicationContext poolwise = poolwise(cluster, true);
 					ConfigurableApplicationContext withoutOwnWrites = poolwise(cluster, false);
 					HandWritten hand = new HandWritten(cluster)) {
@@ -77,11 +75,11 @@ public final class ReadReplicas implements Study {
 						withoutOwnWrites.getBean(PlatformTransactionManager.class));
 				Variant manual = new Variant("hand-written", hand.jdbc, hand.transactions);
 				mix(out, cluster, routed, unchecked, manual);
-				cluster.delayStandby(2000);
+				cluster.delayStandby(0, Duration.ofSeconds(2));
 				stale(out, routed, unchecked, manual);
-				cluster.delayStandby(0);
+				cluster.delayStandby(0, Duration.ZERO);
 				Thread.sleep(3000);
-				overhead(out, manual, routed, unchecked);
+				overhead(out, cluster, manual, routed, unchecked);
 			}
 		}
 		StringBuilder report = new StringBuilder();
@@ -90,19 +88,19 @@ public final class ReadReplicas implements Study {
 		ReportSection.write(this.settings, report.append(out).toString());
 	}
 
-	private void mix(StringBuilder out, ReplicaCluster cluster, Variant... variants) throws InterruptedException {
+	private void mix(StringBuilder out, ReplicatedServers cluster, Variant... variants) throws InterruptedException {
 		ReportSection.line(out, "## 80% read-only transactions, 20% writes, " + THREADS + " threads, no lag");
 		ReportSection.line(out, "");
 		ReportSection.line(out, "Each thread writes too, so a read right after the thread's own write runs on the "
 				+ "replica only once the replica has replayed it (Poolwise); the counts are not a throughput "
-				+ "comparison (the runs are not paired).");
+				+ "comparison (the runs are not paired: the routing cost below is).");
 		ReportSection.line(out, "");
 		ReportSection.line(out, "| setup | read-only on the replica | writes on the replica | transactions |");
 		ReportSection.line(out, "|---|---|---|---|");
 		for (Variant variant : variants) {
 			long[] counts = new long[4];
 			runThreads(this.settings.measure().multipliedBy(2), () -> {
-				boolean write = ThreadLocalRandom.current().nextInt(5) == 0;
+				boolean write = mixWrite();
 				int port = write ? variant.write() : variant.readPort();
 				synchronized (counts) {
 					counts[write ? 2 : 0]++;
@@ -143,57 +141,85 @@ public final class ReadReplicas implements Study {
 		ReportSection.line(out, "");
 	}
 
-	private void overhead(StringBuilder out, Variant manual, Variant... routedVariants)
+	private static boolean mixWrite() {
+		return ThreadLocalRandom.current().nextInt(5) == 0;
+	}
+
+	private void overhead(StringBuilder out, ReplicatedServers cluster, Variant manual, Variant... routedVariants)
 			throws InterruptedException {
 		ReportSection.line(out, "## Routing cost, " + this.settings.rounds() + " alternating rounds of "
 				+ this.settings.burst().toMillis() + " ms bursts, " + THREADS + " threads");
 		ReportSection.line(out, "");
-		ReportSection.line(out, "All send every read-only transaction to the replica; a write on Poolwise with "
-				+ "read-your-writes on also reads `pg_current_wal_lsn()` once when its connection is given back.");
+		ReportSection.line(out, "Read-only transactions run on the replica in every setup. A write on Poolwise with "
+				+ "read-your-writes on marks the time its connection is given back; the thread's next read-only "
+				+ "transaction takes the primary's WAL position from the first sample after that write, shared "
+				+ "by every thread waiting for one, and checks the replica's replay position when its last "
+				+ "known one is older. The mix is the 80/20 load above, paired: in it Poolwise may send a read "
+				+ "to the primary when the replica has not replayed the thread's write yet.");
 		ReportSection.line(out, "");
 		ReportSection.line(out, "| setup | transaction | against hand-written, median of rounds | rounds |");
 		ReportSection.line(out, "|---|---|---|---|");
 		for (Variant routed : routedVariants) {
-			for (boolean write : new boolean[] { false, true }) {
-				ratios(out, routed, manual, write);
+			for (Load load : Load.values()) {
+				ratios(out, cluster, routed, manual, load);
 			}
 		}
 		ReportSection.line(out, "");
 	}
 
-	private void ratios(StringBuilder out, Variant routed, Variant manual, boolean write)
+	private void ratios(StringBuilder out, ReplicatedServers cluster, Variant routed, Variant manual, Load load)
 			throws InterruptedException {
 		List<Double> ratios = new ArrayList<>();
 		for (int round = 0; round < this.settings.rounds(); round++) {
 			Variant first = (round % 2 == 0) ? routed : manual;
 			Variant second = (first == routed) ? manual : routed;
-			double a = throughput(first, write);
-			double b = throughput(second, write);
+			double a = throughput(first, load);
+			double b = throughput(second, load);
 			ratios.add((first == routed) ? a / b : b / a);
 		}
 		ratios.sort(null);
 		double median = ratios.get(ratios.size() / 2);
-		ReportSection.line(out, "| " + routed.name + " | " + (write ? "write (INSERT)" : "read-only (SELECT 1)") + " | "
-				+ ReportSection.format("%.3f", median) + " | "
-				+ ratios.stream().map((ratio) -> ReportSection.format("%.2f", ratio)).toList() + " |");
-		Console.log("overhead " + routed.name + " " + (write ? "write" : "read") + ": median ratio " + median);
+		ReportSection.line(out, "| " + routed.name + " | " + load.label + " | " + ReportSection.format("%.3f", median)
+				+ " | " + ratios.stream().map((ratio) -> ReportSection.format("%.2f", ratio)).toList() + " |");
+		Console.log("overhead " + routed.name + " " + load + ": median ratio " + median);
 	}
 
-	private double throughput(Variant variant, boolean write) throws InterruptedException {
+	private double throughput(Variant variant, Load load) throws InterruptedException {
 		long[] done = new long[1];
 		Duration burst = this.settings.burst();
 		runThreads(burst, () -> {
-			if (write) {
-				variant.insert("burst");
-			}
-			else {
-				variant.readPort();
+			switch (load) {
+				case READ -> variant.readPort();
+				case WRITE -> variant.insert("burst");
+				case MIX -> {
+					if (mixWrite()) {
+						variant.insert("burst");
+					}
+					else {
+						variant.readPort();
+					}
+				}
 			}
 			synchronized (done) {
 				done[0]++;
 			}
 		});
 		return done[0] / (burst.toNanos() / 1e9);
+	}
+
+	/**
+	 * The transactions of a routing-cost burst.
+	 */
+	private enum Load {
+
+		READ("read-only (SELECT inet_server_port())"), WRITE("write (INSERT)"), MIX("mix, 80% read-only, 20% writes");
+
+		private final String label;
+
+		Load(String label) {
+			this.label = label;
+		}
+
 	}
 
 	private static void runThreads(Duration duration, Runnable operation) throws InterruptedException {
@@ -213,10 +239,10 @@ public final class ReadReplicas implements Study {
 		}
 	}
 
-	private static ConfigurableApplicationContext poolwise(ReplicaCluster cluster, boolean readYourWrites) {
+	private static ConfigurableApplicationContext poolwise(ReplicatedServers cluster, boolean readYourWrites) {
 		return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
-			.properties("spring.datasource.url=" + cluster.primaryUrl(), "spring.datasource.username=postgres",
-					"db.pool.size=" + THREADS, "db.pool.overflow=0", "db.pool.replicas.url=" + cluster.standbyUrl(),
+			.properties("spring.datasource.url=" + cluster.primaryUrl(""), "spring.datasource.username=postgres",
+					"db.pool.size=" + THREADS, "db.pool.overflow=0", "db.pool.replicas.url=" + cluster.standbysUrl(0),
 					"db.pool.replicas.max-lag=10s", "db.pool.replicas.timeout=2s", "db.pool.monitor.enabled=false",
 					"db.pool.replicas.read-your-writes=" + readYourWrites,
 					"spring.application.name=bench-" + (readYourWrites ? "routed" : "unchecked"))
@@ -285,9 +311,9 @@ public final class ReadReplicas implements Study {
 
 		private final PlatformTransactionManager transactions;
 
-		HandWritten(ReplicaCluster cluster) {
-			this.primary = pool(cluster.primaryUrl());
-			this.replica = pool(cluster.standbyUrl());
+		HandWritten(ReplicatedServers cluster) {
+			this.primary = pool(cluster.primaryUrl(""));
+			this.replica = pool(cluster.standbysUrl(0));
 			LazyConnectionDataSourceProxy routing = new LazyConnectionDataSourceProxy(this.primary);
 			routing.setReadOnlyDataSource(this.replica);
 			DataSource dataSource = routing;
