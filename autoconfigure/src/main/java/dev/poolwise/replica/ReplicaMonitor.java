@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 
 import dev.poolwise.net.SideConnections;
 
@@ -22,7 +25,9 @@ import dev.poolwise.net.SideConnections;
  * Samples the primary's WAL position and each replica's recovery state and replay position every interval,
  * each on a side connection of its own and a thread of its own, so a replica that stops answering delays
  * only its own sample, and neither takes a connection the application needs. A failed replica sample takes
- * the replica out of rotation at once; the next good one that is within the lag bound puts it back. It also
+ * the replica out of rotation at once, and so does one that has not answered within the replica pool's
+ * connect timeout, without waiting for the socket to give up; the next good one that is within the lag
+ * bound puts it back. It also
  * answers read-your-writes: the primary's position after a thread's write comes from the latest sample
  * when that began after the write, else from one more sample, which every thread waiting meanwhile shares.
  */
@@ -51,7 +56,7 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 		this.interval = interval;
 		this.primarySide = new Sampled(primary);
 		this.replicaSides = replicas.stream().map((replica) -> new Sampled(replica.pool())).toList();
-		this.executor = Executors.newScheduledThreadPool(replicas.size() + 1, (task) -> {
+		this.executor = Executors.newScheduledThreadPool(replicas.size() + 2, (task) -> {
 			Thread thread = new Thread(task, "poolwise-replicas-" + primary.getPoolName());
 			thread.setDaemon(true);
 			return thread;
@@ -70,6 +75,23 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 			Sampled side = this.replicaSides.get(i);
 			sample(replica, side);
 			this.executor.scheduleWithFixedDelay(() -> sample(replica, side), millis, millis, TimeUnit.MILLISECONDS);
+		}
+		this.executor.scheduleWithFixedDelay(this::watch, millis / 2, millis / 2, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * A replica that stops answering holds its sample until the socket timeout; it leaves the rotation once
+	 * the sample has waited as long as a connect may.
+	 */
+	private void watch() {
+		long now = System.nanoTime();
+		for (int i = 0; i < this.replicas.size(); i++) {
+			Sampled side = this.replicaSides.get(i);
+			long waited = side.waiting(now);
+			if (waited > side.patience) {
+				this.replicas.get(i).unreachable("its check has not answered for " + (waited / 1_000_000)
+						+ " ms, longer than its connect timeout (" + (side.patience / 1_000_000) + " ms)");
+			}
 		}
 	}
 
@@ -159,13 +181,43 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 
 		private final HikariDataSource pool;
 
+		/** Longest a sample may take before its replica counts as not answering: the connect timeout. */
+		private final long patience;
+
 		private @Nullable Connection connection;
+
+		private volatile long since;
+
+		private volatile boolean busy;
 
 		Sampled(HikariDataSource pool) {
 			this.pool = pool;
+			this.patience = TimeUnit.SECONDS.toNanos(connectTimeoutSeconds(pool));
+		}
+
+		private static int connectTimeoutSeconds(HikariDataSource pool) {
+			Properties merged = Driver.parseURL(pool.getJdbcUrl(), pool.getDataSourceProperties());
+			String value = PGProperty.CONNECT_TIMEOUT.getOrDefault((merged != null) ? merged : new Properties());
+			try {
+				return (value != null) ? Integer.parseInt(value) : 10;
+			}
+			catch (NumberFormatException ex) {
+				return 10;
+			}
+		}
+
+		/**
+		 * How long the sample under way has waited.
+		 * @param now {@link System#nanoTime()}
+		 * @return the wait, 0 when no sample is under way
+		 */
+		long waiting(long now) {
+			return this.busy ? now - this.since : 0;
 		}
 
 		synchronized <T> T query(String sql, Row<T> reader) throws SQLException {
+			this.since = System.nanoTime();
+			this.busy = true;
 			try {
 				Connection open = this.connection;
 				if (open == null) {
@@ -181,6 +233,9 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 			catch (SQLException ex) {
 				close();
 				throw ex;
+			}
+			finally {
+				this.busy = false;
 			}
 		}
 

@@ -70,6 +70,11 @@ class ReplicaConfigurationTests {
 						"not at a server that takes writes"),
 				arguments("db.pool.replicas.url=" + PostgresServer.jdbcUrl(), "belongs to another cluster",
 						"standby of spring.datasource.url's primary"),
+				arguments("db.pool.replicas.url=" + servers.standbysUrl(0) + "," + servers.standbysUrl(1),
+						"cannot be split into replicas: it holds more than one URL",
+						"jdbc:postgresql://replica-a:5432,replica-b:5432/app"),
+				arguments("db.pool.replicas.url=jdbc:postgresql://127.0.0.1:notaport/app",
+						"pgjdbc does not accept the URL it gives for 127.0.0.1:notaport", "Write it as pgjdbc does"),
 				arguments("db.pool.replicas.url=" + servers.standbysUrl(0).replace("/postgres", "/nosuchdb"),
 						"has no such database", "Name the primary's database"));
 	}

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,6 +29,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.test.FaultProxy;
 import dev.poolwise.test.ReplicatedServers;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,8 +37,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Replicas that fail under a read load, against a primary and two asynchronous standbys of this class's
- * own (it stops one and promotes the other): a stopped replica takes no new transaction within 2 s and
- * rejoins once it is back, a promoted one is no longer used, and reads go on on the others or the primary;
+ * own (it stops one and promotes the other): a stopped replica takes no new transaction within 2 s, one
+ * that stops answering none after its connect timeout and 1 s, and each rejoins once it is back, a promoted one is no longer used, and reads go on on the others or the primary;
  * when the primary fails over to a replica, writes follow it and reads go on. The promotions run last,
  * since they end replication for good.
  */
@@ -45,6 +48,8 @@ class ReplicaFailureTests {
 	private static final int THREADS = 4;
 
 	private static final Duration WITHIN = Duration.ofSeconds(2);
+
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
 	private static final ReplicatedServers servers = ReplicatedServers.startAsynchronous(2);
 
@@ -95,6 +100,46 @@ class ReplicaFailureTests {
 
 	@Test
 	@Order(2)
+	void aReplicaThatStopsAnsweringTakesNoNewTransactionsWithinTheConnectTimeoutAndRejoinsWhenItAnswers() {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(servers.standbysUrl(0))) {
+			this.contextRunner
+				.withPropertyValues("db.pool.replicas.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + ",127.0.0.1:"
+						+ servers.standbyPort(1) + "/postgres",
+						"db.pool.replicas.connect-timeout=1s", "db.pool.replicas.socket-timeout=3s")
+				.run((context) -> {
+					Replica silent = ReplicaRoutingTests.replica(context, 0);
+					int port = servers.standbyPort(0);
+					JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+					Routing routing = ReplicaRoutingTests.routing(context);
+					try (ReadLoad load = new ReadLoad(ReplicaRoutingTests.readOnly(context), jdbc)) {
+						await().atMost(Duration.ofSeconds(10)).until(() -> load.startedOn(port, 0) >= 20);
+						long blackholed = System.nanoTime();
+						proxy.blackhole();
+						await().atMost(Duration.ofSeconds(10))
+							.until(() -> silent.state() == Replica.State.UNREACHABLE);
+						Duration out = Duration.ofNanos(System.nanoTime() - blackholed);
+						long routed = routing.servedBy(silent.name());
+						long after = System.nanoTime();
+						await().atMost(Duration.ofSeconds(10))
+							.until(() -> load.startedOn(servers.standbyPort(1), after) >= 40
+									&& load.oldestInFlight() - after > 0);
+						System.out.println("Replica blackholed under load: out of rotation " + out.toMillis()
+								+ " ms after the blackhole; failed calls " + load.failures());
+						assertThat(out).isLessThanOrEqualTo(CONNECT_TIMEOUT.plus(Duration.ofSeconds(1)));
+						assertThat(routing.servedBy(silent.name())).as("transactions routed to it once out")
+							.isEqualTo(routed);
+						assertThat(load.failures()).isLessThanOrEqualTo(THREADS);
+						proxy.passThrough();
+						await().atMost(Duration.ofSeconds(30)).until(() -> silent.state() == Replica.State.AVAILABLE);
+						long back = System.nanoTime();
+						await().atMost(Duration.ofSeconds(10)).until(() -> load.startedOn(port, back) >= 10);
+					}
+				});
+		}
+	}
+
+	@Test
+	@Order(3)
 	void aPromotedReplicaIsNoLongerUsed() {
 		this.contextRunner.run((context) -> {
 			Replica promoted = ReplicaRoutingTests.replica(context, 0);
@@ -110,7 +155,7 @@ class ReplicaFailureTests {
 	}
 
 	@Test
-	@Order(3)
+	@Order(4)
 	void whenThePrimaryFailsOverToAReplicaReadsGoOnOnItWritesFollowItAndItLeavesTheRotation() {
 		String primaryUrl = "jdbc:postgresql://127.0.0.1:" + servers.primaryPort() + ",127.0.0.1:"
 				+ servers.standbyPort(1) + "/postgres?targetServerType=primary";
@@ -165,11 +210,14 @@ class ReplicaFailureTests {
 
 		private final ConcurrentLinkedQueue<Throwable> failed = new ConcurrentLinkedQueue<>();
 
+		private final Map<Thread, Long> inFlight = new ConcurrentHashMap<>();
+
 		ReadLoad(TransactionTemplate readOnly, JdbcTemplate jdbc) {
 			for (int i = 0; i < THREADS; i++) {
 				this.executor.execute(() -> {
 					while (this.running.get()) {
 						long start = System.nanoTime();
+						this.inFlight.put(Thread.currentThread(), start);
 						try {
 							int port = ReplicaRoutingTests.run(readOnly, (status) -> ReplicaRoutingTests.port(jdbc));
 							this.started.add(new long[] { start, port });
@@ -196,6 +244,14 @@ class ReplicaFailureTests {
 
 		int failures() {
 			return this.failed.size();
+		}
+
+		/**
+		 * When the oldest call still under way started, so a test can wait for the calls a fault caught.
+		 */
+		long oldestInFlight() {
+			long now = System.nanoTime();
+			return this.inFlight.values().stream().reduce(now, (a, b) -> (a - b < 0) ? a : b);
 		}
 
 		@Override
