@@ -3,6 +3,7 @@ package dev.poolwise.autoconfigure;
 import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.Driver;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,7 +13,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.orm.jpa.support.OpenEntityManagerInViewInterceptor;
 
 import dev.poolwise.autosize.AutosizeControls;
 import dev.poolwise.replica.ReplicaSets;
@@ -44,6 +47,18 @@ public final class PoolwiseAutoConfiguration {
 	@Bean
 	ReplicaSets poolwiseReplicaSets() {
 		return new ReplicaSets();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(OpenEntityManagerInViewInterceptor.class)
+	static class OpenInViewConfiguration {
+
+		@Bean
+		ReplicaOpenInViewCheck poolwiseReplicaOpenInViewCheck(ReplicaSets replicaSets,
+				ListableBeanFactory beanFactory, Environment environment) {
+			return new ReplicaOpenInViewCheck(replicaSets, beanFactory, environment);
+		}
+
 	}
 
 	@Bean
