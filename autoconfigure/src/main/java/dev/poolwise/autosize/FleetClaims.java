@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
-import dev.poolwise.budget.FleetShare;
-import dev.poolwise.budget.FleetShare.Claim;
+import dev.poolwise.budget.BudgetRule;
+import dev.poolwise.budget.BudgetRule.Claim;
 import dev.poolwise.net.SideConnections;
 
 /**
@@ -97,15 +97,15 @@ final class FleetClaims implements AutoCloseable {
 	 * @return the share
 	 * @throws SQLException if the server cannot be reached
 	 */
-	FleetShare share(int ownOpen) throws SQLException {
+	BudgetRule.FleetShare share(int ownOpen) throws SQLException {
 		try (PreparedStatement statement = connection().prepareStatement(marker() + READ)) {
 			statement.setString(1, this.applicationName);
 			statement.setString(2, this.applicationName);
 			statement.setString(3, SideConnections.name(this.pool, SideConnections.AUTOSIZE));
 			try (ResultSet row = statement.executeQuery()) {
 				row.next();
-				return FleetShare.of(row.getInt(1), this.configuredInstances, this.claim, others(row.getString(3)),
-						row.getInt(2), ownOpen);
+				return BudgetRule.fleetShare(row.getInt(1), this.configuredInstances, this.claim,
+						others(row.getString(3)), row.getInt(2), ownOpen);
 			}
 		}
 	}

@@ -20,7 +20,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.poolwise.budget.FleetShare;
+import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -68,7 +68,7 @@ public final class PoolAutosizer {
 
 	private @Nullable Instant pausedUntil;
 
-	private @Nullable FleetShare share;
+	private BudgetRule.@Nullable FleetShare share;
 
 	private boolean failing;
 
@@ -95,7 +95,7 @@ public final class PoolAutosizer {
 				settings.cooldown().toNanos(), now);
 		this.meter = new LoadMeter(registry, pool.getPoolName(), now);
 		this.claims = (claimId != null) ? new FleetClaims(pool, claimId, instances,
-				new FleetShare.Claim(pool.getMinimumIdle(), pool.getMinimumIdle(), pool.getMinimumIdle())) : null;
+				new BudgetRule.Claim(pool.getMinimumIdle(), pool.getMinimumIdle(), pool.getMinimumIdle())) : null;
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "poolwise-autosize-" + beanName);
 			thread.setDaemon(true);
@@ -174,7 +174,7 @@ public final class PoolAutosizer {
 	 */
 	public synchronized AutosizeState state() {
 		boolean paused = this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos;
-		FleetShare current = this.share;
+		BudgetRule.FleetShare current = this.share;
 		int knee = this.controller.knee();
 		return new AutosizeState(paused ? "PAUSED" : this.controller.mode().name(), this.pool.getMaximumPoolSize(),
 				this.pool.getMinimumIdle(), this.ceiling, (current != null) ? current.allowed() : null,
@@ -208,7 +208,7 @@ public final class PoolAutosizer {
 		if (this.claims != null) {
 			try {
 				locked = this.claims.tryLock();
-				FleetShare current = this.claims.share(statistics.total());
+				BudgetRule.FleetShare current = this.claims.share(statistics.total());
 				this.share = current;
 				allowed = locked ? current.allowed() : Math.min(current.allowed(), observation.max());
 				guaranteed = (current.instances() > 1) ? current.guaranteed() : floor;
@@ -249,7 +249,7 @@ public final class PoolAutosizer {
 		int open = PoolStatistics.of(this.pool).total();
 		int want = this.controller.waiting(observation) ? Math.min(this.ceiling, max + this.settings.step()) : max;
 		try {
-			this.claims.publish(new FleetShare.Claim(this.pool.getMinimumIdle(), Math.max(max, open), want), locked);
+			this.claims.publish(new BudgetRule.Claim(this.pool.getMinimumIdle(), Math.max(max, open), want), locked);
 		}
 		catch (SQLException ex) {
 			this.claims.reset();

@@ -5,6 +5,8 @@ import java.util.List;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 
+import dev.poolwise.budget.BudgetRule.Claim;
+import dev.poolwise.budget.BudgetRule.FleetShare;
 import dev.poolwise.registry.LivePool;
 import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.validation.Violation;
@@ -13,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The budget's arithmetic and words without a server: a 100-slot server with 3 slots reserved for
- * superusers and 7 connections in use leaves 90.
+ * superusers and 7 connections in use leaves 90. Autosizing's fleet share is shown with a fleet of three
+ * instances of size 5 on a server that leaves 41 connections to the application's pools.
  */
 class BudgetRuleTests {
 
@@ -131,6 +134,38 @@ class BudgetRuleTests {
 		BudgetPolicy four = new BudgetPolicy(4, false, "db.pool.instances", "db.pool.budget.enforce");
 		assertThat(BudgetRule.measured("dataSource", "orders", read, new Fleet(2, 6), List.of(), four).budget())
 			.isEqualTo(read);
+	}
+
+	@Test
+	void aBusyInstanceBorrowsWhatIdleInstancesLeaveUnused() {
+		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 5, 45),
+				List.of(new Claim(5, 5, 5), new Claim(5, 5, 5)), 15, 5);
+		assertThat(share.instances()).isEqualTo(3);
+		assertThat(share.guaranteed()).isEqualTo(5 + (41 - 15) / 3);
+		assertThat(share.allowed()).isEqualTo(31);
+	}
+
+	@Test
+	void theBorrowerYieldsDownToWhatTheOthersWantOfTheirGuaranteedShare() {
+		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 31, 35),
+				List.of(new Claim(5, 5, 9), new Claim(5, 5, 45)), 41, 31);
+		assertThat(share.reserved()).isEqualTo(9 + 13);
+		assertThat(share.allowed()).isEqualTo(41 - 22);
+	}
+
+	@Test
+	void sessionsOfInstancesThatClaimNothingAreReservedForThem() {
+		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 5, 45), List.of(), 25, 5);
+		assertThat(share.reserved()).isEqualTo(20);
+		assertThat(share.allowed()).isEqualTo(21);
+	}
+
+	@Test
+	void configuredInstancesNotSeenYetShareTheGuaranteeAndTheFloorIsAlwaysAllowed() {
+		FleetShare share = BudgetRule.fleetShare(12, 4, new Claim(5, 5, 45), List.of(new Claim(5, 20, 20)), 25, 5);
+		assertThat(share.instances()).isEqualTo(4);
+		assertThat(share.guaranteed()).isEqualTo(5);
+		assertThat(share.allowed()).isEqualTo(5);
 	}
 
 	private static BudgetRule.Sizes sizes(int size, int maxPoolSize) {
