@@ -2,6 +2,8 @@ package dev.poolwise.metrics;
 
 import java.time.Duration;
 
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +20,9 @@ import dev.poolwise.replica.Routing;
  * replay lag in seconds, whether each takes read-only transactions, where read-only transactions went, the
  * ones a held connection kept from routing, and the calls that failed on a replica's broken connection. All
  * read memory: the monitor's last sample and the routing's counters. Each replica's own pool has the usual
- * {@code db.pool.*} meters under its pool name ({@code <pool>-replica-<name>}).
+ * {@code db.pool.*} meters under its pool name ({@code <pool>-replica-<name>}), and Hikari's
+ * {@code hikaricp.*} meters, which Spring Boot binds only for DataSource beans: the autosize controller of a
+ * replica pool reads its load from them.
  */
 public class ReplicaMeterBinder implements MeterBinder {
 
@@ -37,6 +41,7 @@ public class ReplicaMeterBinder implements MeterBinder {
 			String pool = set.poolName();
 			Routing routing = set.routing();
 			for (Replica replica : set.replicas()) {
+				trackHikari(replica.pool(), registry);
 				Tags tags = Tags.of("pool", pool, "replica", replica.name());
 				Gauge.builder("db.pool.replica.lag", replica, ReplicaMeterBinder::lagSeconds)
 					.tags(tags)
@@ -68,6 +73,15 @@ public class ReplicaMeterBinder implements MeterBinder {
 					.description("Transactions a connection held from an earlier transaction kept from routing")
 					.register(registry);
 			}
+		}
+	}
+
+	/**
+	 * As Spring Boot's Hikari meter binder does for a DataSource bean: only a pool with no tracker yet.
+	 */
+	private static void trackHikari(HikariDataSource pool, MeterRegistry registry) {
+		if (pool.getMetricRegistry() == null && pool.getMetricsTrackerFactory() == null) {
+			pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
 		}
 	}
 

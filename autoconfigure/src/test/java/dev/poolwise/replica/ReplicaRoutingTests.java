@@ -174,6 +174,10 @@ class ReplicaRoutingTests {
 				for (int i = 0; i < 4; i++) {
 					assertThat(run(readOnly, (status) -> port(jdbc))).isNotEqualTo(servers.standbyPort(1));
 				}
+				String served = replica(context, 0).pool().getPoolName();
+				assertThat(registry.get("hikaricp.connections.acquire").tag("pool", served).timer().count())
+					.as("Hikari's own meters of the replica pool, which autosizing reads")
+					.isPositive();
 			}
 			finally {
 				servers.delayStandby(1, Duration.ZERO);
