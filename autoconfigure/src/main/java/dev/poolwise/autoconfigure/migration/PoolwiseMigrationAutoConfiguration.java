@@ -5,16 +5,19 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import liquibase.integration.spring.SpringLiquibase;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
+import org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,11 +29,12 @@ import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.Violations;
 
 /**
- * Auto-configuration that gives Flyway connections of its own when it would migrate through a tuned pool:
+ * Auto-configuration that gives Flyway and Liquibase connections of their own when it would migrate through a tuned pool:
  * same URL, credentials and session settings, {@code db.pool.migration.statement-timeout} instead of the
  * session's, and closed after the migration. A Flyway that Boot gives another DataSource
- * ({@code @FlywayDataSource}, {@code spring.flyway.url} or {@code user}) is left alone. With flyway-core but
- * without Spring Boot's Flyway module, nothing would run the migrations, so startup says so.
+ * ({@code @FlywayDataSource}, {@code spring.flyway.url} or {@code user}) is left alone; Liquibase likewise.
+ * With flyway-core or liquibase-core but without Spring Boot's module for it, nothing would run the
+ * migrations, so startup says so.
  */
 @AutoConfiguration(after = PoolwiseAutoConfiguration.class)
 @ConditionalOnBean(TunedPools.class)
@@ -44,13 +48,7 @@ public final class PoolwiseMigrationAutoConfiguration {
 		@ConditionalOnMissingBean(name = "poolwiseFlywayMigrationDataSource")
 		FlywayConfigurationCustomizer poolwiseFlywayMigrationDataSource(TunedPools pools,
 				PoolwiseProperties properties) {
-			Duration timeout = properties.getMigration().getStatementTimeout();
-			if (timeout.isNegative()) {
-				Violations violations = new Violations();
-				violations.add("db.pool.migration.statement-timeout", timeout, "must not be negative",
-						"Set it to the longest a migration statement may run, e.g. 30m, or 0 for no limit.");
-				violations.throwIfAny();
-			}
+			Duration timeout = statementTimeout(properties);
 			return (configuration) -> {
 				DataSource dataSource = configuration.getDataSource();
 				HikariDataSource pool = (dataSource != null) ? PoolUnwrapper.find(dataSource) : null;
@@ -59,6 +57,35 @@ public final class PoolwiseMigrationAutoConfiguration {
 							new MigrationDataSource(pool, timeout));
 				}
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ SpringLiquibase.class, LiquibaseAutoConfiguration.class })
+	static class LiquibaseMigrationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "poolwiseLiquibaseMigrationDataSource")
+		static LiquibaseMigrationPostProcessor poolwiseLiquibaseMigrationDataSource(ObjectProvider<TunedPools> pools,
+				ObjectProvider<PoolwiseProperties> properties) {
+			return new LiquibaseMigrationPostProcessor(pools, () -> statementTimeout(properties.getObject()));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "liquibase.integration.spring.SpringLiquibase")
+	@ConditionalOnMissingClass("org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration")
+	static class LiquibaseWithoutBootConfiguration {
+
+		private static final Log logger = LogFactory.getLog(LiquibaseWithoutBootConfiguration.class);
+
+		@Bean
+		InitializingBean poolwiseLiquibaseWithoutBootWarning() {
+			return () -> logger.warn("liquibase-core is on the classpath but Spring Boot's Liquibase module is not, so "
+					+ "no migration runs at startup: since Spring Boot 4, add org.springframework.boot:"
+					+ "spring-boot-starter-liquibase (or remove liquibase-core if the migrations run elsewhere)");
 		}
 
 	}
@@ -77,6 +104,20 @@ public final class PoolwiseMigrationAutoConfiguration {
 					+ "spring-boot-starter-flyway (or remove flyway-core if the migrations run elsewhere)");
 		}
 
+	}
+
+	/**
+	 * The migration's statement timeout, for Flyway and Liquibase alike.
+	 */
+	static Duration statementTimeout(PoolwiseProperties properties) {
+		Duration timeout = properties.getMigration().getStatementTimeout();
+		if (timeout.isNegative()) {
+			Violations violations = new Violations();
+			violations.add("db.pool.migration.statement-timeout", timeout, "must not be negative",
+					"Set it to the longest a migration statement may run, e.g. 30m, or 0 for no limit.");
+			violations.throwIfAny();
+		}
+		return timeout;
 	}
 
 }
