@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -125,6 +126,69 @@ class TlsBundleTests {
 					.tag("certificate", "server")
 					.timeGauge();
 				assertThat(expiry.value(TimeUnit.DAYS)).isBetween(1.0, 2.0);
+			});
+	}
+
+	@Test
+	void aJksBundleOfPkcs12StoresVerifiesTheServerAndLogsTheClientInWithoutShowingItsPassword(CapturedOutput output) {
+		String password = "store-secret-" + System.nanoTime();
+		server.exportStores("client", "ca", password);
+		String stores = "spring.ssl.bundle.jks.stores.";
+		this.contextRunner
+			.withPropertyValues(stores + "keystore.location=file:" + server.file("client.p12"),
+					stores + "keystore.password=" + password, stores + "keystore.type=PKCS12",
+					stores + "truststore.location=file:" + server.file("ca-trust.p12"),
+					stores + "truststore.password=" + password, stores + "truststore.type=PKCS12")
+			.withPropertyValues("spring.datasource.url=" + server.url("localhost"), "db.pool.ssl.bundle=stores")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				try (Connection connection = pool.getConnection();
+						Statement statement = connection.createStatement();
+						ResultSet row = statement.executeQuery(
+								"SELECT ssl, client_serial FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+					assertThat(row.next()).isTrue();
+					assertThat(row.getBoolean(1)).isTrue();
+					assertThat(row.getString(2)).isEqualTo(clientSerial);
+				}
+				assertThat(output).contains("server verified (certificate chain and host name; SSL bundle 'stores', "
+						+ "db.pool.ssl.mode=verify-full)");
+				assertThat(output).doesNotContain(password);
+				assertThat(context.getBean("dbPoolHealthContributor", HealthIndicator.class).health().toString())
+					.doesNotContain(password);
+			});
+	}
+
+	@Test
+	void aServerCertificateRotatedUnderThePoolIsVerifiedAtTheNextConnectionAndShownInHealth() {
+		this.contextRunner.withPropertyValues(bundle("db", "ca", "client"))
+			.withPropertyValues("spring.datasource.url=" + server.url("localhost"), "db.pool.ssl.bundle=db")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
+				String before = ((TlsReport) health.health().getDetails().get(PoolHealthIndicator.TLS))
+					.serverCertificate()
+					.expires();
+				try (Connection held = pool.getConnection()) {
+					server.serverCertificate(false);
+					pool.getHikariPoolMXBean().softEvictConnections();
+					try (Connection fresh = pool.getConnection();
+							Statement statement = fresh.createStatement();
+							ResultSet row = statement.executeQuery("SELECT ssl FROM pg_stat_ssl WHERE pid = "
+									+ "pg_backend_pid()")) {
+						assertThat(row.next()).isTrue();
+						assertThat(row.getBoolean(1)).isTrue();
+					}
+					try (Statement statement = held.createStatement()) {
+						assertThat(statement.execute("SELECT 1")).as("a connection opened before the rotation")
+							.isTrue();
+					}
+				}
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> !before.equals(((TlsReport) health.health().getDetails().get(PoolHealthIndicator.TLS))
+						.serverCertificate()
+						.expires()));
 			});
 	}
 

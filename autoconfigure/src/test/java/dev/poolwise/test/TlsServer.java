@@ -107,6 +107,27 @@ public final class TlsServer implements AutoCloseable {
 	}
 
 	/**
+	 * Writes a client's certificate and key as a PKCS#12 key store {@code <client>.p12}, and an authority as
+	 * a PKCS#12 trust store {@code <authority>-trust.p12} made by the JDK's keytool, as Spring Boot's
+	 * {@code spring.ssl.bundle.jks.*} takes them.
+	 * @param client the client's file names
+	 * @param authority the authority's file names
+	 * @param password the stores' password
+	 */
+	public void exportStores(String client, String authority, String password) {
+		try {
+			openssl(this.directory, "pkcs12", "-export", "-in", client + ".crt", "-inkey", client + ".key", "-name",
+					client, "-out", client + ".p12", "-passout", "pass:" + password);
+			run(this.directory, List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+					"-importcert", "-noprompt", "-alias", authority, "-file", authority + ".crt", "-keystore",
+					authority + "-trust.p12", "-storetype", "PKCS12", "-storepass", password));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
 	 * Replaces the server's certificate with one that expired yesterday, or back with a valid one, and
 	 * reloads the server's configuration.
 	 * @param expired whether the new certificate has expired
@@ -178,16 +199,20 @@ public final class TlsServer implements AutoCloseable {
 	private static void openssl(Path directory, String... arguments) throws IOException {
 		List<String> command = new ArrayList<>(List.of("openssl"));
 		command.addAll(List.of(arguments));
+		run(directory, command);
+	}
+
+	private static void run(Path directory, List<String> command) throws IOException {
 		Process process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes());
 		try {
 			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-				throw new IOException("openssl " + String.join(" ", arguments) + " failed: " + output);
+				throw new IOException(String.join(" ", command) + " failed: " + output);
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new IOException("Interrupted while running openssl", ex);
+			throw new IOException("Interrupted while running " + command.get(0), ex);
 		}
 	}
 
