@@ -27,9 +27,9 @@ import dev.poolwise.net.SideConnections;
  * only its own sample, and neither takes a connection the application needs. A failed replica sample takes
  * the replica out of rotation at once, and so does one that has not answered within the replica pool's
  * connect timeout, without waiting for the socket to give up; the next good one that is within the lag
- * bound puts it back. It also
- * answers read-your-writes: the primary's position after a thread's write comes from the latest sample
- * when that began after the write, else from one more sample, which every thread waiting meanwhile shares.
+ * bound puts it back. It also answers read-your-writes: the primary's position after a thread's write comes
+ * from the latest sample when that began after the write, else from one more sample, which every thread
+ * waiting meanwhile shares.
  */
 final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPositions {
 
