@@ -40,6 +40,8 @@ import dev.poolwise.validation.Violations;
 @ConditionalOnBean(TunedPools.class)
 public final class PoolwiseMigrationAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(PoolwiseMigrationAutoConfiguration.class);
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(FlywayConfigurationCustomizer.class)
 	static class FlywayMigrationConfiguration {
@@ -79,13 +81,9 @@ public final class PoolwiseMigrationAutoConfiguration {
 	@ConditionalOnMissingClass("org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration")
 	static class LiquibaseWithoutBootConfiguration {
 
-		private static final Log logger = LogFactory.getLog(LiquibaseWithoutBootConfiguration.class);
-
 		@Bean
 		InitializingBean poolwiseLiquibaseWithoutBootWarning() {
-			return () -> logger.warn("liquibase-core is on the classpath but Spring Boot's Liquibase module is not, so "
-					+ "no migration runs at startup: since Spring Boot 4, add org.springframework.boot:"
-					+ "spring-boot-starter-liquibase (or remove liquibase-core if the migrations run elsewhere)");
+			return withoutBootModule("liquibase-core", "Liquibase", "spring-boot-starter-liquibase");
 		}
 
 	}
@@ -95,15 +93,20 @@ public final class PoolwiseMigrationAutoConfiguration {
 	@ConditionalOnMissingClass("org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration")
 	static class FlywayWithoutBootConfiguration {
 
-		private static final Log logger = LogFactory.getLog(FlywayWithoutBootConfiguration.class);
-
 		@Bean
 		InitializingBean poolwiseFlywayWithoutBootWarning() {
-			return () -> logger.warn("flyway-core is on the classpath but Spring Boot's Flyway module is not, so no "
-					+ "migration runs at startup: since Spring Boot 4, add org.springframework.boot:"
-					+ "spring-boot-starter-flyway (or remove flyway-core if the migrations run elsewhere)");
+			return withoutBootModule("flyway-core", "Flyway", "spring-boot-starter-flyway");
 		}
 
+	}
+
+	/**
+	 * Since Spring Boot 4 a migration library alone runs nothing, and says nothing: Poolwise says it once.
+	 */
+	private static InitializingBean withoutBootModule(String library, String tool, String starter) {
+		return () -> logger.warn(library + " is on the classpath but Spring Boot's " + tool + " module is not, so no "
+				+ "migration runs at startup: since Spring Boot 4, add org.springframework.boot:" + starter
+				+ " (or remove " + library + " if the migrations run elsewhere)");
 	}
 
 	/**
