@@ -2,6 +2,7 @@ package dev.poolwise.autosize;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,26 @@ class AutosizeControllerTests {
 		run(10, serverBound(14), LIMITS);
 		List<Decision> later = run(600, serverBound(14), LIMITS);
 		assertThat(later).noneMatch(Decision::changes);
+	}
+
+	@Test
+	void anHourOfSteadyLoadWithTenPercentNoiseFindsTheKneeWithinAStepAndStaysThere() {
+		Random noise = new Random(20261202);
+		IntFunction<Observation> noisy = (max) -> {
+			Observation o = serverBound(14).apply(max);
+			double factor = 1 + (noise.nextDouble() - 0.5) * 0.2;
+			return new Observation(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * factor,
+					o.meanWaitMillis() / factor, o.inUse());
+		};
+		run(10, noisy, LIMITS);
+		int knee = this.max;
+		assertThat(knee).as("the noise hides a step's worth of the knee, no more").isBetween(14, 14 + 4);
+		List<Decision> hour = run(3600, noisy, LIMITS);
+		List<Decision> changes = hour.stream().filter(Decision::changes).toList();
+		System.out.println("Steady load at the knee with 10% noise: knee " + knee + ", " + changes.size()
+				+ " changes in an hour");
+		assertThat(changes).hasSizeLessThanOrEqualTo(12);
+		assertThat(this.max).isEqualTo(knee);
 	}
 
 	@Test
