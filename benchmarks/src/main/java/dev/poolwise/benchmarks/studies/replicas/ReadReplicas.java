@@ -1,5 +1,7 @@
 package dev.poolwise.benchmarks.studies.replicas;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -8,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -155,10 +158,15 @@ public final class ReadReplicas implements Study {
 				+ "transaction takes the primary's WAL position from the first sample after that write, shared "
 				+ "by every thread waiting for one, and checks the replica's replay position when its last "
 				+ "known one is older. The mix is the 80/20 load above, paired: in it Poolwise may send a read "
-				+ "to the primary when the replica has not replayed the thread's write yet.");
+				+ "to the primary when the replica has not replayed the thread's write yet. On two shared cores the "
+				+ "throughput of a round wanders by tens of percent; the client threads' CPU time per transaction "
+				+ "(ThreadMXBean) does not depend on the server, so the routing's own cost is read off as the extra "
+				+ "client CPU against the time one transaction takes (threads / throughput of the hand-written setup).");
 		ReportSection.line(out, "");
-		ReportSection.line(out, "| setup | transaction | against hand-written, median of rounds | rounds |");
-		ReportSection.line(out, "|---|---|---|---|");
+		ReportSection.line(out, "| setup | transaction | throughput against hand-written, median of rounds "
+				+ "| client CPU per transaction, hand-written -> Poolwise (µs, median) "
+				+ "| extra client CPU, share of a transaction's time | rounds |");
+		ReportSection.line(out, "|---|---|---|---|---|---|");
 		for (Variant routed : routedVariants) {
 			for (Load load : Load.values()) {
 				ratios(out, cluster, routed, manual, load);
@@ -170,24 +178,46 @@ public final class ReadReplicas implements Study {
 	private void ratios(StringBuilder out, ReplicatedServers cluster, Variant routed, Variant manual, Load load)
 			throws InterruptedException {
 		List<Double> ratios = new ArrayList<>();
+		List<Double> cpuRouted = new ArrayList<>();
+		List<Double> cpuManual = new ArrayList<>();
+		List<Double> rateManual = new ArrayList<>();
 		for (int round = 0; round < this.settings.rounds(); round++) {
-			Variant first = (round % 2 == 0) ? routed : manual;
-			Variant second = (first == routed) ? manual : routed;
-			double a = throughput(first, load);
-			double b = throughput(second, load);
-			ratios.add((first == routed) ? a / b : b / a);
+			boolean routedFirst = round % 2 == 0;
+			Burst first = burst(routedFirst ? routed : manual, load);
+			Burst second = burst(routedFirst ? manual : routed, load);
+			Burst ours = routedFirst ? first : second;
+			Burst theirs = routedFirst ? second : first;
+			ratios.add(ours.perSecond() / theirs.perSecond());
+			cpuRouted.add(ours.cpuMicros());
+			cpuManual.add(theirs.cpuMicros());
+			rateManual.add(theirs.perSecond());
 		}
-		ratios.sort(null);
-		double median = ratios.get(ratios.size() / 2);
+		double median = median(ratios);
+		double transactionMicros = THREADS * 1e6 / median(rateManual);
+		double share = (median(cpuRouted) - median(cpuManual)) / transactionMicros;
 		ReportSection.line(out, "| " + routed.name + " | " + load.label + " | " + ReportSection.format("%.3f", median)
-				+ " | " + ratios.stream().map((ratio) -> ReportSection.format("%.2f", ratio)).toList() + " |");
-		Console.log("overhead " + routed.name + " " + load + ": median ratio " + median);
+				+ " | " + ReportSection.format("%.0f", median(cpuManual)) + " -> "
+				+ ReportSection.format("%.0f", median(cpuRouted)) + " | " + ReportSection.format("%+.1f%%", 100 * share)
+				+ " | "
+				+ sorted(ratios).stream().map((ratio) -> ReportSection.format("%.2f", ratio)).toList() + " |");
+		Console.log("overhead " + routed.name + " " + load + ": median ratio " + median + ", client CPU "
+				+ median(cpuManual) + " -> " + median(cpuRouted) + " us per transaction of " + transactionMicros + " us");
 	}
 
-	private double throughput(Variant variant, Load load) throws InterruptedException {
+	private static List<Double> sorted(List<Double> values) {
+		List<Double> copy = new ArrayList<>(values);
+		copy.sort(null);
+		return copy;
+	}
+
+	private static double median(List<Double> values) {
+		return sorted(values).get(values.size() / 2);
+	}
+
+	private Burst burst(Variant variant, Load load) throws InterruptedException {
 		long[] done = new long[1];
 		Duration burst = this.settings.burst();
-		runThreads(burst, () -> {
+		long cpu = runThreads(burst, () -> {
 			switch (load) {
 				case READ -> variant.readPort();
 				case WRITE -> variant.insert("burst");
@@ -204,7 +234,15 @@ public final class ReadReplicas implements Study {
 				done[0]++;
 			}
 		});
-		return done[0] / (burst.toNanos() / 1e9);
+		return new Burst(done[0] / (burst.toNanos() / 1e9), cpu / 1e3 / Math.max(1, done[0]));
+	}
+
+	/**
+	 * One burst of one setup: transactions per second, and the CPU time its client threads spent per
+	 * transaction (the routing's own cost, which the server's share and the machine's noise do not blur).
+	 */
+	private record Burst(double perSecond, double cpuMicros) {
+
 	}
 
 	/**
@@ -222,14 +260,22 @@ public final class ReadReplicas implements Study {
 
 	}
 
-	private static void runThreads(Duration duration, Runnable operation) throws InterruptedException {
+	/**
+	 * Runs the operation on every thread until the time is up.
+	 * @return the CPU time the threads spent, in nanoseconds
+	 */
+	private static long runThreads(Duration duration, Runnable operation) throws InterruptedException {
 		long end = System.nanoTime() + duration.toNanos();
+		ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
+		AtomicLong cpu = new AtomicLong();
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < THREADS; i++) {
 			Thread thread = new Thread(() -> {
+				long start = threadBean.getCurrentThreadCpuTime();
 				while (System.nanoTime() < end) {
 					operation.run();
 				}
+				cpu.addAndGet(threadBean.getCurrentThreadCpuTime() - start);
 			});
 			thread.start();
 			threads.add(thread);
@@ -237,6 +283,7 @@ public final class ReadReplicas implements Study {
 		for (Thread thread : threads) {
 			thread.join();
 		}
+		return cpu.get();
 	}
 
 	private static ConfigurableApplicationContext poolwise(ReplicatedServers cluster, boolean readYourWrites) {
