@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import dev.poolwise.soak.LedgerCall.Kind;
 import dev.poolwise.soak.LedgerCall.Outcome;
 
 /**
@@ -50,10 +51,17 @@ final class Checks {
 		checks.add(check("total conserved", this.ledger.total() == Ledger.TOTAL,
 				"total " + this.ledger.total() + ", expected " + Ledger.TOTAL));
 		List<String> badReads = this.journal.stream()
-			.filter((call) -> !call.write() && !call.failed() && call.total() != Ledger.TOTAL)
-			.map((call) -> "at " + at(call.end()) + " read " + call.total())
+			.filter((call) -> call.kind() == Kind.READ && !call.failed() && call.total() != Ledger.TOTAL)
+			.map((call) -> "at " + at(call.end()) + " read " + call.total() + " on :" + call.port())
 			.toList();
 		checks.add(check("every read saw the total", badReads.isEmpty(), reads() + " reads", badReads));
+		List<LedgerCall> readBacks = this.journal.stream()
+			.filter((call) -> call.kind() == Kind.READ_BACK && !call.failed())
+			.toList();
+		checks.add(check("every writer read its acknowledged transfer back (read-your-writes)",
+				staleReadBacks().isEmpty(), readBacks.size() + " read-backs, "
+						+ readBacks.stream().filter(this::onStandby).count() + " of them on the standby",
+				staleReadBacks()));
 		List<String> unbalanced = new ArrayList<>();
 		for (Map.Entry<Integer, Long> account : this.ledger.balances().entrySet()) {
 			long expected = Ledger.OPENING_BALANCE + this.ledger.moved().getOrDefault(account.getKey(), 0L);
@@ -83,6 +91,24 @@ final class Checks {
 					.map(LedgerCall::port).collect(Collectors.toCollection(TreeSet::new)),
 				notPrimary));
 		return checks;
+	}
+
+	/**
+	 * Read-backs that did not see the transfer their writer had just been told was committed.
+	 */
+	List<String> staleReadBacks() {
+		return this.journal.stream()
+			.filter((call) -> call.kind() == Kind.READ_BACK && !call.failed() && call.total() < 1)
+			.map((call) -> "transfer " + call.id() + " not seen by its read-back on :" + call.port() + " at "
+					+ at(call.end()))
+			.toList();
+	}
+
+	/**
+	 * Whether a successful read was served by a server that was not the primary during the call: a standby.
+	 */
+	boolean onStandby(LedgerCall call) {
+		return !call.write() && !call.failed() && !this.primaries.wasPrimary(call.port(), call.start(), call.end());
 	}
 
 	private Check rows(String name, Outcome outcome, int min, int max) {
@@ -173,7 +199,12 @@ final class Checks {
 				active.add("#" + injection.number() + " " + injection.fault().name());
 			}
 		}
-		return (call.write() ? "transfer " + call.id() : "read") + " ended at " + at(call.end()) + " after "
+		String what = switch (call.kind()) {
+			case TRANSFER -> "transfer " + call.id();
+			case READ -> "read";
+			case READ_BACK -> "read-back of " + call.id();
+		};
+		return what + " ended at " + at(call.end()) + " after "
 				+ (call.end() - call.start()) / 1_000_000 + " ms: " + failure.getClass().getSimpleName() + " "
 				+ failure.getSQLState() + " (" + FailureClass.of(failure) + ") " + failure.getMessage()
 				+ "; faults then: "
@@ -181,7 +212,7 @@ final class Checks {
 	}
 
 	private long reads() {
-		return this.journal.stream().filter((call) -> !call.write()).count();
+		return this.journal.stream().filter((call) -> call.kind() == Kind.READ).count();
 	}
 
 	private long failures() {

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.poolwise.soak.LedgerCall.Kind;
 import dev.poolwise.soak.LedgerCall.Outcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,6 +101,56 @@ class ChecksTests {
 			.containsExactly("no fault failed more calls on lent connections than documented");
 	}
 
+	@Test
+	void aWritersReadBackThatMissesItsAcknowledgedTransferFailsTheReadYourWritesCheck() {
+		acknowledged(1, PRIMARY);
+		readBack(1, STANDBY, 0);
+		assertThat(failed(checks().ledgerChecks()))
+			.containsExactly("every writer read its acknowledged transfer back (read-your-writes)");
+	}
+
+	@Test
+	void aReadBackThatSeesItsTransferOnTheStandbyHolds() {
+		acknowledged(1, PRIMARY);
+		readBack(1, STANDBY, 1);
+		assertThat(checks().ledgerChecks()).allMatch(Check::passed);
+		assertThat(checks().onStandby(this.journal.get(1))).isTrue();
+	}
+
+	@Test
+	void aFailedReadDuringALaggingReplicaIsUnexplained() {
+		long now = System.nanoTime();
+		this.injections.add(Injection.of(1, new LaggingReplica(), "", now, now + 1, Duration.ofSeconds(3)));
+		call(false, 0, Outcome.FAILED, new SQLException("An I/O error occurred", "08006"), 0);
+		assertThat(failed(checks().failureChecks()))
+			.containsExactly("every failed call is a documented failure of the fault active then, inside its window");
+	}
+
+	@Test
+	void aFailedCallDuringARollingDeployIsUnexplained() {
+		long now = System.nanoTime();
+		this.injections.add(Injection.of(1, new RollingDeploy(), "", now, now + 1, Duration.ofSeconds(3)));
+		call(true, 1, Outcome.FAILED, new SQLException("HikariDataSource dataSource has been closed."), 0);
+		assertThat(failed(checks().failureChecks()))
+			.containsExactly("every failed call is a documented failure of the fault active then, inside its window");
+	}
+
+	@Test
+	void moreReadsFailedOnALostReplicaThanItsPoolLendsFailTheirCheck() {
+		long now = System.nanoTime();
+		this.injections.add(Injection.of(1, new LostReplica(), "", now, now + 1, Duration.ofSeconds(3)));
+		for (int i = 0; i <= SoakSettings.REPLICA_SIZE; i++) {
+			call(false, 0, Outcome.FAILED, new SQLException("An I/O error occurred", "08006"), 0);
+		}
+		assertThat(failed(checks().failureChecks()))
+			.containsExactly("no fault failed more calls on lent connections than documented");
+	}
+
+	private void readBack(long id, int port, long rows) {
+		long start = System.nanoTime();
+		this.journal.add(new LedgerCall(Kind.READ_BACK, id, start, start + 1, Outcome.ACKNOWLEDGED, null, port, rows));
+	}
+
 	private void acknowledged(long id, int port) {
 		call(true, id, Outcome.ACKNOWLEDGED, null, port);
 		this.rows.merge(id, 1, Integer::sum);
@@ -107,7 +158,8 @@ class ChecksTests {
 
 	private void call(boolean write, long id, Outcome outcome, SQLException failure, int port) {
 		long start = System.nanoTime();
-		this.journal.add(new LedgerCall(write, id, start, start + 1, outcome, failure, port, 0));
+		this.journal.add(new LedgerCall(write ? Kind.TRANSFER : Kind.READ, id, start, start + 1, outcome, failure, port,
+				write ? 0 : Ledger.TOTAL));
 	}
 
 	private Checks checks() {

@@ -3,8 +3,8 @@ package dev.poolwise.soak;
 import java.util.List;
 
 /**
- * The faults the soak draws from, one class each. A fault another feature brings (a lagging or lost
- * replica, a resize by the autosizer) is added here.
+ * The faults the soak draws from, one class each. A fault another feature brings (a resize by the
+ * autosizer) is added here.
  */
 public final class Faults {
 
@@ -17,7 +17,8 @@ public final class Faults {
 	 */
 	public static List<Fault> all() {
 		return List.of(new TerminatedBackends(), new ServerRestart(), new NetworkBlackhole(), new PrimaryFailover(),
-				new Switchover(), new PasswordRotation(), new PoolSaturation());
+				new Switchover(), new PasswordRotation(), new PoolSaturation(), new LaggingReplica(), new LostReplica(),
+				new RollingDeploy());
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import dev.poolwise.soak.LedgerCall.Kind;
 import dev.poolwise.soak.LedgerCall.Outcome;
 
 /**
@@ -46,6 +47,7 @@ final class Ledger {
 			statement.execute("CREATE TABLE transfers (id bigint NOT NULL, from_account int NOT NULL, "
 					+ "to_account int NOT NULL, amount bigint NOT NULL, server_port int NOT NULL, "
 					+ "committed_at timestamptz NOT NULL DEFAULT clock_timestamp())");
+			statement.execute("CREATE INDEX ON transfers (id)");
 			statement.execute("INSERT INTO accounts SELECT g, " + OPENING_BALANCE + " FROM generate_series(1, "
 					+ ACCOUNTS + ") g");
 			statement.execute("GRANT SELECT, INSERT, UPDATE ON accounts, transfers TO " + FaultSoak.ROLE);
@@ -80,11 +82,11 @@ final class Ledger {
 			}
 			committing = true;
 			connection.commit();
-			return new LedgerCall(true, id, start, System.nanoTime(), Outcome.ACKNOWLEDGED, null, port, 0);
+			return new LedgerCall(Kind.TRANSFER, id, start, System.nanoTime(), Outcome.ACKNOWLEDGED, null, port, 0);
 		}
 		catch (SQLException ex) {
-			return new LedgerCall(true, id, start, System.nanoTime(), committing ? Outcome.UNKNOWN : Outcome.FAILED, ex,
-					0, 0);
+			return new LedgerCall(Kind.TRANSFER, id, start, System.nanoTime(),
+					committing ? Outcome.UNKNOWN : Outcome.FAILED, ex, 0, 0);
 		}
 		finally {
 			closeQuietly(connection);
@@ -98,18 +100,39 @@ final class Ledger {
 	}
 
 	/**
-	 * Reads the total of all accounts, which every snapshot must show unchanged.
+	 * Reads the total of all accounts, which every snapshot must show unchanged, in a read-only transaction
+	 * that the routing sends to a replica when one is available.
 	 */
 	static LedgerCall readTotal(DataSource pool) {
+		return readOnly(pool, Kind.READ, 0, "SELECT sum(balance), inet_server_port() FROM accounts");
+	}
+
+	/**
+	 * Reads a transfer's rows back in a read-only transaction, on the thread that wrote it: with read-your-writes
+	 * the routing sends it only where the transfer is visible, so it must see one row.
+	 */
+	static LedgerCall readBack(DataSource pool, long id) {
+		return readOnly(pool, Kind.READ_BACK, id,
+				"SELECT count(*), inet_server_port() FROM transfers WHERE id = " + id);
+	}
+
+	private static LedgerCall readOnly(DataSource pool, Kind kind, long id, String sql) {
 		long start = System.nanoTime();
-		try (Connection connection = pool.getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet row = statement.executeQuery("SELECT sum(balance) FROM accounts")) {
-			row.next();
-			return new LedgerCall(false, 0, start, System.nanoTime(), Outcome.ACKNOWLEDGED, null, 0, row.getLong(1));
+		try (Connection connection = pool.getConnection()) {
+			connection.setReadOnly(true);
+			connection.setAutoCommit(false);
+			long value;
+			int port;
+			try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+				row.next();
+				value = row.getLong(1);
+				port = row.getInt(2);
+			}
+			connection.commit();
+			return new LedgerCall(kind, id, start, System.nanoTime(), Outcome.ACKNOWLEDGED, null, port, value);
 		}
 		catch (SQLException ex) {
-			return new LedgerCall(false, 0, start, System.nanoTime(), Outcome.FAILED, ex, 0, 0);
+			return new LedgerCall(kind, id, start, System.nanoTime(), Outcome.FAILED, ex, 0, 0);
 		}
 	}
 

@@ -8,18 +8,18 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
-import javax.sql.DataSource;
-
 /**
- * Writer threads running transfers and reader threads reading the total through the pool, until stopped,
- * journalling every call. Each writer's transfers come from its own {@link Random} seeded from the soak's
- * seed, so a replay makes the same transfers in the same order per writer.
+ * Writer threads running transfers and reader threads reading the total in read-only transactions, through
+ * the application's DataSource, until stopped, journalling every call. A writer whose transfer was
+ * acknowledged reads it back at once in a read-only transaction on the same thread, as a request that
+ * writes then shows what it wrote does. Each writer's transfers come from its own {@link Random} seeded from
+ * the soak's seed, so a replay makes the same transfers in the same order per writer.
  */
 final class Load implements AutoCloseable {
 
 	private static final Duration PAUSE = Duration.ofMillis(5);
 
-	private final DataSource pool;
+	private final Deployment deployment;
 
 	private final Queue<LedgerCall> journal = new ConcurrentLinkedQueue<>();
 
@@ -29,19 +29,19 @@ final class Load implements AutoCloseable {
 
 	private long sequence;
 
-	private Load(DataSource pool) {
-		this.pool = pool;
+	private Load(Deployment deployment) {
+		this.deployment = deployment;
 	}
 
-	static Load start(DataSource pool, SoakSettings settings) {
-		Load load = new Load(pool);
+	static Load start(Deployment deployment, SoakSettings settings) {
+		Load load = new Load(deployment);
 		for (int i = 0; i < settings.writers(); i++) {
 			int writer = i + 1;
 			Random random = new Random(settings.seed() * 31 + writer);
 			load.thread("soak-writer-" + writer, () -> load.transfer(writer, random));
 		}
 		for (int i = 0; i < settings.readers(); i++) {
-			load.thread("soak-reader-" + (i + 1), () -> load.journal.add(Ledger.readTotal(pool)));
+			load.thread("soak-reader-" + (i + 1), () -> load.journal.add(deployment.call(Ledger::readTotal)));
 		}
 		return load;
 	}
@@ -65,7 +65,14 @@ final class Load implements AutoCloseable {
 		synchronized (this) {
 			id = ((long) writer << 40) | ++this.sequence;
 		}
-		this.journal.add(Ledger.transfer(this.pool, id, from, to, amount));
+		this.deployment.call((dataSource) -> {
+			LedgerCall transfer = Ledger.transfer(dataSource, id, from, to, amount);
+			this.journal.add(transfer);
+			if (transfer.outcome() == LedgerCall.Outcome.ACKNOWLEDGED) {
+				this.journal.add(Ledger.readBack(dataSource, id));
+			}
+			return transfer;
+		});
 	}
 
 	/**
@@ -74,6 +81,15 @@ final class Load implements AutoCloseable {
 	long succeededAfter(boolean write, long nanos) {
 		return this.journal.stream()
 			.filter((call) -> call.write() == write && !call.failed() && call.start() > nanos)
+			.count();
+	}
+
+	/**
+	 * Successful reads served by the server on a port that started after a point in time.
+	 */
+	long readsOn(int port, long nanos) {
+		return this.journal.stream()
+			.filter((call) -> !call.write() && !call.failed() && call.port() == port && call.start() > nanos)
 			.count();
 	}
 

@@ -1,30 +1,17 @@
 package dev.poolwise.soak;
 
 import java.sql.SQLException;
-import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The role's password rotated with {@code ALTER ROLE ... PASSWORD} while the credentials provider hands out
  * the new one, and the pool's connections retired with {@code softEvictConnections}: no call fails.
  */
-final class PasswordRotation implements Fault {
+final class PasswordRotation extends FaultWithoutFailures {
 
 	@Override
 	public String name() {
 		return "password rotation";
-	}
-
-	@Override
-	public Set<FailureClass> failures() {
-		return EnumSet.noneOf(FailureClass.class);
-	}
-
-	@Override
-	public Duration bound() {
-		return Duration.ZERO;
 	}
 
 	@Override

@@ -31,7 +31,8 @@ public final class SoakReport {
 			.append(" s, load ").append(seconds(result.loadDuration().toNanos())).append(" in all; ")
 			.append(settings.writers()).append(" writers and ").append(settings.readers())
 			.append(" readers on a pool of ")
-			.append(SoakSettings.SIZE).append(" (`timeout` ").append(SoakSettings.TIMEOUT.toMillis())
+			.append(SoakSettings.SIZE).append(" and replica pools of ").append(SoakSettings.REPLICA_SIZE)
+			.append(" (`timeout` ").append(SoakSettings.TIMEOUT.toMillis())
 			.append(" ms, `socket-timeout` ").append(SoakSettings.SOCKET_TIMEOUT.toMillis()).append(" ms); slack ")
 			.append(settings.slack().toMillis()).append(" ms on every bound.\n\n");
 		Window write = result.longestWithout(true);
@@ -46,6 +47,13 @@ public final class SoakReport {
 						+ result.calls((call) -> call.write() && call.outcome() == Outcome.UNKNOWN));
 		row(out, "reads succeeded / failed", result.calls((call) -> !call.write() && !call.failed()) + " / "
 				+ result.calls((call) -> !call.write() && call.failed()));
+		row(out, "read-backs of a writer's own transfer that missed it (stale own-write reads)",
+				Long.toString(result.staleOwnWriteReads()));
+		Deployment.ReplicaReads routed = result.replicaReads();
+		row(out, "reads served by the standby (by the port in each answer)", percent(result.replicaShare()));
+		row(out, "read-only transactions Poolwise routed to a replica / to the primary with none available / "
+				+ "to the primary for read-your-writes", routed.replica() + " / " + routed.noReplica() + " / "
+						+ routed.ownWrite() + " (" + percent(result.routedToReplicaShare()) + " to a replica)");
 		row(out, "lost writes", Long.toString(result.lostWrites()));
 		row(out, "duplicated writes", Long.toString(result.duplicatedWrites()));
 		row(out, "longest window without a successful write", window(result, write));
@@ -82,6 +90,10 @@ public final class SoakReport {
 	private static String window(SoakResult result, Window window) {
 		return seconds(window.nanos()) + " (from " + seconds(window.from() - result.origin()) + ", during "
 				+ result.faultsDuring(window) + ")";
+	}
+
+	public static String percent(double share) {
+		return String.format("%.1f%%", share * 100);
 	}
 
 	public static String seconds(long nanos) {

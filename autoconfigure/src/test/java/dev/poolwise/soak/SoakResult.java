@@ -34,8 +34,11 @@ public final class SoakResult {
 
 	private final List<Check> results;
 
+	private final Deployment.ReplicaReads replicaReads;
+
 	SoakResult(SoakSettings settings, long origin, long loadStart, long loadEnd, List<Injection> injections,
-			List<LedgerCall> journal, Ledger.State ledger, Checks checks, List<Check> results) {
+			List<LedgerCall> journal, Ledger.State ledger, Checks checks, List<Check> results,
+			Deployment.ReplicaReads replicaReads) {
 		this.settings = settings;
 		this.origin = origin;
 		this.loadStart = loadStart;
@@ -45,6 +48,7 @@ public final class SoakResult {
 		this.ledger = ledger;
 		this.checks = checks;
 		this.results = results;
+		this.replicaReads = replicaReads;
 	}
 
 	public SoakSettings settings() {
@@ -92,6 +96,37 @@ public final class SoakResult {
 	 */
 	public long duplicatedWrites() {
 		return this.ledger.rows().values().stream().filter((rows) -> rows > 1).count();
+	}
+
+	/**
+	 * Acknowledged read-backs of a writer's own acknowledged transfer that did not see it.
+	 * @return how many
+	 */
+	public long staleOwnWriteReads() {
+		return this.checks.staleReadBacks().size();
+	}
+
+	/**
+	 * The share of successful reads (reads of the total and read-backs) that a standby served, by the port in
+	 * each read's answer.
+	 * @return between 0 and 1
+	 */
+	public double replicaShare() {
+		long reads = calls((call) -> !call.write() && !call.failed());
+		return (reads == 0) ? 0 : (double) calls((call) -> !call.write() && !call.failed() && this.checks.onStandby(call))
+				/ reads;
+	}
+
+	/**
+	 * The share of read-only transactions Poolwise's routing sent to a replica ({@code db.pool.replica.reads}).
+	 * @return between 0 and 1
+	 */
+	public double routedToReplicaShare() {
+		return (this.replicaReads.all() == 0) ? 0 : (double) this.replicaReads.replica() / this.replicaReads.all();
+	}
+
+	Deployment.ReplicaReads replicaReads() {
+		return this.replicaReads;
 	}
 
 	public long calls(Predicate<LedgerCall> which) {

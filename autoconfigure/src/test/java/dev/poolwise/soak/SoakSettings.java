@@ -37,6 +37,28 @@ public record SoakSettings(long seed, Duration duration, Duration minGap, Durati
 	public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(3);
 
 	/**
+	 * {@code db.pool.replicas.size}: connections of each replica pool.
+	 */
+	public static final int REPLICA_SIZE = 2;
+
+	/**
+	 * {@code db.pool.replicas.timeout}: a replica that gives no connection within it leaves the rotation and
+	 * the read runs on the primary.
+	 */
+	public static final Duration REPLICA_TIMEOUT = Duration.ofMillis(500);
+
+	/**
+	 * {@code db.pool.replicas.max-lag}.
+	 */
+	public static final Duration MAX_LAG = Duration.ofSeconds(1);
+
+	/**
+	 * {@code spring.lifecycle.timeout-per-shutdown-phase}: how long an instance's drain waits for borrowed
+	 * connections.
+	 */
+	public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
 	 * Every fault, from a seed, with the gaps and load the CI run and the benchmark both use.
 	 * @param seed the seed
 	 * @param duration how long to inject faults

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -17,17 +19,17 @@ import dev.poolwise.test.RotatingCredentials;
 import dev.poolwise.test.Sessions;
 
 /**
- * What faults act on: the replicated servers, the proxies between the pool and each server, the pool and
- * its credentials provider. It also keeps what the checks need from the faults: every password handed out,
- * and which server was the primary when.
+ * What faults act on: the replicated servers, the proxies between the application and each server, the
+ * application's running instance with its pool, and the credentials provider. It also keeps what the checks
+ * need from the faults: every password handed out, and which server was the primary when.
  */
 public final class Testbed {
 
 	private final ReplicatedServers servers;
 
-	private final List<FaultProxy> proxies;
+	private final Map<Integer, FaultProxy> proxies;
 
-	private final HikariDataSource pool;
+	private final Deployment deployment;
 
 	private final RotatingCredentials credentials;
 
@@ -37,11 +39,19 @@ public final class Testbed {
 
 	private final Primaries primaries;
 
-	Testbed(ReplicatedServers servers, List<FaultProxy> proxies, HikariDataSource pool,
+	/**
+	 * @param servers the primary and the standby
+	 * @param proxies the proxy in front of each server, by the server's own port
+	 * @param deployment the application
+	 * @param credentials what hands the pools their password
+	 * @param settings the soak's settings
+	 * @param secrets passwords handed out so far
+	 */
+	Testbed(ReplicatedServers servers, Map<Integer, FaultProxy> proxies, Deployment deployment,
 			RotatingCredentials credentials, SoakSettings settings, List<String> secrets) {
 		this.servers = servers;
 		this.proxies = proxies;
-		this.pool = pool;
+		this.deployment = deployment;
 		this.credentials = credentials;
 		this.settings = settings;
 		this.secrets.addAll(secrets);
@@ -52,12 +62,29 @@ public final class Testbed {
 		return this.servers;
 	}
 
-	public List<FaultProxy> proxies() {
-		return this.proxies;
+	public Collection<FaultProxy> proxies() {
+		return this.proxies.values();
 	}
 
+	/**
+	 * The proxy in front of the server that is the standby now, through which the replica pool reaches it;
+	 * replication goes around it.
+	 * @return the proxy
+	 */
+	public FaultProxy standbyProxy() {
+		return this.proxies.get(this.servers.standbyPort());
+	}
+
+	/**
+	 * The primary's pool of the instance that takes calls now.
+	 * @return the pool
+	 */
 	public HikariDataSource pool() {
-		return this.pool;
+		return this.deployment.current().pool();
+	}
+
+	Deployment deployment() {
+		return this.deployment;
 	}
 
 	public SoakSettings settings() {

@@ -43,7 +43,7 @@ public final class FaultSoakRuns implements Study {
 			}
 		}
 		Map<String, String> machine = Machine
-			.describe("Debian PostgreSQL 15, a primary and a synchronous standby (ReplicatedServers), same host");
+			.describe("Debian PostgreSQL 15, a primary and a synchronous standby that is also the read replica (ReplicatedServers), same host");
 		ReportSection.write(this.settings, report(results, Duration.ofNanos(System.nanoTime() - started), machine));
 		List<Long> failed = results.stream().filter((result) -> !result.failedChecks().isEmpty())
 			.map((result) -> result.settings().seed()).toList();
@@ -61,15 +61,17 @@ public final class FaultSoakRuns implements Study {
 				+ "What the faults and checks are: [the fault soak](../../docs/fault-soak.md).");
 		ReportSection.line(out, "");
 		ReportSection.line(out, "| seed | faults | transfers acknowledged | unknown outcome | lost | duplicated | "
-				+ "longest without a write | longest without a read | checks |");
-		ReportSection.line(out, "|---|---|---|---|---|---|---|---|---|");
+				+ "longest without a write | longest without a read | stale own-write reads | reads on the replica | "
+				+ "checks |");
+		ReportSection.line(out, "|---|---|---|---|---|---|---|---|---|---|---|");
 		for (SoakResult result : results) {
 			ReportSection.line(out, "| " + result.settings().seed() + " | " + result.injections().size() + " | "
 					+ result.calls((call) -> call.write() && call.outcome() == Outcome.ACKNOWLEDGED) + " | "
 					+ result.calls((call) -> call.write() && call.outcome() == Outcome.UNKNOWN) + " | "
 					+ result.lostWrites() + " | " + result.duplicatedWrites() + " | "
 					+ SoakReport.seconds(result.longestWithout(true).nanos()) + " | "
-					+ SoakReport.seconds(result.longestWithout(false).nanos()) + " | "
+					+ SoakReport.seconds(result.longestWithout(false).nanos()) + " | " + result.staleOwnWriteReads()
+					+ " | " + SoakReport.percent(result.replicaShare()) + " | "
 					+ (result.failedChecks().isEmpty() ? "all held" : result.failedChecks().size() + " failed") + " |");
 		}
 		ReportSection.line(out, "");
