@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The fault soak with a fixed seed, as CI runs it: 50 s and at least one round of every fault at random
- * under a ledger's load, then every check; and the same soak with Poolwise's failover eviction switched off,
- * to show a check that fails without it. The long run with any seed is the benchmark's ({@code -Dbench.mode=fault-soak}).
+ * under a ledger's load, then every check; and short soaks with Poolwise's failover eviction, then its
+ * read-your-writes switched off, to show the check that fails without each. The long run with any seed is the benchmark's ({@code -Dbench.mode=fault-soak}).
  */
 @ExtendWith(OutputCaptureExtension.class)
 class FaultSoakTests {
@@ -69,6 +69,19 @@ class FaultSoakTests {
 		SoakResult result = new FaultSoak(settings).run(servers, output::toString);
 		assertThat(result.failedChecks()).extracting(Check::name)
 			.containsExactly("no fault failed more calls on lent connections than documented");
+		assertThat(result.lostWrites()).isZero();
+	}
+
+	@Test
+	void withoutReadYourWritesALaggingReplicaServesWritersStaleReadsOfTheirOwnTransfers(CapturedOutput output)
+			throws Exception {
+		SoakSettings settings = SoakSettings.of(SEED, Duration.ofSeconds(1))
+			.withFaults(List.of(new LaggingReplica()))
+			.withProperties("db.pool.replicas.read-your-writes=false");
+		SoakResult result = new FaultSoak(settings).run(servers, output::toString);
+		assertThat(result.failedChecks()).extracting(Check::name)
+			.containsExactly("every writer read its acknowledged transfer back (read-your-writes)");
+		assertThat(result.staleOwnWriteReads()).isPositive();
 		assertThat(result.lostWrites()).isZero();
 	}
 
