@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import com.zaxxer.hikari.HikariCredentialsProvider;
+import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -207,11 +208,35 @@ public final class FaultSoak {
 				+ " (" + promoted.get() + " promoted replica(s), whose pool keeps its idle connections)";
 		return awaitCheck("pool back at its size with no leaked server session",
 				() -> state.get() + "; size " + SoakSettings.SIZE + ", replica size " + SoakSettings.REPLICA_SIZE,
-				() -> bean.getTotalConnections() == SoakSettings.SIZE && bean.getIdleConnections() == SoakSettings.SIZE
+				() -> borrowEvery(testbed.pool()) && bean.getTotalConnections() == SoakSettings.SIZE && bean.getIdleConnections() == SoakSettings.SIZE
 						&& primary.pids().size() == SoakSettings.SIZE && standby.pids().isEmpty()
 						&& replicaOnStandby.pids().size() <= SoakSettings.REPLICA_SIZE
 						&& replicaOnPrimary.pids().size() <= promoted.get() * SoakSettings.REPLICA_SIZE,
 				state);
+	}
+
+	/**
+	 * Runs a statement on every connection of the pool at once, as the next callers would: a connection whose
+	 * session the server ended while it sat idle (the last fault's terminated backends) is found only when it
+	 * is used, and replaced; until then Hikari counts it as idle. A failure throws, and the check tries again.
+	 */
+	private static boolean borrowEvery(HikariDataSource pool) throws SQLException {
+		List<Connection> borrowed = new ArrayList<>();
+		try {
+			for (int i = 0; i < SoakSettings.SIZE; i++) {
+				Connection connection = pool.getConnection();
+				borrowed.add(connection);
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("SELECT 1");
+				}
+			}
+		}
+		finally {
+			for (Connection connection : borrowed) {
+				connection.close();
+			}
+		}
+		return true;
 	}
 
 	private static Check sessionsLeftAfterClose(ReplicatedServers servers) {
