@@ -103,8 +103,10 @@ public final class Replica {
 		replayedUpTo(position);
 		if (!inRecovery) {
 			this.lag = null;
-			change(State.PROMOTED, "pg_is_in_recovery() is false: it was promoted and is no longer a replica of "
-					+ "this primary");
+			if (change(State.PROMOTED, "pg_is_in_recovery() is false: it was promoted and is no longer a replica "
+					+ "of this primary")) {
+				evictIdle();
+			}
 			return;
 		}
 		if (lag == null) {
@@ -121,13 +123,23 @@ public final class Replica {
 	}
 
 	/**
-	 * Takes the replica out of rotation until a sample succeeds, and has its pool replace the idle
-	 * connections, which died with the server, before it is used again.
+	 * Takes the replica out of rotation until a sample succeeds, and has its pool replace its
+	 * connections, which died with the server.
 	 * @param reason what failed, without secrets
 	 */
 	void unreachable(String reason) {
 		this.lag = null;
-		if (change(State.UNREACHABLE, reason) && this.pool.getHikariPoolMXBean() != null) {
+		if (change(State.UNREACHABLE, reason)) {
+			evictIdle();
+		}
+	}
+
+	/**
+	 * Has the pool replace its connections, which lead to a server that is gone or no longer a replica,
+	 * before it is used again; Hikari opens the new ones wherever the replica's URL leads now.
+	 */
+	private void evictIdle() {
+		if (this.pool.getHikariPoolMXBean() != null) {
 			this.pool.getHikariPoolMXBean().softEvictConnections();
 		}
 	}

@@ -1,6 +1,7 @@
 package dev.poolwise.replica;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -143,8 +144,17 @@ class ReplicaFailureTests {
 	void aPromotedReplicaIsNoLongerUsed() {
 		this.contextRunner.run((context) -> {
 			Replica promoted = ReplicaRoutingTests.replica(context, 0);
+			int before;
+			try (Connection connection = promoted.pool().getConnection();
+					Statement statement = connection.createStatement();
+					ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+				row.next();
+				before = row.getInt(1);
+			}
 			servers.promoteStandby(0);
 			await().atMost(Duration.ofSeconds(10)).until(() -> promoted.state() == Replica.State.PROMOTED);
+			await("the replica pool's session from before the promotion is closed").atMost(Duration.ofSeconds(10))
+				.until(() -> !sessionExists(servers.connectStandby(0), before));
 			TransactionTemplate readOnly = ReplicaRoutingTests.readOnly(context);
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			for (int i = 0; i < 4; i++) {
@@ -195,6 +205,14 @@ class ReplicaFailureTests {
 					.isEqualTo(1);
 				assertThat(ReplicaRoutingTests.routing(context).servedByPrimary(Routing.NO_REPLICA)).isPositive();
 			});
+	}
+
+	private static boolean sessionExists(Connection side, int pid) throws SQLException {
+		try (side; Statement statement = side.createStatement();
+				ResultSet row = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)) {
+			row.next();
+			return row.getInt(1) > 0;
+		}
 	}
 
 	/**
