@@ -96,14 +96,6 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 	}
 
 	/**
-	 * The primary's WAL position at the latest sample.
-	 * @return the position, or {@link Lsn#UNKNOWN}
-	 */
-	long primaryPosition() {
-		return this.timeline.latest();
-	}
-
-	/**
 	 * Waits at most one interval for a sample that began after the moment: a primary that does not answer
 	 * sends the caller's read to the primary rather than holding it.
 	 */

@@ -82,14 +82,6 @@ public final class ReplicaSet {
 	}
 
 	/**
-	 * The primary's WAL position at the monitor's latest sample.
-	 * @return the position, or {@link Lsn#UNKNOWN}
-	 */
-	public long primaryPosition() {
-		return this.monitor.primaryPosition();
-	}
-
-	/**
 	 * Stops the monitor and closes the replicas.
 	 */
 	void close() {

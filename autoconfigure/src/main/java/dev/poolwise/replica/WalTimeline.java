@@ -76,13 +76,4 @@ final class WalTimeline {
 		return (this.times[latest] - nanos >= 0) ? this.positions[latest] : Lsn.UNKNOWN;
 	}
 
-	/**
-	 * The primary's position in the latest sample.
-	 * @return the position, or {@link Lsn#UNKNOWN}
-	 */
-	synchronized long latest() {
-		return (this.count == 0) ? Lsn.UNKNOWN
-				: this.positions[(this.next - 1 + this.times.length) % this.times.length];
-	}
-
 }
