@@ -1,5 +1,6 @@
 package dev.poolwise.autoconfigure;
 
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,19 +31,25 @@ import dev.poolwise.startup.PoolTuner;
 import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
+import dev.poolwise.validation.PoolConfigurationException;
 import dev.poolwise.validation.Violations;
 
 /**
- * Gives Spring Boot's DataSource bean read replicas when {@code db.pool.replicas} is configured: after
- * Poolwise tuned the primary pool, each replica host gets a tuned pool of its own, checked against the
- * primary, and the bean is replaced by a {@link RoutingDataSource} that keeps the application's single
- * DataSource and sends read-only transactions to the replicas. The primary's configuration is copied before
- * it is tuned, so replica pools start from what the application bound, not from the primary's tuning.
+ * Gives Spring Boot's DataSource bean read replicas when {@code db.pool.replicas} is configured. As soon as
+ * the primary pool's properties are bound, before any other post-processor can wrap the bean, the bean becomes
+ * a {@link RoutingDataSource} around the pool, so a decorator (datasource-proxy, p6spy, tracing, an
+ * application's own wrapper) wraps the routing and sees every statement, on the primary and the replicas
+ * alike. Once Poolwise has tuned the primary, each replica host gets a tuned pool of its own, checked against
+ * the primary, and the routing starts sending read-only transactions to them. The primary's configuration is
+ * copied before it is tuned, so replica pools start from what the application bound, not from the primary's
+ * tuning. A failure part-way closes what was opened, replicas and primary alike.
  */
 class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 
 	private static final ConfigurationPropertyName REPLICAS = ConfigurationPropertyName
 		.of(ReplicaPropertySources.REPLICAS);
+
+	private static final String ISOLATION = "spring.datasource.hikari.transaction-isolation";
 
 	private final ObjectProvider<PoolwiseProperties> properties;
 
@@ -56,6 +63,8 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 
 	private final Map<String, Template> templates = new ConcurrentHashMap<>();
 
+	private final UnitlessDurations unitless;
+
 	ReplicaRoutingBeanPostProcessor(ObjectProvider<PoolwiseProperties> properties, ObjectProvider<TunedPools> pools,
 			ObjectProvider<ReplicaSets> replicaSets, Environment environment, ApplicationContext applicationContext) {
 		this.properties = properties;
@@ -63,29 +72,82 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 		this.replicaSets = replicaSets;
 		this.environment = environment;
 		this.applicationContext = applicationContext;
+		this.unitless = new UnitlessDurations(environment);
 	}
 
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
-		if (bean instanceof DataSource dataSource && applies(beanName)) {
-			HikariDataSource pool = PoolUnwrapper.find(dataSource);
-			ReplicaProperties replicas = this.properties.getObject().getReplicas();
-			if (pool != null && !pool.isRunning() && replicas.isEnabled()) {
-				this.templates.put(beanName,
-						new Template(ReplicaPools.template(pool), new ReplicaRules(replicas).validate()));
-			}
+		if (!(bean instanceof DataSource dataSource) || !replicasSet()) {
+			return bean;
 		}
-		return bean;
+		if (!PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext, beanName)) {
+			return bean;
+		}
+		HikariDataSource pool = PoolUnwrapper.find(dataSource);
+		ReplicaProperties replicas = this.properties.getObject().getReplicas();
+		if (pool == null || pool.isRunning() || !replicas.isEnabled()) {
+			return bean;
+		}
+		Violations violations = new Violations();
+		if (pool != bean) {
+			violations.add(ReplicaPropertySources.REPLICAS + ".url", PoolUnwrapper.describe(dataSource),
+					"DataSource bean '" + beanName + "' was wrapped before its properties were bound, and "
+							+ "routing to replicas would have to replace the wrapper",
+					"Wrap the DataSource in postProcessAfterInitialization, as datasource-proxy and p6spy do; "
+							+ "the wrapper then sees the statements of the primary and the replicas.");
+		}
+		Map<String, String> urls = new ReplicaRules(replicas).validate(violations);
+		isolation(pool, violations);
+		violations.throwIfAny();
+		RoutingDataSource routing = new RoutingDataSource(pool);
+		this.templates.put(beanName, new Template(ReplicaPools.template(pool), urls, routing));
+		return routing;
+	}
+
+	/**
+	 * A hot standby refuses SERIALIZABLE, so a pool-wide SERIALIZABLE would send every read-only transaction
+	 * to the primary; an isolation Hikari would refuse is said here, in the same report.
+	 */
+	private static void isolation(HikariDataSource pool, Violations violations) {
+		String isolation = pool.getTransactionIsolation();
+		int level;
+		try {
+			level = RoutingDataSource.isolation(isolation);
+		}
+		catch (IllegalArgumentException ex) {
+			violations.add(ISOLATION, String.valueOf(isolation), "is not a transaction isolation",
+					"Write one of TRANSACTION_READ_COMMITTED, TRANSACTION_REPEATABLE_READ or "
+							+ "TRANSACTION_SERIALIZABLE (any case), or its JDBC number.");
+			return;
+		}
+		if (level == Connection.TRANSACTION_SERIALIZABLE) {
+			violations.add(ISOLATION, String.valueOf(isolation),
+					"a hot standby cannot run SERIALIZABLE transactions, so with db.pool.replicas.url set every "
+							+ "read-only transaction would go to the primary",
+					"Remove " + ISOLATION + " and ask for SERIALIZABLE per transaction "
+							+ "(@Transactional(isolation = Isolation.SERIALIZABLE), which runs on the primary), "
+							+ "or remove db.pool.replicas.url.");
+		}
 	}
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Template template = this.templates.remove(beanName);
-		if (!(bean instanceof DataSource) || template == null) {
+		if (!(bean instanceof DataSource)) {
+			return bean;
+		}
+		if (template == null) {
+			ownDataSource(beanName);
 			return bean;
 		}
 		TunedPool primary = this.pools.getObject().get(beanName);
 		if (primary == null) {
+			Violations violations = new Violations();
+			violations.add(ReplicaPropertySources.REPLICAS + ".url", "(set)",
+					"Poolwise does not tune DataSource bean '" + beanName + "', so it cannot route its reads",
+					"Let Poolwise tune the bean (remove db.pool.datasources." + beanName + ".enabled=false), or "
+							+ "remove the db.pool.replicas.* keys.");
+			violations.throwIfAny();
 			return bean;
 		}
 		ReplicaProperties replicas = this.properties.getObject().getReplicas();
@@ -93,23 +155,53 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 				replicas.isRequired(), replicas.getLoginTimeout());
 		List<Replica> members = new ArrayList<>();
 		try {
-			template.urls().forEach((name, url) -> members
-				.add(replica(primary, template.config(), name, url, check, replicas)));
+			template.urls()
+				.forEach((name, url) -> members
+					.add(replica(beanName, primary, template.config(), name, url, check, replicas)));
+			this.replicaSets.getObject()
+				.add(ReplicaSet.attach(template.routing(), beanName, primary.dataSource(), members,
+						replicas.getMaxLag(), replicas.getCheckInterval(), replicas.isReadYourWrites()));
 		}
 		catch (RuntimeException ex) {
-			members.forEach((replica) -> close(replica.pool()));
-			close(primary.dataSource());
-			throw ex;
+			members.forEach(Replica::close);
+			JvmPoolRegistry.get().deregister(primary.dataSource());
+			primary.dataSource().close();
+			throw (ex instanceof PoolConfigurationException refused) ? this.unitless.explain(refused) : ex;
 		}
-		RoutingDataSource routing = ReplicaSet.route(beanName, primary.dataSource(), members, replicas.getMaxLag(),
-				replicas.getCheckInterval(), replicas.isReadYourWrites());
-		this.replicaSets.getObject().add(routing.replicas());
-		return routing;
+		this.unitless.warnAcceptedUnder(ReplicaPropertySources.REPLICAS + ".");
+		return bean;
 	}
 
-	private Replica replica(TunedPool primary, HikariConfig template, String name, String url, ReplicaCheck check,
-			ReplicaProperties replicas) {
-		ReplicaPropertySources sources = new ReplicaPropertySources(this.environment, name);
+	/**
+	 * Replica keys apply to the DataSource Spring Boot creates; on a context whose only DataSource is the
+	 * application's own they would route nothing, so startup says so.
+	 */
+	private void ownDataSource(String beanName) {
+		if (!replicasSet() || PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext,
+				beanName) || bootDataSourceDefined()) {
+			return;
+		}
+		Violations violations = new Violations();
+		violations.add(ReplicaPropertySources.REPLICAS + ".url", "(set)",
+				"read replicas serve the DataSource Spring Boot creates from spring.datasource.*, and this context "
+						+ "has none: DataSource bean '" + beanName + "' is the application's own",
+				"Let Spring Boot create the DataSource (remove the @Bean and set spring.datasource.url and "
+						+ "spring.datasource.hikari.*), or remove the db.pool.replicas.* keys.");
+		violations.throwIfAny();
+	}
+
+	private boolean bootDataSourceDefined() {
+		for (String name : this.applicationContext.getBeanNamesForType(DataSource.class, true, false)) {
+			if (PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext, name)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Replica replica(String beanName, TunedPool primary, HikariConfig template, String name, String url,
+			ReplicaCheck check, ReplicaProperties replicas) {
+		ReplicaPropertySources sources = new ReplicaPropertySources(this.environment, beanName, name);
 		PoolSettings settings = sources.bind();
 		String poolName = primary.dataSource().getPoolName() + "-replica-" + name;
 		HikariDataSource pool = ReplicaPools.create(template, url, poolName);
@@ -142,17 +234,8 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 		return new Replica(name, pool, replicas.getMaxLag(), tuned.rotation());
 	}
 
-	/**
-	 * Closes a pool of a bean that failed: Spring destroys only beans that were created.
-	 */
-	private static void close(HikariDataSource pool) {
-		JvmPoolRegistry.get().deregister(pool);
-		pool.close();
-	}
-
-	private boolean applies(String beanName) {
-		return PoolPropertySources.isSet(this.environment, REPLICAS) && this.properties.getObject().isEnabled()
-				&& PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext, beanName);
+	private boolean replicasSet() {
+		return PoolPropertySources.isSet(this.environment, REPLICAS) && this.properties.getObject().isEnabled();
 	}
 
 	@Override
@@ -161,9 +244,10 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 	}
 
 	/**
-	 * The primary's configuration as bound, and the replicas' URLs by name.
+	 * The primary's configuration as bound, the replicas' URLs by name, and the routing that took the
+	 * primary's place.
 	 */
-	private record Template(HikariConfig config, Map<String, String> urls) {
+	private record Template(HikariConfig config, Map<String, String> urls, RoutingDataSource routing) {
 
 	}
 

@@ -29,12 +29,11 @@ final class ReplicaRules {
 	}
 
 	/**
-	 * Checks the replica keys.
-	 * @return each replica's URL by name
-	 * @throws dev.poolwise.validation.PoolConfigurationException listing every problem
+	 * Checks the replica keys, adding every problem to a report that other checks share.
+	 * @param violations the report
+	 * @return each replica's URL by name, empty when the URL is wrong
 	 */
-	Map<String, String> validate() {
-		Violations violations = new Violations();
+	Map<String, String> validate(Violations violations) {
 		Map<String, String> urls = urls(violations);
 		Duration maxLag = this.replicas.getMaxLag();
 		if (maxLag.isNegative() || maxLag.isZero() || maxLag.compareTo(LONGEST_LAG) > 0) {
@@ -59,7 +58,6 @@ final class ReplicaRules {
 				}
 			}
 		}
-		violations.throwIfAny();
 		return (urls != null) ? urls : Map.of();
 	}
 

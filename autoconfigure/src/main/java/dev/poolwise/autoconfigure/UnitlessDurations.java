@@ -68,10 +68,19 @@ final class UnitlessDurations {
 	 * @param beanName the pool whose own keys are read as well
 	 */
 	void warnAccepted(String beanName) {
+		warnAcceptedUnder("db.pool.", "db.pool.datasources." + beanName + ".");
+	}
+
+	/**
+	 * As {@link #warnAccepted(String)}, for the pool keys under the given prefixes.
+	 * @param prefixes each ending in a dot, e.g. {@code db.pool.replicas.}
+	 */
+	void warnAcceptedUnder(String... prefixes) {
 		for (Map.Entry<String, Class<?>> key : PoolKeys.all().entrySet()) {
 			if (key.getValue() == Duration.class) {
-				warnIfUnitless("db.pool." + key.getKey());
-				warnIfUnitless("db.pool.datasources." + beanName + "." + key.getKey());
+				for (String prefix : prefixes) {
+					warnIfUnitless(prefix + key.getKey());
+				}
 			}
 		}
 	}

@@ -60,8 +60,13 @@ public class ReplicaMeterBinder implements MeterBinder {
 					.tags(tags)
 					.description("Calls that failed on a broken connection of the replica (SQLSTATE 08, 57P)")
 					.register(registry);
+				FunctionCounter.builder("db.pool.replica.busy", routing, (r) -> r.busyOn(replica.name()))
+					.tags(tags)
+					.description("Read-only transactions that found the replica's pool busy and went elsewhere")
+					.register(registry);
 			}
-			for (String reason : new String[] { Routing.NO_REPLICA, Routing.OWN_WRITE }) {
+			for (String reason : new String[] { Routing.NO_REPLICA, Routing.OWN_WRITE, Routing.SERIALIZABLE,
+					Routing.BUSY }) {
 				FunctionCounter.builder("db.pool.replica.reads", routing, (r) -> r.servedByPrimary(reason))
 					.tags(Tags.of("pool", pool, "replica", "primary", "reason", reason))
 					.description("Read-only transactions routed to the replica or, replica=primary, to the primary")

@@ -47,7 +47,7 @@ abstract class ConnectionHandler implements InvocationHandler {
 			throw ex.getTargetException();
 		}
 		finally {
-			after();
+			after(method.getName(), args);
 		}
 	}
 
@@ -62,8 +62,10 @@ abstract class ConnectionHandler implements InvocationHandler {
 
 	/**
 	 * Sees the end of a call that went through, or failed.
+	 * @param method the method's name
+	 * @param args its arguments
 	 */
-	void after() {
+	void after(String method, @Nullable Object[] args) {
 	}
 
 	/**

@@ -1,20 +1,23 @@
 package dev.poolwise.replica;
 
 import java.sql.Connection;
-import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * A connection to the primary, borrowed for anything that is not a read-only transaction. When it may have
- * written (it created a statement), it marks the moment it is given back, after the commit, for
- * {@link ReadYourWrites}: no round trip on the write's path.
+ * written (it created a statement, or handed out the driver's own connection, e.g. for {@code COPY}), it marks
+ * the moment that work became visible, for {@link ReadYourWrites}: after the commit, so reads in Spring's
+ * after-commit callbacks and {@code @TransactionalEventListener}s that run before the connection is released
+ * see it; after auto-commit work when it is given back or when its auto-commit mode changes. A rollback marks
+ * nothing: nothing became visible. No round trip on the write's path.
  */
 final class PrimaryConnection extends ConnectionHandler {
 
 	private final ReadYourWrites writes;
 
-	private boolean wrote;
+	/** Whether work since the last mark may have written. */
+	private boolean dirty;
 
 	private PrimaryConnection(Connection target, ReadYourWrites writes) {
 		super(target);
@@ -26,12 +29,25 @@ final class PrimaryConnection extends ConnectionHandler {
 	}
 
 	@Override
-	void before(String method, @Nullable Object[] args) throws SQLException {
-		if (createsStatement(method)) {
-			this.wrote = true;
+	void before(String method, @Nullable Object[] args) {
+		if (createsStatement(method) || method.equals("unwrap")) {
+			this.dirty = true;
 		}
-		else if (method.equals("close") && this.wrote) {
-			this.wrote = false;
+	}
+
+	@Override
+	void after(String method, @Nullable Object[] args) {
+		if (method.equals("commit") || method.equals("setAutoCommit") || method.equals("close")) {
+			mark();
+		}
+		else if (method.equals("rollback") && (args == null || args.length == 0)) {
+			this.dirty = false;
+		}
+	}
+
+	private void mark() {
+		if (this.dirty) {
+			this.dirty = false;
 			this.writes.wrote();
 		}
 	}

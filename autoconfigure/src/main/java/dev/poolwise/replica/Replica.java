@@ -36,6 +36,9 @@ public final class Replica {
 
 	private volatile @Nullable String problem;
 
+	/** The pool's minimum idle before it was promoted, while it is kept empty; -1 otherwise. */
+	private int parkedMinimumIdle = -1;
+
 	/**
 	 * @param name the replica's name, e.g. its host
 	 * @param pool its tuned pool
@@ -97,23 +100,30 @@ public final class Replica {
 	 * Records a sample of the replica.
 	 * @param inRecovery its {@code pg_is_in_recovery()}
 	 * @param position its {@code pg_last_wal_replay_lsn()}
-	 * @param lag its lag behind the primary, or null when the primary could not be sampled
+	 * @param lag its lag behind the primary, or null when it cannot be told
+	 * @param unknown why the lag cannot be told, when it cannot: the replica then counts as lagging, since it
+	 * has not proved it is within the bound
+	 * @param sinceStart whether the lag cannot be told only because the primary was first read less than
+	 * max-lag ago: a replica that has not taken reads yet waits without a warning
 	 */
-	void sampled(boolean inRecovery, long position, @Nullable Duration lag) {
+	void sampled(boolean inRecovery, long position, @Nullable Duration lag, String unknown, boolean sinceStart) {
 		replayedUpTo(position);
 		if (!inRecovery) {
 			this.lag = null;
 			if (change(State.PROMOTED, "pg_is_in_recovery() is false: it was promoted and is no longer a replica "
 					+ "of this primary")) {
-				evictIdle();
+				park();
 			}
 			return;
 		}
-		if (lag == null) {
-			return;
-		}
 		this.lag = lag;
-		if (lag.compareTo(this.maxLag) > 0) {
+		if (lag == null && sinceStart && this.state == State.STARTING) {
+			this.problem = "its replay lag cannot be told yet: " + unknown;
+		}
+		else if (lag == null) {
+			change(State.LAGGING, "its replay lag cannot be told: " + unknown);
+		}
+		else if (lag.compareTo(this.maxLag) > 0) {
 			change(State.LAGGING, "replay lag " + lag.toMillis() + " ms exceeds db.pool.replicas.max-lag ("
 					+ this.maxLag.toMillis() + " ms)");
 		}
@@ -131,6 +141,26 @@ public final class Replica {
 		this.lag = null;
 		if (change(State.UNREACHABLE, reason)) {
 			evictIdle();
+		}
+	}
+
+	/**
+	 * Keeps a promoted replica's pool empty while it is out of rotation: its sessions are on a server that now
+	 * takes the primary pools' reconnects, and every instance refilling its replica pool there at the same
+	 * moment would add its size to the failover's storm. The pool refills when the replica is back.
+	 */
+	private synchronized void park() {
+		if (this.parkedMinimumIdle == -1 && this.pool.getHikariConfigMXBean() != null) {
+			this.parkedMinimumIdle = this.pool.getMinimumIdle();
+			this.pool.getHikariConfigMXBean().setMinimumIdle(0);
+		}
+		evictIdle();
+	}
+
+	private synchronized void unpark() {
+		if (this.parkedMinimumIdle != -1) {
+			this.pool.getHikariConfigMXBean().setMinimumIdle(this.parkedMinimumIdle);
+			this.parkedMinimumIdle = -1;
 		}
 	}
 
@@ -157,7 +187,7 @@ public final class Replica {
 	/**
 	 * Stops its TLS rotation and closes its pool, with the application context.
 	 */
-	void close() {
+	public void close() {
 		if (this.rotation != null) {
 			this.rotation.close();
 		}
@@ -173,6 +203,7 @@ public final class Replica {
 			return false;
 		}
 		if (state == State.AVAILABLE) {
+			unpark();
 			logger.info("Replica '" + this.name + "' takes read-only transactions"
 					+ ((previous == State.STARTING) ? "" : " again (was " + previous.label() + ")"));
 		}

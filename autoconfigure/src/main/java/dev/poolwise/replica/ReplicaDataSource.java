@@ -16,9 +16,12 @@ import org.springframework.jdbc.datasource.AbstractDataSource;
 
 /**
  * Where a read-only transaction's connection comes from, decided when the transaction fetches it: the next
- * replica in turn that is in rotation and has replayed the thread's own last write, else the primary, made
- * read-only. A replica whose pool gives no connection leaves the rotation until its next good check, and the
- * transaction moves on to the next one, so a stopped replica costs the caller nothing but the attempt.
+ * replica in turn that is in rotation, has a free connection and has replayed the thread's own last write,
+ * else the primary, made read-only. A SERIALIZABLE transaction always goes to the primary, since a hot standby
+ * refuses that isolation. A replica whose pool gives no connection because it could not open one leaves the
+ * rotation until its next good check, and the transaction moves on to the next one, so a stopped replica
+ * costs the caller nothing but the attempt; a replica whose pool is only busy (every connection lent, none
+ * failing) stays in rotation with its connections, and the transaction moves on the same way.
  */
 final class ReplicaDataSource extends AbstractDataSource {
 
@@ -26,7 +29,7 @@ final class ReplicaDataSource extends AbstractDataSource {
 
 	private final List<Replica> replicas;
 
-	private final ReadYourWrites writes;
+	private final @Nullable ReadYourWrites writes;
 
 	private final Routing routing;
 
@@ -34,7 +37,7 @@ final class ReplicaDataSource extends AbstractDataSource {
 
 	private final AtomicInteger next = new AtomicInteger();
 
-	ReplicaDataSource(DataSource primary, List<Replica> replicas, ReadYourWrites writes, Routing routing,
+	ReplicaDataSource(DataSource primary, List<Replica> replicas, @Nullable ReadYourWrites writes, Routing routing,
 			ThreadLocal<@Nullable RoutedConnection> fetching) {
 		this.primary = primary;
 		this.replicas = replicas;
@@ -48,30 +51,36 @@ final class ReplicaDataSource extends AbstractDataSource {
 		RoutedConnection routed = this.fetching.get();
 		if (routed != null) {
 			routed.fetched(true);
+			if (routed.serializable()) {
+				return primary(Routing.SERIALIZABLE);
+			}
 		}
 		return choose();
 	}
 
 	private Connection choose() throws SQLException {
-		long required = this.writes.required();
+		ReadYourWrites writes = this.writes;
+		long required = (writes != null) ? writes.required() : Lsn.UNKNOWN;
 		if (required == ReadYourWrites.UNRESOLVED) {
 			return primary(Routing.OWN_WRITE);
 		}
 		int start = Math.floorMod(this.next.getAndIncrement(), this.replicas.size());
-		boolean behind = false;
+		String reason = Routing.NO_REPLICA;
 		for (int i = 0; i < this.replicas.size(); i++) {
 			Replica replica = this.replicas.get((start + i) % this.replicas.size());
 			if (!replica.inRotation()) {
 				continue;
 			}
-			Connection connection = borrow(replica, required);
-			if (connection != null) {
+			Borrowed borrowed = borrow(replica, required);
+			if (borrowed.connection != null) {
 				this.routing.toReplica(replica.name());
-				return ReplicaConnection.wrap(connection, replica, this.routing);
+				return ReplicaConnection.wrap(borrowed.connection, replica, this.routing);
 			}
-			behind |= replica.inRotation();
+			if (borrowed.reason != null && !Routing.OWN_WRITE.equals(reason)) {
+				reason = borrowed.reason;
+			}
 		}
-		return primary(behind ? Routing.OWN_WRITE : Routing.NO_REPLICA);
+		return primary(reason);
 	}
 
 	private Connection primary(String reason) throws SQLException {
@@ -84,34 +93,45 @@ final class ReplicaDataSource extends AbstractDataSource {
 	/**
 	 * A connection of the replica if it can serve this thread: when its last known replay position is behind
 	 * the thread's last write, the position is read once more on the borrowed connection.
-	 * @return the connection, or null when the replica is behind the write or gave none
+	 * @return the connection, or why there is none
 	 */
-	private @Nullable Connection borrow(Replica replica, long required) {
+	private Borrowed borrow(Replica replica, long required) {
 		Connection connection;
 		try {
 			connection = replica.pool().getConnection();
 		}
 		catch (SQLException ex) {
+			if (ex.getCause() == null) {
+				this.routing.busy(replica.name());
+				return new Borrowed(null, Routing.BUSY);
+			}
 			replica.unreachable("no connection within its timeout (" + ex.getSQLState() + ": " + ex.getMessage()
 					+ ")");
-			return null;
+			return new Borrowed(null, null);
 		}
 		try {
 			if (required > replica.replayed()) {
 				replica.replayedUpTo(replayed(connection));
 				if (required > replica.replayed()) {
 					connection.close();
-					return null;
+					return new Borrowed(null, Routing.OWN_WRITE);
 				}
 			}
 			connection.setReadOnly(true);
-			return connection;
+			return new Borrowed(connection, null);
 		}
 		catch (SQLException ex) {
 			replica.unreachable("its connection failed (" + ex.getSQLState() + ": " + ex.getMessage() + ")");
 			closeQuietly(connection);
-			return null;
+			return new Borrowed(null, null);
 		}
+	}
+
+	/**
+	 * A replica's connection, or why it gave none that can serve the transaction.
+	 */
+	private record Borrowed(@Nullable Connection connection, @Nullable String reason) {
+
 	}
 
 	private static long replayed(Connection connection) throws SQLException {

@@ -35,7 +35,8 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 
 	private static final Log logger = LogFactory.getLog(ReplicaMonitor.class);
 
-	private static final int SAMPLES_KEPT = 600;
+	/** pgjdbc's default connectTimeout, in seconds. */
+	private static final int DEFAULT_CONNECT_TIMEOUT = 10;
 
 	private final List<Replica> replicas;
 
@@ -43,7 +44,9 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 
 	private final Duration interval;
 
-	private final WalTimeline timeline = new WalTimeline(SAMPLES_KEPT);
+	private final Duration maxLag;
+
+	private final WalTimeline timeline;
 
 	private final ScheduledExecutorService executor;
 
@@ -51,9 +54,17 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 
 	private final ReentrantLock sampling = new ReentrantLock();
 
-	ReplicaMonitor(HikariDataSource primary, List<Replica> replicas, Duration interval) {
+	private final String poolName;
+
+	/** Whether the last sample of the primary failed, so a run of failures is logged once. */
+	private volatile boolean primaryFailing;
+
+	ReplicaMonitor(HikariDataSource primary, List<Replica> replicas, Duration interval, Duration maxLag) {
 		this.replicas = replicas;
 		this.interval = interval;
+		this.maxLag = maxLag;
+		this.timeline = WalTimeline.covering(maxLag, interval);
+		this.poolName = primary.getPoolName();
 		this.primarySide = new Sampled(primary);
 		this.replicaSides = replicas.stream().map((replica) -> new Sampled(replica.pool())).toList();
 		this.executor = Executors.newScheduledThreadPool(replicas.size() + 2, (task) -> {
@@ -138,10 +149,23 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 		try {
 			long position = this.primarySide.query("SELECT pg_current_wal_lsn()", (row) -> Lsn.parse(row.getString(1)));
 			this.timeline.record(began, position);
+			if (this.primaryFailing) {
+				this.primaryFailing = false;
+				logger.info("Pool '" + this.poolName + "': the primary's WAL position can be read again; replica lag "
+						+ "is measured again");
+			}
 			return position;
 		}
 		catch (SQLException ex) {
-			logger.debug("Could not sample the primary's WAL position: " + ex.getMessage());
+			if (!this.primaryFailing) {
+				this.primaryFailing = true;
+				logger.warn("Pool '" + this.poolName + "': could not read the primary's WAL position ("
+						+ ex.getSQLState() + ": " + ex.getMessage() + "); replica lag cannot be measured, so once "
+						+ "it has not been read for db.pool.replicas.max-lag (" + this.maxLag.toMillis()
+						+ " ms) the replicas take no reads until it can. The check runs on a connection of the "
+						+ "primary pool's role, which needs a free connection slot and EXECUTE on "
+						+ "pg_current_wal_lsn()");
+			}
 			return Lsn.UNKNOWN;
 		}
 	}
@@ -150,13 +174,46 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 		try {
 			side.query("SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()", (row) -> {
 				long replayed = Lsn.parse(row.getString(2));
-				replica.sampled(row.getBoolean(1), replayed, this.timeline.lag(replayed, System.nanoTime()));
+				long now = System.nanoTime();
+				Duration lag = lag(replayed, now);
+				replica.sampled(row.getBoolean(1), replayed, lag, (lag != null) ? "" : unknownLag(now),
+						this.timeline.covered(now).compareTo(this.maxLag) < 0);
 				return replayed;
 			});
 		}
 		catch (SQLException ex) {
 			replica.unreachable("its check failed (" + ex.getSQLState() + ": " + ex.getMessage() + ")");
 		}
+	}
+
+	/**
+	 * A replica's lag, unknown when the primary's position is older than the lag bound: a replica that
+	 * replayed an old position may be arbitrarily far behind the primary now.
+	 */
+	private @Nullable Duration lag(long replayed, long now) {
+		Duration age = this.timeline.age(now);
+		if (age == null || age.compareTo(this.maxLag) > 0) {
+			return null;
+		}
+		return this.timeline.lag(replayed, now);
+	}
+
+	private String unknownLag(long now) {
+		Duration age = this.timeline.age(now);
+		if (age == null) {
+			return "the primary's WAL position has not been read yet";
+		}
+		if (age.compareTo(this.maxLag) > 0) {
+			return "the primary's WAL position has not been read for " + age.toMillis()
+					+ " ms, longer than db.pool.replicas.max-lag";
+		}
+		Duration covered = this.timeline.covered(now);
+		if (covered.compareTo(this.maxLag) < 0) {
+			return "it has not yet replayed the primary's position read at startup (" + covered.toMillis()
+					+ " ms ago), so it may be behind by more than db.pool.replicas.max-lag";
+		}
+		return "it is behind every position of the primary read in the last " + covered.toMillis()
+				+ " ms, more than db.pool.replicas.max-lag";
 	}
 
 	@Override
@@ -187,14 +244,19 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 			this.patience = TimeUnit.SECONDS.toNanos(connectTimeoutSeconds(pool));
 		}
 
+		/**
+		 * pgjdbc's connectTimeout, whole seconds; 0 (no timeout) or a value that does not parse counts as
+		 * pgjdbc's default of 10, so the watchdog never gives up on a replica at once.
+		 */
 		private static int connectTimeoutSeconds(HikariDataSource pool) {
 			Properties merged = Driver.parseURL(pool.getJdbcUrl(), pool.getDataSourceProperties());
 			String value = PGProperty.CONNECT_TIMEOUT.getOrDefault((merged != null) ? merged : new Properties());
 			try {
-				return (value != null) ? Integer.parseInt(value) : 10;
+				int seconds = (value != null) ? Integer.parseInt(value) : DEFAULT_CONNECT_TIMEOUT;
+				return (seconds > 0) ? seconds : DEFAULT_CONNECT_TIMEOUT;
 			}
 			catch (NumberFormatException ex) {
-				return 10;
+				return DEFAULT_CONNECT_TIMEOUT;
 			}
 		}
 

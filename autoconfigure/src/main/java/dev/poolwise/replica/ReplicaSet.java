@@ -35,6 +35,7 @@ public final class ReplicaSet {
 
 	/**
 	 * Starts monitoring the replicas and routes read-only transactions of the primary's connections to them.
+	 * @param routing the routing that took the primary's place
 	 * @param pool the primary's DataSource bean name
 	 * @param primary the primary's tuned pool
 	 * @param replicas the replicas with their tuned pools
@@ -42,15 +43,22 @@ public final class ReplicaSet {
 	 * @param interval time between two samples of each replica
 	 * @param readYourWrites whether a thread's read-only transaction after its own write waits for a replica
 	 * that replayed it
-	 * @return the DataSource that takes the primary's place
+	 * @return the replicas, monitored and routed to
 	 */
-	public static RoutingDataSource route(String pool, HikariDataSource primary, List<Replica> replicas,
-			Duration maxLag, Duration interval, boolean readYourWrites) {
-		ReplicaMonitor monitor = new ReplicaMonitor(primary, replicas, interval);
+	public static ReplicaSet attach(RoutingDataSource routing, String pool, HikariDataSource primary,
+			List<Replica> replicas, Duration maxLag, Duration interval, boolean readYourWrites) {
+		ReplicaMonitor monitor = new ReplicaMonitor(primary, replicas, interval, maxLag);
 		ReplicaSet set = new ReplicaSet(pool, primary.getPoolName(), List.copyOf(replicas), maxLag,
 				new Routing(primary.getPoolName()), monitor);
-		monitor.start();
-		return new RoutingDataSource(primary, set, new ReadYourWrites(monitor), readYourWrites);
+		try {
+			monitor.start();
+			routing.attach(set, readYourWrites ? new ReadYourWrites(monitor) : null);
+		}
+		catch (RuntimeException ex) {
+			monitor.close();
+			throw ex;
+		}
+		return set;
 	}
 
 	/**

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * long as the application holds it, ignoring later read-only switches. This handler sees those switches:
  * a read-only transaction that begins on a held primary connection is counted and logged as misrouted, and a
  * transaction that is not read-only is refused from the start on a held read-only connection, where its first
- * write would fail with 25006 anyway.
+ * write would fail with 25006 anyway. It also keeps the isolation the transaction asked for, which a hot
+ * standby cannot give at SERIALIZABLE.
  */
 final class RoutedConnection extends ConnectionHandler {
 
@@ -23,14 +24,27 @@ final class RoutedConnection extends ConnectionHandler {
 
 	private @Nullable Boolean fetchedReadOnly;
 
-	private RoutedConnection(Connection lazy, Routing routing, ThreadLocal<@Nullable RoutedConnection> fetching) {
+	private int isolation;
+
+	private RoutedConnection(Connection lazy, Routing routing, ThreadLocal<@Nullable RoutedConnection> fetching,
+			int isolation) {
 		super(lazy);
 		this.routing = routing;
 		this.fetching = fetching;
+		this.isolation = isolation;
 	}
 
-	static Connection wrap(Connection lazy, Routing routing, ThreadLocal<@Nullable RoutedConnection> fetching) {
-		return new RoutedConnection(lazy, routing, fetching).proxy();
+	static Connection wrap(Connection lazy, Routing routing, ThreadLocal<@Nullable RoutedConnection> fetching,
+			int isolation) {
+		return new RoutedConnection(lazy, routing, fetching, isolation).proxy();
+	}
+
+	/**
+	 * Whether the transaction under way asked for SERIALIZABLE, which only the primary serves.
+	 * @return true at {@link Connection#TRANSACTION_SERIALIZABLE}
+	 */
+	boolean serializable() {
+		return this.isolation == Connection.TRANSACTION_SERIALIZABLE;
 	}
 
 	/**
@@ -44,7 +58,10 @@ final class RoutedConnection extends ConnectionHandler {
 
 	@Override
 	void before(String method, @Nullable Object[] args) throws SQLException {
-		if (method.equals("setReadOnly") && args != null) {
+		if (method.equals("setTransactionIsolation") && args != null && args[0] instanceof Integer level) {
+			this.isolation = level;
+		}
+		else if (method.equals("setReadOnly") && args != null) {
 			this.readOnly = Boolean.TRUE.equals(args[0]);
 			if (this.readOnly && Boolean.FALSE.equals(this.fetchedReadOnly)) {
 				this.routing.misrouted(Routing.HELD_PRIMARY);
@@ -62,7 +79,7 @@ final class RoutedConnection extends ConnectionHandler {
 	}
 
 	@Override
-	void after() {
+	void after(String method, @Nullable Object[] args) {
 		this.fetching.remove();
 	}
 

@@ -27,6 +27,16 @@ public final class Routing {
 	public static final String OWN_WRITE = "read-your-writes";
 
 	/**
+	 * The read-only transaction asked for SERIALIZABLE, which a hot standby cannot give.
+	 */
+	public static final String SERIALIZABLE = "serializable";
+
+	/**
+	 * Every replica in rotation that could serve had no free connection within its pool's timeout.
+	 */
+	public static final String BUSY = "replicas-busy";
+
+	/**
 	 * A read-only transaction began on a primary connection that was already held.
 	 */
 	public static final String HELD_PRIMARY = "held-primary-connection";
@@ -45,6 +55,8 @@ public final class Routing {
 	private final Map<String, LongAdder> misrouted = new ConcurrentHashMap<>();
 
 	private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
+
+	private final Map<String, LongAdder> busy = new ConcurrentHashMap<>();
 
 	/**
 	 * @param pool the primary pool's name, for log lines
@@ -71,6 +83,20 @@ public final class Routing {
 		count(this.failures, replica);
 	}
 
+	void busy(String replica) {
+		count(this.busy, replica);
+	}
+
+	/**
+	 * Read-only transactions that found a replica's pool busy (no free connection within its timeout, none
+	 * failing) and moved on to the next replica or the primary; the replica stayed in rotation.
+	 * @param replica the replica's name
+	 * @return the count
+	 */
+	public long busyOn(String replica) {
+		return sum(this.busy, replica);
+	}
+
 	/**
 	 * Calls that failed on a replica's connection because the connection broke (SQLSTATE 08, 57P): the
 	 * transactions in flight when it stopped.
@@ -92,7 +118,7 @@ public final class Routing {
 
 	/**
 	 * Read-only transactions the primary served for a reason.
-	 * @param reason {@link #NO_REPLICA} or {@link #OWN_WRITE}
+	 * @param reason {@link #NO_REPLICA}, {@link #OWN_WRITE}, {@link #SERIALIZABLE} or {@link #BUSY}
 	 * @return the count
 	 */
 	public long servedByPrimary(String reason) {

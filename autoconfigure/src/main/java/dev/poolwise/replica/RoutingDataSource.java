@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.UtilityElf;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
@@ -12,52 +13,97 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * The application's DataSource when replicas are configured: Spring's {@link LazyConnectionDataSourceProxy},
  * which fetches the physical connection only at the first statement, when the transaction manager has
  * already marked it read-only or not. Read-only ones come from the {@link ReplicaDataSource}, everything
- * else from the primary. Spring destroys the bean it created, the primary pool, not this wrapper, so the
- * replica pools are closed by {@link ReplicaSets}.
+ * else from the primary. It takes the primary pool's place as soon as the pool's properties are bound, before
+ * any other post-processor wraps the bean, so decorators (datasource-proxy, p6spy, tracing, an application's
+ * own wrapper) wrap the routing and see every statement, on the primary and the replicas alike; the replicas
+ * are attached once the primary is tuned. Until then everything goes to the primary. Spring destroys the
+ * bean it created, the primary pool, not this wrapper, so the replica pools are closed by {@link ReplicaSets}.
  */
 public final class RoutingDataSource extends LazyConnectionDataSourceProxy {
 
 	private final HikariDataSource primary;
 
-	private final ReplicaSet replicas;
-
 	private final ThreadLocal<@Nullable RoutedConnection> fetching = new ThreadLocal<>();
 
-	RoutingDataSource(HikariDataSource primary, ReplicaSet replicas, ReadYourWrites writes, boolean readYourWrites) {
+	private final int defaultIsolation;
+
+	private volatile @Nullable ReplicaSet replicas;
+
+	/**
+	 * A routing that sends everything to the primary until replicas are attached.
+	 * @param primary the primary pool, its properties bound and not started
+	 * @throws IllegalArgumentException when the pool's transaction isolation is not one Hikari accepts
+	 */
+	public RoutingDataSource(HikariDataSource primary) {
 		this.primary = primary;
-		this.replicas = replicas;
-		setTargetDataSource(new PrimaryDataSource(primary, readYourWrites ? writes : null, this.fetching));
-		setReadOnlyDataSource(
-				new ReplicaDataSource(primary, replicas.replicas(), writes, replicas.routing(), this.fetching));
+		setTargetDataSource(primary);
 		setDefaultAutoCommit(primary.isAutoCommit());
-		if (primary.getTransactionIsolation() != null) {
-			setDefaultTransactionIsolationName(primary.getTransactionIsolation());
+		this.defaultIsolation = isolation(primary.getTransactionIsolation());
+		if (this.defaultIsolation != -1) {
+			setDefaultTransactionIsolation(this.defaultIsolation);
 		}
 	}
 
 	/**
-	 * The replicas this DataSource routes to.
-	 * @return the replicas with their state and counters
+	 * A transaction isolation as Hikari reads {@code transactionIsolation}: a constant's name in any case, or
+	 * its number.
+	 * @param name the configured isolation, or null
+	 * @return the JDBC level, or -1 when none is configured
+	 * @throws IllegalArgumentException when Hikari would refuse it
 	 */
-	public ReplicaSet replicas() {
+	public static int isolation(@Nullable String name) {
+		return (name != null) ? UtilityElf.getTransactionIsolation(name) : -1;
+	}
+
+	/**
+	 * Routes read-only transactions to the replicas from now on.
+	 * @param set the replicas
+	 * @param writes the thread's own writes, or null when reads need not see them
+	 */
+	void attach(ReplicaSet set, @Nullable ReadYourWrites writes) {
+		setTargetDataSource(new PrimaryDataSource(this.primary, writes, this.fetching));
+		setReadOnlyDataSource(new ReplicaDataSource(this.primary, set.replicas(), writes, set.routing(),
+				this.fetching));
+		this.replicas = set;
+	}
+
+	/**
+	 * The replicas this DataSource routes to.
+	 * @return the replicas with their state and counters, or null before they are attached
+	 */
+	public @Nullable ReplicaSet replicas() {
 		return this.replicas;
+	}
+
+	/**
+	 * The isolation of a transaction that sets none.
+	 * @return the JDBC level, or -1 for the driver's default
+	 */
+	int defaultIsolation() {
+		return this.defaultIsolation;
 	}
 
 	@Override
 	public Connection getConnection() throws SQLException {
-		return RoutedConnection.wrap(super.getConnection(), this.replicas.routing(), this.fetching);
+		return wrap(super.getConnection());
 	}
 
 	@Override
 	public Connection getConnection(String username, String password) throws SQLException {
-		return RoutedConnection.wrap(super.getConnection(username, password), this.replicas.routing(),
-				this.fetching);
+		return wrap(super.getConnection(username, password));
+	}
+
+	private Connection wrap(Connection lazy) {
+		ReplicaSet set = this.replicas;
+		return (set != null) ? RoutedConnection.wrap(lazy, set.routing(), this.fetching, this.defaultIsolation)
+				: lazy;
 	}
 
 	@Override
 	public String toString() {
-		return "RoutingDataSource [" + this.primary.getPoolName() + " with " + this.replicas.replicas().size()
-				+ " replicas]";
+		ReplicaSet set = this.replicas;
+		return "RoutingDataSource [" + this.primary.getPoolName() + " with "
+				+ ((set != null) ? set.replicas().size() : 0) + " replicas]";
 	}
 
 }

@@ -161,6 +161,9 @@ class ReplicaFailureTests {
 				assertThat(ReplicaRoutingTests.run(readOnly, (status) -> ReplicaRoutingTests.port(jdbc)))
 					.isEqualTo(servers.standbyPort(1));
 			}
+			await("the promoted replica's pool keeps no sessions on the new primary").atMost(Duration.ofSeconds(10))
+				.during(Duration.ofSeconds(1))
+				.until(() -> promoted.pool().getHikariPoolMXBean().getTotalConnections() == 0);
 		});
 	}
 

@@ -126,6 +126,8 @@ class ReplicaRoutingTests {
 					.as("another thread, on a replica that has not replayed the write").isZero();
 				this.contextRunner.withPropertyValues("db.pool.replicas.read-your-writes=false").run((unchecked) -> {
 					JdbcTemplate other = unchecked.getBean(JdbcTemplate.class);
+					await("a replica that replayed this context's start").atMost(Duration.ofSeconds(20))
+						.until(() -> replica(unchecked, 0).inRotation() || replica(unchecked, 1).inRotation());
 					String stale = "unchecked-" + System.nanoTime();
 					new TransactionTemplate(transactionManager(unchecked))
 						.executeWithoutResult((status) -> other.update("INSERT INTO routed (name) VALUES (?)", stale));
