@@ -52,6 +52,11 @@ public class ReplicaProperties extends PoolProperties {
 	 */
 	private Map<String, PoolProperties> hosts = new LinkedHashMap<>();
 
+	/**
+	 * Read-your-writes across requests of a servlet web application.
+	 */
+	private final Consistency consistency = new Consistency();
+
 	public @Nullable String getUrl() {
 		return this.url;
 	}
@@ -106,6 +111,71 @@ public class ReplicaProperties extends PoolProperties {
 
 	public void setHosts(Map<String, PoolProperties> hosts) {
 		this.hosts = hosts;
+	}
+
+	public Consistency getConsistency() {
+		return this.consistency;
+	}
+
+	/**
+	 * Read-your-writes across requests: a response to a request that wrote carries a signed token of the
+	 * write's position, and a later request that brings it back reads only where that position is replayed.
+	 */
+	public static class Consistency {
+
+		/**
+		 * Whether responses to requests that wrote carry a read-your-writes token and requests that bring one
+		 * read only where its write is visible.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Key that signs the tokens (HMAC-SHA256), at least 32 characters, the same on every instance.
+		 */
+		private @Nullable String secret;
+
+		/**
+		 * Cookie that carries the token for browsers.
+		 */
+		private String cookieName = "db-pool-lsn";
+
+		/**
+		 * Header that carries the token for other clients, in responses and requests.
+		 */
+		private String headerName = "Db-Pool-Lsn";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
+		public String getCookieName() {
+			return this.cookieName;
+		}
+
+		public void setCookieName(String cookieName) {
+			this.cookieName = cookieName;
+		}
+
+		public String getHeaderName() {
+			return this.headerName;
+		}
+
+		public void setHeaderName(String headerName) {
+			this.headerName = headerName;
+		}
+
 	}
 
 }

@@ -6,7 +6,8 @@ package dev.poolwise.replica;
  * but the time it ended: the position is worked out at the thread's next read-only transaction, from the
  * first sample of the primary taken after the write (the monitor's, or one taken then and shared by every
  * thread waiting for it). Thread-bound by design: a write on another thread, another instance or an
- * asynchronous task leaves no mark here.
+ * asynchronous task leaves no mark here, unless a {@link ConsistencyTokens token} carries its position over: a
+ * request that brings one raises the thread's floor for as long as it runs.
  */
 final class ReadYourWrites {
 
@@ -33,6 +34,7 @@ final class ReadYourWrites {
 		Mark mark = this.marks.get();
 		mark.writtenAt = System.nanoTime();
 		mark.pending = true;
+		mark.wrote = true;
 	}
 
 	/**
@@ -50,7 +52,37 @@ final class ReadYourWrites {
 			mark.position = Math.max(mark.position, position);
 			mark.pending = false;
 		}
-		return mark.position;
+		return Math.max(mark.position, mark.floor);
+	}
+
+	/**
+	 * The position this thread's writes since a moment reached.
+	 * @param nanos the moment, as {@link System#nanoTime()}
+	 * @return the position, {@link Lsn#UNKNOWN} when the thread wrote nothing since, or {@link #UNRESOLVED}
+	 */
+	long writtenSince(long nanos) {
+		Mark mark = this.marks.get();
+		if (!mark.wrote || mark.writtenAt - nanos < 0) {
+			return Lsn.UNKNOWN;
+		}
+		long required = required();
+		return (required == UNRESOLVED) ? UNRESOLVED : mark.position;
+	}
+
+	/**
+	 * Makes this thread's read-only transactions run only where a position is replayed, until
+	 * {@link #clearFloor()}.
+	 * @param position a write's position, carried over from another thread or instance
+	 */
+	void requireAtLeast(long position) {
+		this.marks.get().floor = position;
+	}
+
+	/**
+	 * Ends {@link #requireAtLeast(long)}.
+	 */
+	void clearFloor() {
+		this.marks.get().floor = Lsn.UNKNOWN;
 	}
 
 	/**
@@ -75,6 +107,10 @@ final class ReadYourWrites {
 		private long writtenAt;
 
 		private boolean pending;
+
+		private boolean wrote;
+
+		private long floor = Lsn.UNKNOWN;
 
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replicas of one primary pool, with their monitor and the routing's counters: what health, the meters
@@ -23,14 +24,17 @@ public final class ReplicaSet {
 
 	private final ReplicaMonitor monitor;
 
+	private final @Nullable ReadYourWrites writes;
+
 	private ReplicaSet(String pool, String poolName, List<Replica> replicas, Duration maxLag, Routing routing,
-			ReplicaMonitor monitor) {
+			ReplicaMonitor monitor, @Nullable ReadYourWrites writes) {
 		this.pool = pool;
 		this.poolName = poolName;
 		this.replicas = replicas;
 		this.maxLag = maxLag;
 		this.routing = routing;
 		this.monitor = monitor;
+		this.writes = writes;
 	}
 
 	/**
@@ -49,10 +53,10 @@ public final class ReplicaSet {
 			List<Replica> replicas, Duration maxLag, Duration interval, boolean readYourWrites) {
 		ReplicaMonitor monitor = new ReplicaMonitor(primary, replicas, interval, maxLag);
 		ReplicaSet set = new ReplicaSet(pool, primary.getPoolName(), List.copyOf(replicas), maxLag,
-				new Routing(primary.getPoolName()), monitor);
+				new Routing(primary.getPoolName()), monitor, readYourWrites ? new ReadYourWrites(monitor) : null);
 		try {
 			monitor.start();
-			routing.attach(set, readYourWrites ? new ReadYourWrites(monitor) : null);
+			routing.attach(set, set.writes);
 		}
 		catch (RuntimeException ex) {
 			monitor.close();
@@ -87,6 +91,14 @@ public final class ReplicaSet {
 
 	public Routing routing() {
 		return this.routing;
+	}
+
+	/**
+	 * Where each thread's writes are kept, for tokens that carry them to other requests.
+	 * @return the writes, or null when read-your-writes is off
+	 */
+	@Nullable ReadYourWrites writes() {
+		return this.writes;
 	}
 
 	/**
