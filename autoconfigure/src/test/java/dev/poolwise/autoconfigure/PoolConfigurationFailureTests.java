@@ -49,6 +49,10 @@ class PoolConfigurationFailureTests {
 		return Stream.of(arguments("db.pool.size=0", "db.pool.size=0 is invalid", "at least one"),
 				arguments("db.pool.size=-3", "db.pool.size=-3 is invalid", "at least one"),
 				arguments("db.pool.overflow=-1", "db.pool.overflow=-1 is invalid", "cannot be negative"),
+				arguments("spring.datasource.hikari.maximum-pool-size=3",
+						"spring.datasource.hikari.maximum-pool-size=3 is invalid: the maximum pool size is below size=10 "
+								+ "(the default of db.pool.size)",
+						"Set it to 10 or more, or remove it and set db.pool.overflow"),
 				arguments("db.pool.overflow=300", "db.pool.size + db.pool.overflow=10 + 300", "sizing.limit=200"),
 				arguments("db.pool.timeout=100ms", "db.pool.timeout=100ms is invalid", "at least 250ms"),
 				arguments("db.pool.timeout=0", "db.pool.timeout=off is invalid", "wait forever"),
