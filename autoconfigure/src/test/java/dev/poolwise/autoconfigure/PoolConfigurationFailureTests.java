@@ -203,6 +203,28 @@ class PoolConfigurationFailureTests {
 			});
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "db.pool.size", "db.pool.session.statement-timeout", "db.pool.application-name",
+			"db.pool.session.settings.search-path" })
+	void aPlaceholderNothingDefinesIsNamedAsTheUnresolvedPlaceholderItIs(String key) {
+		this.contextRunner.withPropertyValues(key + "=${POOLWISE_TEST_UNSET_VALUE}").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = Stream
+				.of(new UnresolvedPlaceholderFailureAnalyzer().analyze(context.getStartupFailure()),
+						new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure()))
+				.filter((candidate) -> candidate != null)
+				.findFirst()
+				.orElseThrow();
+			assertThat(analysis.getDescription()).contains(key + "=${POOLWISE_TEST_UNSET_VALUE} is invalid: it holds "
+					+ "the unresolved placeholder ${POOLWISE_TEST_UNSET_VALUE}: nothing (no environment variable, no "
+					+ "property) defined it.")
+				.doesNotContain("NumberFormatException");
+			assertThat(analysis.getAction()).contains(key + ": Define POOLWISE_TEST_UNSET_VALUE (an environment "
+					+ "variable or a property), give the placeholder a default (${POOLWISE_TEST_UNSET_VALUE:<value>}), "
+					+ "or remove " + key + ".");
+		});
+	}
+
 	@Test
 	void anUnknownKeyFailsStartupNamingItAndTheNearestKnownKey() {
 		this.contextRunner.withPropertyValues("db.pool.sise=5").run((context) -> {
