@@ -58,22 +58,24 @@ final class PoolKeys {
 	}
 
 	/**
-	 * A key as the user wrote it, where the binder's name would be lower-cased.
+	 * A key as the user wrote it, where the binder's name would be lower-cased, a map key in brackets.
 	 * @param name the key
-	 * @return e.g. {@code db.pool.idleTimout}
+	 * @return e.g. {@code db.pool.idleTimout}, {@code db.pool.replicas.hosts[127.0.0.1].lazyStart}
 	 */
 	static String written(ConfigurationPropertyName name) {
-		return join(name, 0, Form.ORIGINAL);
+		StringBuilder written = new StringBuilder();
+		for (int i = 0; i < name.getNumberOfElements(); i++) {
+			String element = name.getElement(i, Form.ORIGINAL);
+			boolean indexed = name.chop(i + 1).isLastElementIndexed();
+			written.append(indexed ? "[" + element + "]" : ((i > 0) ? "." : "") + element);
+		}
+		return written.toString();
 	}
 
 	private static String join(ConfigurationPropertyName name, int from) {
-		return join(name, from, Form.DASHED);
-	}
-
-	private static String join(ConfigurationPropertyName name, int from, Form form) {
 		StringBuilder joined = new StringBuilder();
 		for (int i = from; i < name.getNumberOfElements(); i++) {
-			joined.append((i > from) ? "." : "").append(name.getElement(i, form));
+			joined.append((i > from) ? "." : "").append(name.getElement(i, Form.DASHED));
 		}
 		return joined.toString();
 	}

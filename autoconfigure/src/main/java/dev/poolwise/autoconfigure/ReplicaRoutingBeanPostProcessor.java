@@ -72,7 +72,7 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 			ReplicaProperties replicas = this.properties.getObject().getReplicas();
 			if (pool != null && !pool.isRunning() && replicas.isEnabled()) {
 				this.templates.put(beanName,
-						new Template(ReplicaPools.template(pool), new ReplicaRules(replicas).validate()));
+						new Template(ReplicaPools.template(pool), new ReplicaRules(replicas, this.environment).validate()));
 			}
 		}
 		return bean;

@@ -7,11 +7,7 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 
 import dev.poolwise.pool.JdbcUrls;
@@ -42,24 +38,15 @@ final class UnresolvedPlaceholders {
 	 */
 	static Set<ConfigurationPropertyName> check(Environment environment, ConfigurationPropertyName prefix,
 			Violations violations) {
-		Set<ConfigurationPropertyName> seen = new HashSet<>();
 		Set<ConfigurationPropertyName> found = new HashSet<>();
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-			if (!(source instanceof IterableConfigurationPropertySource iterable)) {
-				continue;
+		PoolPropertySources.setUnder(environment, prefix).forEach((name, property) -> {
+			String value = String.valueOf(property.getValue());
+			Violation violation = violation(name, value, environment.resolvePlaceholders(value));
+			if (violation != null) {
+				violations.add(violation);
+				found.add(name);
 			}
-			iterable.filter(prefix::isAncestorOf).forEach((name) -> {
-				ConfigurationProperty property = iterable.getConfigurationProperty(name);
-				if (seen.add(name) && property != null) {
-					String value = String.valueOf(property.getValue());
-					Violation violation = violation(name, value, environment.resolvePlaceholders(value));
-					if (violation != null) {
-						violations.add(violation);
-						found.add(name);
-					}
-				}
-			});
-		}
+		});
 		return found;
 	}
 
