@@ -2,7 +2,9 @@ package dev.poolwise.autoconfigure;
 
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,14 +18,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.test.Call;
@@ -209,12 +218,7 @@ class PoolConfigurationFailureTests {
 	void aPlaceholderNothingDefinesIsNamedAsTheUnresolvedPlaceholderItIs(String key) {
 		this.contextRunner.withPropertyValues(key + "=${POOLWISE_TEST_UNSET_VALUE}").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = Stream
-				.of(new UnresolvedPlaceholderFailureAnalyzer().analyze(context.getStartupFailure()),
-						new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure()))
-				.filter((candidate) -> candidate != null)
-				.findFirst()
-				.orElseThrow();
+			FailureAnalysis analysis = analyzeAsSpringBootDoes(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains(key + "=${POOLWISE_TEST_UNSET_VALUE} is invalid: it holds "
 					+ "the unresolved placeholder ${POOLWISE_TEST_UNSET_VALUE}: nothing (no environment variable, no "
 					+ "property) defined it.")
@@ -223,6 +227,37 @@ class PoolConfigurationFailureTests {
 					+ "variable or a property), give the placeholder a default (${POOLWISE_TEST_UNSET_VALUE:<value>}), "
 					+ "or remove " + key + ".");
 		});
+	}
+
+	/**
+	 * The first analysis of the failure analyzers registered in spring.factories, in their order, as Spring Boot
+	 * reports a failed startup.
+	 */
+	private static FailureAnalysis analyzeAsSpringBootDoes(Throwable failure) {
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
+			.forDefaultResourceLocation(PoolConfigurationFailureTests.class.getClassLoader())
+			.load(FailureAnalyzer.class, ArgumentResolver.of(Environment.class, new StandardEnvironment()),
+					FailureHandler.handleMessage((message, ex) -> {
+					}));
+		AnnotationAwareOrderComparator.sort(analyzers);
+		return analyzers.stream()
+			.map((analyzer) -> analyzer.analyze(failure))
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	@Test
+	void aPlaceholderThatResolvedToABadNumberIsLeftToSpringBootsBindReport() {
+		this.contextRunner.withPropertyValues("db.pool.size=${poolwise.test.size}", "poolwise.test.size=many")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				StandardEnvironment environment = new StandardEnvironment();
+				environment.getPropertySources()
+					.addFirst(new MapPropertySource("test", Map.of("poolwise.test.size", "many")));
+				assertThat(new UnresolvedPlaceholderFailureAnalyzer(environment).analyze(context.getStartupFailure()))
+					.isNull();
+			});
 	}
 
 	@Test
