@@ -285,6 +285,19 @@ class PoolConfigurationFailureTests {
 	}
 
 	@Test
+	void replicaAndPerReplicaKeysGetTheirNearestKnownKey() {
+		this.contextRunner
+			.withPropertyValues("db.pool.replicas.max-lagg=1s", "db.pool.replicas.hosts[replica-a].overflw=2",
+					"db.pool.replicas.hosts[replica-a].max-lag=1s")
+			.run((context) -> assertThat(new UnknownPoolKeyFailureAnalyzer().analyze(context.getStartupFailure())
+				.getAction())
+				.contains("db.pool.replicas.max-lagg: did you mean db.pool.replicas.max-lag?")
+				.contains("db.pool.replicas.hosts[replica-a].overflw: did you mean "
+						+ "db.pool.replicas.hosts[replica-a].overflow?")
+				.contains("db.pool.replicas.hosts[replica-a].max-lag: did you mean db.pool.replicas.max-lag?"));
+	}
+
+	@Test
 	void dbPoolOnANonPostgreSqlUrlIsRefused() {
 		this.contextRunner.withPropertyValues("spring.datasource.url=jdbc:h2:tcp://localhost:1/other", "db.pool.size=5")
 			.run((context) -> {
