@@ -1,11 +1,13 @@
 package dev.poolwise.autoconfigure;
 
+import java.util.List;
 import java.util.stream.Collectors;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 import dev.poolwise.validation.PoolConfigurationException;
+import dev.poolwise.validation.Violation;
 
 /**
  * Reports every pool configuration problem with the property, the value, the rule and the fix.
@@ -14,13 +16,19 @@ class PoolConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<PoolConfi
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, PoolConfigurationException cause) {
+		return analysis(cause.getViolations(), cause);
+	}
+
+	/**
+	 * The report of some violations, in the one shape every configuration problem is reported in.
+	 * @param violations the problems
+	 * @param cause the failure they caused
+	 * @return the analysis
+	 */
+	static FailureAnalysis analysis(List<Violation> violations, Throwable cause) {
 		String description = "The PostgreSQL pool configuration cannot work as written:\n"
-				+ cause.getViolations()
-					.stream()
-					.map((violation) -> "\n    - " + violation.describe())
-					.collect(Collectors.joining());
-		String action = cause.getViolations()
-			.stream()
+				+ violations.stream().map((violation) -> "\n    - " + violation.describe()).collect(Collectors.joining());
+		String action = violations.stream()
 			.map((violation) -> "    - " + violation.property() + ": " + violation.fix())
 			.collect(Collectors.joining("\n", "Update your application's configuration:\n\n", ""));
 		return new FailureAnalysis(description, action, cause);

@@ -24,6 +24,10 @@ final class PoolKeys {
 
 	private static final String DATASOURCES = "datasources";
 
+	private static final String REPLICAS = "replicas";
+
+	private static final String HOSTS = "hosts";
+
 	private static final Map<String, Class<?>> APPLICATION = keys(PoolwiseProperties.class, "");
 
 	private static final Map<String, Class<?>> POOL = keys(PoolProperties.class, "");
@@ -42,7 +46,8 @@ final class PoolKeys {
 	/**
 	 * The declared keys nearest to one nobody declares: one or two letters off for short keys, a few more for
 	 * long ones, or else the keys with the same last part in another group ({@code statement-timeout} for
-	 * {@code session.statement-timeout}), a pool's own keys first.
+	 * {@code session.statement-timeout}), a pool's own keys first. Under {@code datasources.<bean>} and
+	 * {@code replicas.hosts.<name>} the pool keys there come first.
 	 * @param unknown a key under {@code db.pool} that nothing bound
 	 * @return the nearest keys in full ({@code db.pool...}), empty when none is near
 	 */
@@ -54,26 +59,36 @@ final class PoolKeys {
 			String own = PREFIX + DATASOURCES + "." + unknown.getElement(3, Form.ORIGINAL) + ".";
 			return nearest(join(unknown, 4), POOL).stream().map((key) -> own + key).toList();
 		}
+		if (unknown.getNumberOfElements() > 5 && unknown.getElement(2, Form.UNIFORM).equals(REPLICAS)
+				&& unknown.getElement(3, Form.UNIFORM).equals(HOSTS)) {
+			String own = PREFIX + REPLICAS + "." + HOSTS + "[" + unknown.getElement(4, Form.ORIGINAL) + "].";
+			List<String> pool = nearest(join(unknown, 5), POOL).stream().map((key) -> own + key).toList();
+			if (!pool.isEmpty()) {
+				return pool;
+			}
+		}
 		return nearest(join(unknown, 2), APPLICATION).stream().map((key) -> PREFIX + key).toList();
 	}
 
 	/**
-	 * A key as the user wrote it, where the binder's name would be lower-cased.
+	 * A key as the user wrote it, where the binder's name would be lower-cased, a map key in brackets.
 	 * @param name the key
-	 * @return e.g. {@code db.pool.idleTimout}
+	 * @return e.g. {@code db.pool.idleTimout}, {@code db.pool.replicas.hosts[127.0.0.1].lazyStart}
 	 */
 	static String written(ConfigurationPropertyName name) {
-		return join(name, 0, Form.ORIGINAL);
+		StringBuilder written = new StringBuilder();
+		for (int i = 0; i < name.getNumberOfElements(); i++) {
+			String element = name.getElement(i, Form.ORIGINAL);
+			boolean indexed = name.chop(i + 1).isLastElementIndexed();
+			written.append(indexed ? "[" + element + "]" : ((i > 0) ? "." : "") + element);
+		}
+		return written.toString();
 	}
 
 	private static String join(ConfigurationPropertyName name, int from) {
-		return join(name, from, Form.DASHED);
-	}
-
-	private static String join(ConfigurationPropertyName name, int from, Form form) {
 		StringBuilder joined = new StringBuilder();
 		for (int i = from; i < name.getNumberOfElements(); i++) {
-			joined.append((i > from) ? "." : "").append(name.getElement(i, form));
+			joined.append((i > from) ? "." : "").append(name.getElement(i, Form.DASHED));
 		}
 		return joined.toString();
 	}

@@ -15,8 +15,10 @@ import dev.poolwise.pool.TlsMode;
 
 
 /**
- * Configuration of one PostgreSQL pool: the keys of {@code db.pool} and of each
- * {@code db.pool.datasources.<bean>}. It does not nest itself, so a per-pool key has exactly one place.
+ * Configuration of one PostgreSQL pool: the keys of {@code db.pool}, of each {@code db.pool.datasources.<bean>},
+ * and of the replica pools under {@code db.pool.replicas} and {@code db.pool.replicas.hosts.<name>}, each level
+ * bound on top of the one before. Every key is declared once, here; the few a replica pool never reads are
+ * refused there by {@link ReplicaRules}.
  */
 public class PoolProperties {
 

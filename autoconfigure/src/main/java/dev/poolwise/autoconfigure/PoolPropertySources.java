@@ -1,13 +1,18 @@
 package dev.poolwise.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 
 import dev.poolwise.pool.PoolSettings;
@@ -111,6 +116,29 @@ final class PoolPropertySources implements PropertyKeys {
 
 	private boolean isSet(ConfigurationPropertyName name) {
 		return isSet(this.environment, name);
+	}
+
+	/**
+	 * Every property set below a name, with its value as written, the first property source that sets a name
+	 * winning as it does in binding. Only sources that can list their names are read (not random values).
+	 * @param environment the environment
+	 * @param prefix e.g. {@code db.pool}
+	 * @return the properties by name, in the order found
+	 */
+	static Map<ConfigurationPropertyName, ConfigurationProperty> setUnder(Environment environment,
+			ConfigurationPropertyName prefix) {
+		Map<ConfigurationPropertyName, ConfigurationProperty> set = new LinkedHashMap<>();
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source instanceof IterableConfigurationPropertySource iterable) {
+				iterable.filter(prefix::isAncestorOf).forEach((name) -> {
+					ConfigurationProperty property = iterable.getConfigurationProperty(name);
+					if (property != null) {
+						set.putIfAbsent(name, property);
+					}
+				});
+			}
+		}
+		return set;
 	}
 
 	/**

@@ -107,6 +107,9 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		if (!this.properties.getObject().isEnabled()) {
 			return;
 		}
+		Violations placeholders = new Violations();
+		UnresolvedPlaceholders.check(this.environment, placeholders);
+		placeholders.throwIfAny();
 		PoolPropertySources sources = new PoolPropertySources(this.environment, beanName,
 				isCreatedBySpringBoot(this.applicationContext, beanName));
 		PoolSettings settings = sources.bind();

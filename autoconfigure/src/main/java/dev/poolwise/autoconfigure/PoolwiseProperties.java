@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Configuration of the PostgreSQL pools under {@code db.pool}: one pool's keys, which every pool inherits,
@@ -22,6 +23,7 @@ public class PoolwiseProperties extends PoolProperties {
 	/**
 	 * Read replicas that serve the read-only transactions of Spring Boot's pool.
 	 */
+	@NestedConfigurationProperty
 	private final ReplicaProperties replicas = new ReplicaProperties();
 
 	/**

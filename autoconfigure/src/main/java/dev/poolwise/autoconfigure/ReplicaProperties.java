@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Read replicas of Spring Boot's primary pool under {@code db.pool.replicas}: where they are, how far
  * behind they may be, and any {@code db.pool} key for their pools, which override {@code db.pool} and are
- * overridden in turn per replica under {@code hosts.<name>}.
+ * overridden in turn per replica under {@code hosts.<name>}. The pool keys a replica pool never reads
+ * ({@code health.*}, {@code ssl.expiry-warning}, {@code lazy-start}) bind here only to be refused by
+ * {@link ReplicaRules}, and the configuration metadata marks them as errors.
  */
 public class ReplicaProperties extends PoolProperties {
 

@@ -96,7 +96,7 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 					"Wrap the DataSource in postProcessAfterInitialization, as datasource-proxy and p6spy do; "
 							+ "the wrapper then sees the statements of the primary and the replicas.");
 		}
-		Map<String, String> urls = new ReplicaRules(replicas).validate(violations);
+		Map<String, String> urls = new ReplicaRules(replicas, this.environment).validate(violations);
 		isolation(pool, violations);
 		violations.throwIfAny();
 		RoutingDataSource routing = new RoutingDataSource(pool);

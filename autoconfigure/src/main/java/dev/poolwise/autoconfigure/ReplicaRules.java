@@ -1,9 +1,14 @@
 package dev.poolwise.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.core.env.Environment;
 
 import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.replica.ReplicaUrls;
@@ -12,7 +17,8 @@ import dev.poolwise.validation.Violations;
 
 /**
  * The rules of {@code db.pool.replicas} that need no server: a PostgreSQL URL naming its hosts, a lag bound
- * the check interval can enforce, and overrides only for replicas the URL names. All are reported at once.
+ * the check interval can enforce, overrides only for replicas the URL names, no placeholder left unresolved,
+ * and none of the pool keys a replica pool never reads. All are reported at once.
  */
 final class ReplicaRules {
 
@@ -20,12 +26,44 @@ final class ReplicaRules {
 
 	static final Duration SHORTEST_INTERVAL = Duration.ofMillis(100);
 
+	/**
+	 * The pool keys a replica pool takes from {@link PoolProperties} and never reads, under
+	 * {@code db.pool.replicas} and {@code db.pool.replicas.hosts.<name>}: each would bind and change nothing.
+	 */
+	static final List<IgnoredKey> IGNORED_KEYS = List.of(
+			new IgnoredKey("health", false,
+					"replica pools have no dbPool health indicator (a replica's health is its dbPoolReplicas "
+							+ "component, from its state and lag), so this key changes nothing",
+					"Remove it: db.pool.health.* configures the primary's dbPool indicator, and "
+							+ "db.pool.replicas.out-of-rotation-status the status of a replica out of rotation."),
+			new IgnoredKey("ssl.expiry-warning", false,
+					"certificate expiry is reported by the dbPool health indicator, which replica pools do not have, "
+							+ "so this key changes nothing",
+					"Remove it: db.pool.ssl.expiry-warning sets the warning for the primary's certificates."),
+			new IgnoredKey("lazy-start", false,
+					"a replica pool always starts without waiting for its server, and only "
+							+ "db.pool.replicas.required=true fails startup when a replica is unreachable, so this key "
+							+ "changes nothing",
+					"Remove it; set db.pool.replicas.required=true to fail startup on an unreachable replica."),
+			new IgnoredKey("enabled", true,
+					"every replica that db.pool.replicas.url names gets a pool, and db.pool.replicas.enabled "
+							+ "switches them all, so this key changes nothing",
+					"Remove it, and leave the replica out of db.pool.replicas.url to stop using it."));
+
 	private static final String PREFIX = ReplicaPropertySources.REPLICAS + ".";
+
+	private static final ConfigurationPropertyName REPLICAS = ConfigurationPropertyName
+		.of(ReplicaPropertySources.REPLICAS);
+
+	private static final ConfigurationPropertyName HOSTS = REPLICAS.append("hosts");
 
 	private final ReplicaProperties replicas;
 
-	ReplicaRules(ReplicaProperties replicas) {
+	private final Environment environment;
+
+	ReplicaRules(ReplicaProperties replicas, Environment environment) {
 		this.replicas = replicas;
+		this.environment = environment;
 	}
 
 	/**
@@ -34,7 +72,10 @@ final class ReplicaRules {
 	 * @return each replica's URL by name, empty when the URL is wrong
 	 */
 	Map<String, String> validate(Violations violations) {
-		Map<String, String> urls = urls(violations);
+		Set<ConfigurationPropertyName> unresolved = UnresolvedPlaceholders.check(this.environment, REPLICAS,
+				violations);
+		ignoredKeys(violations);
+		Map<String, String> urls = unresolved.contains(REPLICAS.append("url")) ? null : urls(violations);
 		Duration maxLag = this.replicas.getMaxLag();
 		if (maxLag.isNegative() || maxLag.isZero() || maxLag.compareTo(LONGEST_LAG) > 0) {
 			violations.add(PREFIX + "max-lag", Durations.format(maxLag), "must be more than 0 and at most "
@@ -61,6 +102,21 @@ final class ReplicaRules {
 		return (urls != null) ? urls : Map.of();
 	}
 
+	/**
+	 * Each written key that a replica pool never reads, named as written with its value.
+	 */
+	private void ignoredKeys(Violations violations) {
+		PoolPropertySources.setUnder(this.environment, REPLICAS).forEach((name, property) -> {
+			boolean perReplica = HOSTS.isAncestorOf(name) && name.getNumberOfElements() > 5;
+			ConfigurationPropertyName key = name.subName(perReplica ? 5 : 3);
+			for (IgnoredKey ignored : IGNORED_KEYS) {
+				if ((perReplica || !ignored.perReplicaOnly()) && ignored.covers(key)) {
+					violations.add(PoolKeys.written(name), property.getValue(), ignored.rule(), ignored.fix());
+				}
+			}
+		});
+	}
+
 	private @Nullable Map<String, String> urls(Violations violations) {
 		String url = this.replicas.getUrl();
 		if (url == null || url.isBlank()) {
@@ -84,6 +140,24 @@ final class ReplicaRules {
 					"Write it as pgjdbc does: jdbc:postgresql://replica-a:5432,replica-b:5432/app.");
 			return null;
 		}
+	}
+
+	/**
+	 * A pool key, or a group of them, that replica pools never read.
+	 *
+	 * @param key the key relative to the replica pool, e.g. {@code health} for every {@code health.*} key
+	 * @param perReplicaOnly whether only {@code hosts.<name>.<key>} is ignored, {@code db.pool.replicas.<key>}
+	 * meaning something else
+	 * @param rule why it changes nothing
+	 * @param fix what to write instead
+	 */
+	record IgnoredKey(String key, boolean perReplicaOnly, String rule, String fix) {
+
+		boolean covers(ConfigurationPropertyName name) {
+			ConfigurationPropertyName own = ConfigurationPropertyName.of(this.key);
+			return own.equals(name) || own.isAncestorOf(name);
+		}
+
 	}
 
 }

@@ -70,8 +70,9 @@ public final class PoolTuningResolver {
 		Integer derivedOverflow = (derived != null) ? Math.max(0, derived.max() - size.value()) : null;
 		Tuned<Integer> overflow = this.keys.pick("overflow", p.overflow(), "maximum-pool-size",
 				hikari.maximumPoolSize() - size.value(), derivedOverflow);
+		int checkedOverflow = maximumBelowSize(size, overflow, hikari.maximumPoolSize()) ? 0 : overflow.value();
 		SizeRules.check(this.keys.property(size, "size"), size.value(), this.keys.property(overflow, "overflow"),
-				overflow.value(), p.sizing().limit(), this.violations);
+				checkedOverflow, p.sizing().limit(), this.violations);
 		Tuned<Duration> timeout = this.keys.pickDuration("timeout", p.timeout(), "connection-timeout",
 				hikari.connectionTimeout());
 		AutosizeRules.check(p.autosize(), overflow, timeout.value(), this.keys, this.violations);
@@ -100,6 +101,31 @@ public final class PoolTuningResolver {
 		this.violations.throwIfAny();
 		return new PoolTuning(size, overflow, timeout, recycle, idleTimeout, keepalive, leak, session, driver,
 				this.keys.overrides());
+	}
+
+	/**
+	 * Hikari's maximum counts the permanent connections, Poolwise's overflow does not: a maximum below size
+	 * is named as written, with the maximum it needs, not as the negative overflow it amounts to.
+	 * @return whether it was reported
+	 */
+	private boolean maximumBelowSize(Tuned<Integer> size, Tuned<Integer> overflow, int maximum) {
+		String hikariKey = KeyPrecedence.HIKARI + "maximum-pool-size";
+		if (overflow.value() >= 0 || !overflow.source().equals(hikariKey)) {
+			return false;
+		}
+		this.violations.add(hikariKey, maximum, "the maximum pool size is below size=" + size.value() + " ("
+				+ describe(size, "size") + "), and Hikari's maximum counts the permanent connections too",
+				"Set it to " + size.value() + " or more, or remove it and set " + this.keys.suggested("overflow")
+						+ " (connections on top of size, 0 for a fixed-size pool) instead.");
+		return true;
+	}
+
+	private String describe(Tuned<Integer> tuned, String key) {
+		return switch (tuned.source()) {
+			case Tuned.DEFAULT -> "the default of " + this.keys.suggested(key);
+			case Tuned.WORKER_COUNT -> "derived from " + this.keys.suggested("worker-count");
+			default -> tuned.source();
+		};
 	}
 
 }

@@ -2,7 +2,9 @@ package dev.poolwise.autoconfigure;
 
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,14 +18,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 
 import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.test.Call;
@@ -49,6 +58,10 @@ class PoolConfigurationFailureTests {
 		return Stream.of(arguments("db.pool.size=0", "db.pool.size=0 is invalid", "at least one"),
 				arguments("db.pool.size=-3", "db.pool.size=-3 is invalid", "at least one"),
 				arguments("db.pool.overflow=-1", "db.pool.overflow=-1 is invalid", "cannot be negative"),
+				arguments("spring.datasource.hikari.maximum-pool-size=3",
+						"spring.datasource.hikari.maximum-pool-size=3 is invalid: the maximum pool size is below size=10 "
+								+ "(the default of db.pool.size)",
+						"Set it to 10 or more, or remove it and set db.pool.overflow"),
 				arguments("db.pool.overflow=300", "db.pool.size + db.pool.overflow=10 + 300", "sizing.limit=200"),
 				arguments("db.pool.timeout=100ms", "db.pool.timeout=100ms is invalid", "at least 250ms"),
 				arguments("db.pool.timeout=0", "db.pool.timeout=off is invalid", "wait forever"),
@@ -199,6 +212,54 @@ class PoolConfigurationFailureTests {
 			});
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "db.pool.size", "db.pool.session.statement-timeout", "db.pool.application-name",
+			"db.pool.session.settings.search-path" })
+	void aPlaceholderNothingDefinesIsNamedAsTheUnresolvedPlaceholderItIs(String key) {
+		this.contextRunner.withPropertyValues(key + "=${POOLWISE_TEST_UNSET_VALUE}").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = analyzeAsSpringBootDoes(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains(key + "=${POOLWISE_TEST_UNSET_VALUE} is invalid: it holds "
+					+ "the unresolved placeholder ${POOLWISE_TEST_UNSET_VALUE}: nothing (no environment variable, no "
+					+ "property) defined it.")
+				.doesNotContain("NumberFormatException");
+			assertThat(analysis.getAction()).contains(key + ": Define POOLWISE_TEST_UNSET_VALUE (an environment "
+					+ "variable or a property), give the placeholder a default (${POOLWISE_TEST_UNSET_VALUE:<value>}), "
+					+ "or remove " + key + ".");
+		});
+	}
+
+	/**
+	 * The first analysis of the failure analyzers registered in spring.factories, in their order, as Spring Boot
+	 * reports a failed startup.
+	 */
+	private static FailureAnalysis analyzeAsSpringBootDoes(Throwable failure) {
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
+			.forDefaultResourceLocation(PoolConfigurationFailureTests.class.getClassLoader())
+			.load(FailureAnalyzer.class, ArgumentResolver.of(Environment.class, new StandardEnvironment()),
+					FailureHandler.handleMessage((message, ex) -> {
+					}));
+		AnnotationAwareOrderComparator.sort(analyzers);
+		return analyzers.stream()
+			.map((analyzer) -> analyzer.analyze(failure))
+			.filter(Objects::nonNull)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	@Test
+	void aPlaceholderThatResolvedToABadNumberIsLeftToSpringBootsBindReport() {
+		this.contextRunner.withPropertyValues("db.pool.size=${poolwise.test.size}", "poolwise.test.size=many")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				StandardEnvironment environment = new StandardEnvironment();
+				environment.getPropertySources()
+					.addFirst(new MapPropertySource("test", Map.of("poolwise.test.size", "many")));
+				assertThat(new UnresolvedPlaceholderFailureAnalyzer(environment).analyze(context.getStartupFailure()))
+					.isNull();
+			});
+	}
+
 	@Test
 	void anUnknownKeyFailsStartupNamingItAndTheNearestKnownKey() {
 		this.contextRunner.withPropertyValues("db.pool.sise=5").run((context) -> {
@@ -221,6 +282,19 @@ class PoolConfigurationFailureTests {
 						+ "db.pool.migration.statement-timeout or ")
 				.contains("db.pool.datasources.dataSource.overflw: did you mean db.pool.datasources.dataSource.overflow?")
 				.contains("db.pool.zzz: no db.pool key is near it"));
+	}
+
+	@Test
+	void replicaAndPerReplicaKeysGetTheirNearestKnownKey() {
+		this.contextRunner
+			.withPropertyValues("db.pool.replicas.max-lagg=1s", "db.pool.replicas.hosts[replica-a].overflw=2",
+					"db.pool.replicas.hosts[replica-a].max-lag=1s")
+			.run((context) -> assertThat(new UnknownPoolKeyFailureAnalyzer().analyze(context.getStartupFailure())
+				.getAction())
+				.contains("db.pool.replicas.max-lagg: did you mean db.pool.replicas.max-lag?")
+				.contains("db.pool.replicas.hosts[replica-a].overflw: did you mean "
+						+ "db.pool.replicas.hosts[replica-a].overflow?")
+				.contains("db.pool.replicas.hosts[replica-a].max-lag: did you mean db.pool.replicas.max-lag?"));
 	}
 
 	@Test

@@ -65,6 +65,29 @@ class ReplicaConfigurationTests {
 						"db.pool.replicas.size", "max_connections"),
 				arguments(standby + ";db.pool.replicas.hosts[replica-z].size=3",
 						"db.pool.replicas.hosts[replica-z]=replica-z is invalid", "names: 127.0.0.1"),
+				arguments(standby + ";db.pool.replicas.health.timeout=5s",
+						"db.pool.replicas.health.timeout=5s is invalid: replica pools have no dbPool health indicator",
+						"db.pool.health.* configures the primary's dbPool indicator"),
+				arguments(standby + ";db.pool.replicas.hosts[127.0.0.1].health.required-extensions=vector",
+						"db.pool.replicas.hosts[127.0.0.1].health.required-extensions=vector is invalid: replica "
+								+ "pools have no dbPool health indicator",
+						"Remove it"),
+				arguments(standby + ";db.pool.replicas.ssl.expiry-warning=30d",
+						"db.pool.replicas.ssl.expiry-warning=30d is invalid: certificate expiry is reported by the "
+								+ "dbPool health indicator",
+						"db.pool.ssl.expiry-warning sets the warning for the primary's certificates"),
+				arguments(standby + ";db.pool.replicas.lazy-start=true",
+						"db.pool.replicas.lazy-start=true is invalid: a replica pool always starts without waiting",
+						"set db.pool.replicas.required=true to fail startup on an unreachable replica"),
+				arguments(standby + ";db.pool.replicas.hosts[127.0.0.1].enabled=false",
+						"db.pool.replicas.hosts[127.0.0.1].enabled=false is invalid: every replica that "
+								+ "db.pool.replicas.url names gets a pool",
+						"leave the replica out of db.pool.replicas.url"),
+				arguments("db.pool.replicas.url=${POOLWISE_TEST_UNSET_REPLICAS}",
+						"db.pool.replicas.url=${POOLWISE_TEST_UNSET_REPLICAS} is invalid: it holds the unresolved "
+								+ "placeholder ${POOLWISE_TEST_UNSET_REPLICAS}: nothing (no environment variable, no "
+								+ "property) defined it",
+						"Define POOLWISE_TEST_UNSET_REPLICAS"),
 				arguments("db.pool.replicas.url=" + servers.primaryUrl(""),
 						"is a primary (pg_is_in_recovery() is false)",
 						"not at a server that takes writes"),
@@ -119,6 +142,22 @@ class ReplicaConfigurationTests {
 				assertThat(analysis.getDescription()).contains("db.pool.replicas.required=true is invalid")
 					.contains("is unreachable");
 				assertThat(analysis.getAction()).contains("db.pool.replicas.required=false");
+			});
+	}
+
+	@Test
+	void everyIgnoredReplicaKeyIsReportedInOneReportWithTheOtherProblems() {
+		this.contextRunner
+			.withPropertyValues("db.pool.replicas.url=" + servers.standbysUrl(0), "db.pool.replicas.max-lag=2h",
+					"db.pool.replicas.health.timeout=5s", "db.pool.replicas.health.warn-utilization=0.5",
+					"db.pool.replicas.enabled=true", "db.pool.replicas.ssl.rotation-window=2m")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("db.pool.replicas.max-lag=2h is invalid")
+					.contains("db.pool.replicas.health.timeout=5s is invalid")
+					.contains("db.pool.replicas.health.warn-utilization=0.5 is invalid")
+					.doesNotContain("db.pool.replicas.enabled=")
+					.doesNotContain("rotation-window");
 			});
 	}
 

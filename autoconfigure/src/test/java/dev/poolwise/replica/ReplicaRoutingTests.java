@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
 import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -167,6 +168,9 @@ class ReplicaRoutingTests {
 				assertThat(health.health().getDetails()).containsEntry("state", "lagging");
 				assertThat(StatusAggregator.getDefault().getAggregateStatus(Status.UP, health.health().getStatus()))
 					.as("overall, with the primary UP").isEqualTo(Status.UP);
+				assertThat(new SimpleStatusAggregator("down", "out-of-service", "out-of-rotation", "up", "unknown")
+					.getAggregateStatus(Status.UP, health.health().getStatus()))
+					.as("a readiness group with the docs' status order").isEqualTo(new Status("OUT_OF_ROTATION"));
 				assertThat(new DbPoolEndpoint(context.getBean(TunedPools.class), null, Show.NEVER,
 						context.getBean(ReplicaSets.class), null)
 					.pools()

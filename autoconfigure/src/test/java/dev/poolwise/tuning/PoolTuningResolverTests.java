@@ -57,6 +57,19 @@ class PoolTuningResolverTests {
 	}
 
 	@Test
+	void aHikariMaximumBelowSizeIsReportedAsWrittenWithTheMaximumItNeeds() {
+		set("size", (p) -> p.setSize(5));
+		this.keys.hikari.add("maximum-pool-size");
+		this.hikari.setMaximumPoolSize(3);
+		Violation violation = violation("spring.datasource.hikari.maximum-pool-size");
+		assertThat(violation.value()).isEqualTo(3);
+		assertThat(violation.rule()).isEqualTo("the maximum pool size is below size=5 (db.pool.size), and Hikari's "
+				+ "maximum counts the permanent connections too");
+		assertThat(violation.fix()).isEqualTo("Set it to 5 or more, or remove it and set db.pool.overflow "
+				+ "(connections on top of size, 0 for a fixed-size pool) instead.");
+	}
+
+	@Test
 	void workerCountDerivesSizeAndOverflowWhenNeitherIsSet() {
 		this.properties.setWorkerCount(100);
 		PoolTuning tuning = resolve();
