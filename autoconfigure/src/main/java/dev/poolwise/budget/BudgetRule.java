@@ -36,10 +36,10 @@ public final class BudgetRule {
 	}
 
 	/**
-	 * The rule for a pool from what its server showed at startup. When more instances are counted than
-	 * configured, their pools are planned for in full, so the sessions they hold already are taken out of
-	 * the connections in use: the sessions named like the pool's, less those of this JVM's pools, which are
-	 * planned through their maximum.
+	 * The rule for a pool from what its server showed at startup. This JVM's other pools on the server are
+	 * planned through their maximum, so the sessions they hold are taken out of the connections in use rather
+	 * than counted twice. When more instances are counted than configured, their pools are planned for in full
+	 * too, so the sessions named like the pool's that other instances hold are taken out as well.
 	 * @param pool the pool's bean name
 	 * @param applicationName the application_name of the pool's sessions
 	 * @param budget the server's slots as read at startup
@@ -50,14 +50,15 @@ public final class BudgetRule {
 	 */
 	public static BudgetRule measured(String pool, String applicationName, ConnectionBudget budget, Fleet fleet,
 			List<LivePool> others, BudgetPolicy policy) {
+		ConnectionBudget withoutOwn = budget.excluding(others.stream().mapToInt(LivePool::openConnections).sum());
 		if (!policy.instances(fleet.counted()).isCounted()) {
-			return new BudgetRule(pool, budget, policy);
+			return new BudgetRule(pool, withoutOwn, policy);
 		}
 		int own = others.stream()
 			.filter((other) -> SideConnections.applicationName(other.dataSource()).equals(applicationName))
 			.mapToInt(LivePool::openConnections)
 			.sum();
-		return new BudgetRule(pool, budget.excluding(Math.max(0, fleet.applicationSessions() - own)), policy);
+		return new BudgetRule(pool, withoutOwn.excluding(Math.max(0, fleet.applicationSessions() - own)), policy);
 	}
 
 	/**

@@ -5,10 +5,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +30,7 @@ import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.endpoint.ResizeDescriptor;
 import dev.poolwise.health.PoolHealthIndicator;
+import dev.poolwise.tuned.TunedPools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -144,6 +147,18 @@ class FleetBudgetTests {
 			assertThat(warnings(firstHealth.health())).isEmpty();
 			assertThat(warnings(secondHealth.health())).isEmpty();
 		}));
+	}
+
+	@Test
+	void anotherContextsPoolIsPlannedThroughItsMaximumAndNotCountedAgainAmongTheSessionsInUse(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("db.pool.size=10", "db.pool.overflow=0").run((first) -> {
+			HikariDataSource pool = first.getBean(TunedPools.class).get("dataSource").dataSource();
+			pool.getConnection().close();
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getHikariPoolMXBean().getTotalConnections() == 10);
+			this.contextRunner.withPropertyValues("db.pool.size=8", "db.pool.overflow=0")
+				.run((second) -> assertThat(second).hasNotFailed());
+			assertThat(output).doesNotContain("connection budget");
+		});
 	}
 
 	@SuppressWarnings("unchecked")
