@@ -13,9 +13,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
-import org.springframework.orm.jpa.support.OpenEntityManagerInViewInterceptor;
 
 import dev.poolwise.autosize.AutosizeControls;
 import dev.poolwise.replica.ReplicaSets;
@@ -49,16 +47,10 @@ public final class PoolwiseAutoConfiguration {
 		return new ReplicaSets();
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(OpenEntityManagerInViewInterceptor.class)
-	static class OpenInViewConfiguration {
-
-		@Bean
-		ReplicaOpenInViewCheck poolwiseReplicaOpenInViewCheck(ReplicaSets replicaSets,
-				ListableBeanFactory beanFactory, Environment environment) {
-			return new ReplicaOpenInViewCheck(replicaSets, beanFactory, environment);
-		}
-
+	@Bean
+	ReplicaRoutingCheck poolwiseReplicaRoutingCheck(ReplicaSets replicaSets, ListableBeanFactory beanFactory,
+			Environment environment) {
+		return new ReplicaRoutingCheck(replicaSets, beanFactory, environment);
 	}
 
 	@Bean

@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 import com.github.gavlyukovskiy.boot.jdbc.decorator.DataSourceDecoratorAutoConfiguration;
 import com.github.gavlyukovskiy.boot.jdbc.decorator.DecoratedDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.transaction.Status;
+import jakarta.transaction.UserTransaction;
 import net.ttddyy.dsproxy.QueryCountHolder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,7 @@ import org.springframework.core.PriorityOrdered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.jta.JtaTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -295,6 +298,18 @@ class ReplicaTrustTests {
 	}
 
 	@Test
+	void aJtaTransactionManagerFailsStartupSinceItMarksNoConnectionReadOnly() {
+		this.contextRunner
+			.withBean("transactionManager", JtaTransactionManager.class,
+					() -> new JtaTransactionManager(new NoTransactions()))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(PoolwiseFailures.describe(context)).contains("db.pool.replicas.url=(set) is invalid")
+					.contains("the transaction manager is JTA (bean transactionManager)");
+			});
+	}
+
+	@Test
 	void aReplicaUrlWithoutAConnectTimeoutKeepsHealthyReplicasInRotation() {
 		this.contextRunner
 			.withPropertyValues("db.pool.replicas.url=" + servers.standbysUrl(0, 1) + "?connectTimeout=0",
@@ -392,6 +407,38 @@ class ReplicaTrustTests {
 				messages.append(failure.getMessage()).append('\n');
 			}
 			return messages.toString();
+		}
+
+	}
+
+	/**
+	 * A JTA UserTransaction that is never used: startup fails before any transaction begins.
+	 */
+	static final class NoTransactions implements UserTransaction {
+
+		@Override
+		public void begin() {
+		}
+
+		@Override
+		public void commit() {
+		}
+
+		@Override
+		public void rollback() {
+		}
+
+		@Override
+		public void setRollbackOnly() {
+		}
+
+		@Override
+		public int getStatus() {
+			return Status.STATUS_NO_TRANSACTION;
+		}
+
+		@Override
+		public void setTransactionTimeout(int seconds) {
 		}
 
 	}

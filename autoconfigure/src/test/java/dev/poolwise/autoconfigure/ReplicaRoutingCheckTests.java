@@ -16,11 +16,12 @@ import dev.poolwise.test.ReplicatedServers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Read replicas in a JPA web application, where Spring Boot turns open-in-view on unless told otherwise:
- * one connection per request would decide every transaction's server, so startup fails naming
- * {@code spring.jpa.open-in-view} and the fix.
+ * Read replicas in a JPA web application whose transactions would never be routed, or routed wrongly: Spring
+ * Boot turns open-in-view on unless told otherwise (one connection per request would decide every
+ * transaction's server), a Hibernate handling mode that releases the connection after each transaction keeps
+ * HibernateJpaDialect from marking it read-only. Startup fails naming each key and its fix, in one report.
  */
-class ReplicaOpenInViewTests {
+class ReplicaRoutingCheckTests {
 
 	private static final ReplicatedServers servers = ReplicatedServers.shared();
 
@@ -61,6 +62,31 @@ class ReplicaOpenInViewTests {
 			assertThat(context).hasNotFailed().doesNotHaveBean(OpenEntityManagerInViewInterceptor.class);
 			assertThat(context.getBean(ReplicaSets.class).all()).hasSize(1);
 		});
+	}
+
+	@Test
+	void aHandlingModeThatReleasesAfterTheTransactionFailsStartupInOneReportWithOpenInView() {
+		this.contextRunner
+			.withPropertyValues(REPLICAS, "spring.jpa.properties.hibernate.connection.handling_mode="
+					+ "DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("spring.jpa.properties.hibernate.connection.handling_mode="
+							+ "DELAYED_ACQUISITION_AND_RELEASE_AFTER_TRANSACTION is invalid")
+					.contains("never marked read-only")
+					.contains("spring.jpa.open-in-view=true");
+			});
+	}
+
+	@Test
+	void aHandlingModeThatHoldsTheConnectionRoutes() {
+		this.contextRunner
+			.withPropertyValues(REPLICAS, "spring.jpa.open-in-view=false",
+					"spring.jpa.properties.hibernate.connection.handling_mode=DELAYED_ACQUISITION_AND_HOLD")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
