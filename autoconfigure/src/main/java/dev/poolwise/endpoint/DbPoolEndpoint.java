@@ -4,9 +4,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
@@ -83,8 +86,21 @@ public class DbPoolEndpoint {
 
 	PoolsDescriptor pools(boolean showQueries) {
 		Map<String, PoolDescriptor> descriptors = new LinkedHashMap<>();
+		Map<String, Set<String>> scanned = new HashMap<>();
+		for (ReplicaSet set : this.replicaSets.all()) {
+			set.replicas().forEach((replica) -> scanned.put(replica.pool().getPoolName(), new HashSet<>()));
+		}
 		for (TunedPool pool : this.pools.all()) {
-			descriptors.put(pool.beanName(), describe(pool, showQueries));
+			descriptors.put(pool.beanName(), describe(pool, showQueries, scanned.get(pool.beanName())));
+		}
+		for (ReplicaSet set : this.replicaSets.all()) {
+			PoolDescriptor primary = descriptors.get(set.pool());
+			IndexUsage indexes = (primary != null) ? primary.indexes() : null;
+			if (primary != null && indexes != null) {
+				Set<String> onReplicas = new HashSet<>();
+				set.replicas().forEach((replica) -> onReplicas.addAll(scanned.get(replica.pool().getPoolName())));
+				descriptors.put(set.pool(), primary.withIndexes(indexes.withReplicas(onReplicas)));
+			}
 		}
 		List<RegisteredPool> registry = JvmPoolRegistry.get()
 			.all()
@@ -121,7 +137,10 @@ public class DbPoolEndpoint {
 		return (tls != null) ? TlsReport.of(tls, Instant.now()) : null;
 	}
 
-	private PoolDescriptor describe(TunedPool pool, boolean showQueries) {
+	/**
+	 * @param scanned where a replica pool's scanned indexes go, or null for other pools
+	 */
+	private PoolDescriptor describe(TunedPool pool, boolean showQueries, @Nullable Set<String> scanned) {
 		HikariDataSource dataSource = pool.dataSource();
 		PoolStatistics statistics = pool.statistics();
 		Map<String, Setting> driverProperties = new LinkedHashMap<>();
@@ -140,6 +159,9 @@ public class DbPoolEndpoint {
 			connectedTo = ConnectedTo.of(ConnectedServer.of(connection));
 			server = ServerReport.read(connection, SideConnections.applicationName(dataSource), showQueries);
 			indexes = IndexUsage.read(connection);
+			if (scanned != null) {
+				scanned.addAll(IndexUsage.scanned(connection));
+			}
 		}
 		catch (SQLException ex) {
 			serverError = Redaction.describe(ex, dataSource);

@@ -4,18 +4,27 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * How the current database's indexes are used, from {@code pg_stat_user_indexes}: an index that is never
  * scanned still costs space and slows every write. Unique and primary-key indexes enforce constraints and
- * are never reported unused. Counters run since the last statistics reset.
+ * are never reported unused. Counters run since the last statistics reset, and are the server's own: a
+ * standby keeps its own scan counts, so on a primary with read replicas an index counts as unused only when no
+ * replica scanned it either; those the replicas use are listed apart.
  *
  * @param largest the fifty largest indexes
  * @param unused up to fifty never scanned indexes that enforce nothing, largest first
+ * @param usedOnReplicas indexes never scanned on this server that a read replica scanned: dropping one slows
+ * the replicas' reads
  */
-public record IndexUsage(List<Index> largest, List<Index> unused) {
+public record IndexUsage(List<Index> largest, List<Index> unused, List<Index> usedOnReplicas) {
+
+	private static final String SCANNED = "SELECT schemaname, indexrelname FROM pg_stat_user_indexes WHERE idx_scan > 0";
 
 	private static final String QUERY = """
 			SELECT s.schemaname, s.relname, s.indexrelname, s.idx_scan, s.idx_tup_read, s.idx_tup_fetch,
@@ -33,7 +42,37 @@ public record IndexUsage(List<Index> largest, List<Index> unused) {
 	 * @throws SQLException if the server cannot answer
 	 */
 	static IndexUsage read(Connection connection) throws SQLException {
-		return new IndexUsage(read(connection, true), read(connection, false));
+		return new IndexUsage(read(connection, true), read(connection, false), List.of());
+	}
+
+	/**
+	 * The indexes a server scanned, to judge a primary's unused ones by.
+	 * @param connection a connection to a read replica
+	 * @return {@code schema.index} of each index scanned at least once
+	 * @throws SQLException if the server cannot answer
+	 */
+	static Set<String> scanned(Connection connection) throws SQLException {
+		Set<String> scanned = new HashSet<>();
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(SCANNED)) {
+			while (rows.next()) {
+				scanned.add(rows.getString(1) + "." + rows.getString(2));
+			}
+		}
+		return scanned;
+	}
+
+	/**
+	 * This server's usage with the replicas' scans taken into account.
+	 * @param scannedOnReplicas what {@link #scanned(Connection)} read on each replica
+	 * @return the usage, with indexes a replica scanned moved from unused to used on replicas
+	 */
+	IndexUsage withReplicas(Set<String> scannedOnReplicas) {
+		List<Index> unused = new ArrayList<>();
+		List<Index> onReplicas = new ArrayList<>();
+		for (Index index : this.unused) {
+			(scannedOnReplicas.contains(index.schema() + "." + index.name()) ? onReplicas : unused).add(index);
+		}
+		return new IndexUsage(this.largest, unused, onReplicas);
 	}
 
 	private static List<Index> read(Connection connection, boolean all) throws SQLException {

@@ -38,6 +38,16 @@ public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<
 		@Nullable ServerReport server, @Nullable IndexUsage indexes, @Nullable String serverError,
 		Recommendation recommendation, @Nullable TlsReport tls, @Nullable AutosizeState autosize) {
 
+	/**
+	 * The same pool with its index usage judged again.
+	 * @param indexes the usage
+	 * @return the descriptor
+	 */
+	PoolDescriptor withIndexes(IndexUsage indexes) {
+		return new PoolDescriptor(this.url, this.connectedTo, this.configuration, this.driverProperties, this.session,
+				this.statistics, this.server, indexes, this.serverError, this.recommendation, this.tls, this.autosize);
+	}
+
 	/** Source of a value changed through the endpoint since startup. */
 	static final String RUNTIME_RESIZE = "runtime resize (/actuator/dbpool)";
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -40,7 +41,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.endpoint.DbPoolEndpoint;
+import dev.poolwise.endpoint.IndexUsage;
 import dev.poolwise.test.ReplicatedServers;
+import dev.poolwise.tuned.TunedPools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -294,6 +298,32 @@ class ReplicaTrustTests {
 			assertThat(context).hasFailed();
 			assertThat(PoolwiseFailures.describe(context)).contains("db.pool.replicas.url")
 				.contains("is the application's own");
+		});
+	}
+
+	@Test
+	void anIndexOnlyTheReplicasScanIsNotReportedUnusedOnThePrimary() throws SQLException {
+		try (Connection primary = servers.connectPrimary(); Statement statement = primary.createStatement()) {
+			statement.execute("CREATE INDEX IF NOT EXISTS trusted_replica_only_idx ON trusted (name, id)");
+		}
+		this.contextRunner.run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			DbPoolEndpoint endpoint = new DbPoolEndpoint(context.getBean(TunedPools.class), null, Show.NEVER,
+					context.getBean(ReplicaSets.class), null);
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				for (int i = 0; i < 2; i++) {
+					ReplicaRoutingTests.run(ReplicaRoutingTests.readOnly(context), (s) -> {
+						jdbc.execute("SET LOCAL enable_seqscan = off");
+						return jdbc.queryForObject("SELECT count(*) FROM trusted WHERE name = 'x' AND id > 0",
+								Integer.class);
+					});
+				}
+				IndexUsage indexes = endpoint.pools().pools().get("dataSource").indexes();
+				assertThat(indexes.usedOnReplicas()).extracting(IndexUsage.Index::name)
+					.contains("trusted_replica_only_idx");
+				assertThat(indexes.unused()).extracting(IndexUsage.Index::name)
+					.doesNotContain("trusted_replica_only_idx");
+			});
 		});
 	}
 
