@@ -7,6 +7,8 @@ import java.sql.Statement;
 import java.time.Duration;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.net.SideConnections;
@@ -20,8 +22,12 @@ import dev.poolwise.validation.Violations;
  */
 public final class ReplicaCheck {
 
+	private static final Log logger = LogFactory.getLog(ReplicaCheck.class);
+
 	private static final String IDENTITY = "SELECT pg_is_in_recovery(), system_identifier::text "
 			+ "FROM pg_control_system()";
+
+	private static final String RECOVERY = "SELECT pg_is_in_recovery(), NULL";
 
 	private final @Nullable String cluster;
 
@@ -56,7 +62,7 @@ public final class ReplicaCheck {
 		String url = JdbcUrls.mask(pool.getJdbcUrl());
 		try (Connection connection = SideConnections.open(pool, SideConnections.REPLICA_CHECK, this.timeout);
 				Statement statement = connection.createStatement();
-				ResultSet row = statement.executeQuery(IDENTITY)) {
+				ResultSet row = statement.executeQuery((this.cluster != null) ? IDENTITY : RECOVERY)) {
 			row.next();
 			String identifier = row.getString(2);
 			if (this.cluster != null && !this.cluster.equals(identifier)) {
@@ -95,6 +101,10 @@ public final class ReplicaCheck {
 		return false;
 	}
 
+	/**
+	 * The primary's {@code system_identifier}, or null when it cannot be read: then one WARN says that replicas
+	 * are checked only for being standbys, not for being this primary's.
+	 */
 	private static @Nullable String cluster(HikariDataSource primary, Duration timeout) {
 		try (Connection connection = SideConnections.open(primary, SideConnections.REPLICA_CHECK, timeout);
 				Statement statement = connection.createStatement();
@@ -102,6 +112,10 @@ public final class ReplicaCheck {
 			return row.next() ? row.getString(2) : null;
 		}
 		catch (SQLException ex) {
+			logger.warn("Could not read the primary's cluster identity (" + ex.getSQLState() + ": " + ex.getMessage()
+					+ "), so the replicas are checked only for being standbys, not for being standbys of this "
+					+ "primary; the role needs EXECUTE on pg_control_system(), which PostgreSQL grants to every role "
+					+ "unless it was revoked");
 			return null;
 		}
 	}

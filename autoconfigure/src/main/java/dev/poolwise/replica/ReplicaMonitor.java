@@ -148,7 +148,11 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 		long began = System.nanoTime();
 		try {
 			long position = this.primarySide.query("SELECT pg_current_wal_lsn()", (row) -> Lsn.parse(row.getString(1)));
-			this.timeline.record(began, position);
+			if (this.timeline.record(began, position)) {
+				logger.info("Pool '" + this.poolName + "': the primary's WAL position went back to "
+						+ Lsn.format(position) + " (a failover to a standby that had not received everything); "
+						+ "replica lag is measured from here");
+			}
 			if (this.primaryFailing) {
 				this.primaryFailing = false;
 				logger.info("Pool '" + this.poolName + "': the primary's WAL position can be read again; replica lag "
@@ -209,8 +213,9 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 		}
 		Duration covered = this.timeline.covered(now);
 		if (covered.compareTo(this.maxLag) < 0) {
-			return "it has not yet replayed the primary's position read at startup (" + covered.toMillis()
-					+ " ms ago), so it may be behind by more than db.pool.replicas.max-lag";
+			return "it has not yet replayed the first primary position on record (read " + covered.toMillis()
+					+ " ms ago, at startup or after a failover), so it may be behind by more than "
+					+ "db.pool.replicas.max-lag";
 		}
 		return "it is behind every position of the primary read in the last " + covered.toMillis()
 				+ " ms, more than db.pool.replicas.max-lag";

@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * bound, and at startup they cover only the time since start, so such a replica has not proved it is within
  * the bound. Samples closer together than the spacing (those read-your-writes asks for between two checks)
  * update the latest position without taking a place in the history, so they cannot shorten the time it covers.
+ * A position behind the latest one means a new primary that had not received everything the old one wrote (a
+ * lossy failover): the history starts again from it, so replicas of the new primary are not judged by positions
+ * that no longer exist.
  */
 final class WalTimeline {
 
@@ -58,18 +61,25 @@ final class WalTimeline {
 	 * @param nanos {@link System#nanoTime()} as the sample began, so the position covers everything
 	 * committed before then
 	 * @param position the primary's {@code pg_current_wal_lsn()}
+	 * @return true when the position went back and the history started again from it
 	 */
-	synchronized void record(long nanos, long position) {
-		boolean first = this.latestPosition == Lsn.UNKNOWN;
+	synchronized boolean record(long nanos, long position) {
+		boolean back = position < this.latestPosition;
+		if (back) {
+			this.count = 0;
+			this.next = 0;
+		}
+		boolean first = back || this.latestPosition == Lsn.UNKNOWN;
 		this.latestTime = nanos;
 		this.latestPosition = position;
 		if (!first && this.count > 0 && nanos - this.times[newest()] < this.spacing) {
-			return;
+			return false;
 		}
 		this.times[this.next] = nanos;
 		this.positions[this.next] = position;
 		this.next = (this.next + 1) % this.times.length;
 		this.count = Math.min(this.count + 1, this.times.length);
+		return back;
 	}
 
 	/**

@@ -143,7 +143,7 @@ class ReplicaTrustTests {
 					JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 					Replica paused = ReplicaRoutingTests.replica(context, 1);
 					assertThat(paused.inRotation()).isFalse();
-					assertThat(paused.problem()).contains("has not yet replayed the primary's position read at startup");
+					assertThat(paused.problem()).contains("has not yet replayed the first primary position on record");
 					for (int i = 0; i < 6; i++) {
 						assertThat(ReplicaRoutingTests.run(ReplicaRoutingTests.readOnly(context),
 								(s) -> count(jdbc, name)))

@@ -71,6 +71,16 @@ class WalTimelineTests {
 	}
 
 	@Test
+	void aPrimaryPositionThatGoesBackStartsTheHistoryAgainSoReplicasOfTheNewPrimaryAreNotBehindTheOldOne() {
+		this.timeline.record(0, 500);
+		assertThat(this.timeline.record(SECOND, 600)).isFalse();
+		assertThat(this.timeline.record(2 * SECOND, 400)).as("a lossy failover").isTrue();
+		assertThat(this.timeline.lag(400, 3 * SECOND)).isZero();
+		this.timeline.record(3 * SECOND, 450);
+		assertThat(this.timeline.lag(400, 4 * SECOND)).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
 	void theAgeOfTheLatestSampleSaysHowOldThePrimarysPositionIs() {
 		assertThat(this.timeline.age(SECOND)).isNull();
 		this.timeline.record(SECOND, 100);
