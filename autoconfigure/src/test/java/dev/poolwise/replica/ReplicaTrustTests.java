@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -290,6 +291,18 @@ class ReplicaTrustTests {
 					return jdbc.queryForObject("SHOW statement_timeout", String.class).equals("7s") ? 1 : 0;
 				})).isEqualTo(1);
 			});
+	}
+
+	@Test
+	void underLazyInitializationReadOnlyTransactionsStillRunOnTheReplicas() {
+		this.contextRunner.withBean(LazyInitializationBeanFactoryPostProcessor.class).run((context) -> {
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			for (int i = 0; i < 2; i++) {
+				assertThat(ReplicaRoutingTests.run(ReplicaRoutingTests.readOnly(context),
+						(s) -> ReplicaRoutingTests.port(jdbc)))
+					.isIn(servers.standbyPort(0), servers.standbyPort(1));
+			}
+		});
 	}
 
 	@Test
