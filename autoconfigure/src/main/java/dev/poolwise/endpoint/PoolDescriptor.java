@@ -2,6 +2,7 @@ package dev.poolwise.endpoint;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -26,6 +27,8 @@ import dev.poolwise.validation.Durations;
  * @param driverProperties pgjdbc properties Poolwise set, with where they came from
  * @param session session settings applied to every connection
  * @param statistics the pool's own counters now
+ * @param holders the threads that hold its connections, longest first; null when the pool's holders are not
+ * tracked (it has a Dropwizard or Prometheus metric registry)
  * @param server the server's sessions, read now; null if the server could not be read
  * @param indexes index usage of the database; null if the server could not be read
  * @param serverError why the server could not be read, or null
@@ -35,7 +38,7 @@ import dev.poolwise.validation.Durations;
  */
 public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration,
 		Map<String, Setting> driverProperties, Map<String, String> session, Statistics statistics,
-		@Nullable ServerReport server, @Nullable IndexUsage indexes, @Nullable String serverError,
+		@Nullable List<HolderDescriptor> holders, @Nullable ServerReport server, @Nullable IndexUsage indexes, @Nullable String serverError,
 		Recommendation recommendation, @Nullable TlsReport tls, @Nullable AutosizeState autosize) {
 
 	/** Source of a value changed through the endpoint since startup. */
