@@ -19,11 +19,21 @@ public record Holder(@Nullable Thread thread, Duration held, @Nullable Integer p
 	static final String NO_APPLICATION_FRAME = "(no application frame)";
 
 	/**
-	 * The thread's name.
-	 * @return the name, or {@code unknown thread}
+	 * The thread's name; a virtual thread, which has none unless given one, as the JDK writes it.
+	 * @return the name, e.g. {@code http-nio-8080-exec-3} or {@code VirtualThread[#42]}, or
+	 * {@code unknown thread}
 	 */
 	public String threadName() {
-		return (this.thread != null) ? this.thread.getName() : "unknown thread";
+		if (this.thread == null) {
+			return "unknown thread";
+		}
+		String name = this.thread.getName();
+		if (!name.isEmpty()) {
+			return name;
+		}
+		String described = this.thread.toString();
+		int slash = described.indexOf('/');
+		return (slash > 0) ? described.substring(0, slash) : described;
 	}
 
 	/**
@@ -33,15 +43,6 @@ public record Holder(@Nullable Thread thread, Duration held, @Nullable Integer p
 	public String where() {
 		StackTraceElement frame = ApplicationFrames.first(this.stack);
 		return (frame != null) ? ApplicationFrames.describe(frame) : NO_APPLICATION_FRAME;
-	}
-
-	/**
-	 * The thread's first application frame with its file and line.
-	 * @return e.g. {@code com.example.OrderService.export(OrderService.java:42)}, or null
-	 */
-	public @Nullable String applicationFrame() {
-		StackTraceElement frame = ApplicationFrames.first(this.stack);
-		return (frame != null) ? frame.toString() : null;
 	}
 
 }

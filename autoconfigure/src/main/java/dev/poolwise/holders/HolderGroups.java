@@ -43,26 +43,32 @@ final class HolderGroups {
 
 	private static String states(List<Holder> group, Map<Integer, Backend> backends, @Nullable String backendError) {
 		Map<String, List<Double>> byState = new LinkedHashMap<>();
+		Map<String, String> waits = new LinkedHashMap<>();
 		for (Holder holder : group) {
 			Backend backend = (holder.pid() != null) ? backends.get(holder.pid()) : null;
-			String state;
-			double seconds = 0;
-			if (backend != null) {
-				String waiting = backend.waitingFor();
-				state = backend.kind() + (("active".equals(backend.state()) && waiting != null)
-						? " (waiting on " + waiting + ")" : "");
-				seconds = backend.stateSeconds();
+			if (backend == null) {
+				String unknown = (backendError != null) ? "backend not read" : "no session on the server";
+				byState.computeIfAbsent(unknown, (key) -> new ArrayList<>()).add(Double.NaN);
+				continue;
 			}
-			else {
-				state = (backendError != null) ? "backend not read" : "no session on the server";
+			String waiting = "active".equals(backend.state()) ? backend.waitingFor() : null;
+			String key = backend.kind() + ((waiting != null) ? "\u0000" + waiting : "");
+			byState.computeIfAbsent(key, (state) -> new ArrayList<>()).add(backend.stateSeconds());
+			if (waiting != null) {
+				waits.put(key, waiting);
 			}
-			byState.computeIfAbsent(state, (key) -> new ArrayList<>()).add(seconds);
 		}
 		List<String> states = new ArrayList<>();
-		byState.forEach((state, seconds) -> {
-			boolean known = !state.equals("backend not read") && !state.equals("no session on the server");
-			states.add(((seconds.size() > 1) ? seconds.size() + " " : "") + state
-					+ (known ? " for " + range(seconds) : ""));
+		byState.forEach((key, seconds) -> {
+			String count = (seconds.size() > 1) ? seconds.size() + " " : "";
+			if (seconds.get(0).isNaN()) {
+				states.add(count + key);
+				return;
+			}
+			String waiting = waits.get(key);
+			String kind = (waiting != null) ? key.substring(0, key.indexOf('\u0000')) : key;
+			states.add(count + kind + " for " + range(seconds)
+					+ ((waiting != null) ? ", waiting on " + waiting : ""));
 		});
 		return String.join(", ", states);
 	}
