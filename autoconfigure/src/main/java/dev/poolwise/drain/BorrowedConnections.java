@@ -5,16 +5,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.util.ClockSource;
 
+import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.holders.LentConnections;
 
 /**
- * What is still borrowed from a pool, read only when a drain gives up, so that borrowing costs nothing
- * extra. Hikari keeps when each connection was lent but not to whom: the ages come from its connection
- * bag ({@link LentConnections}), the names from the threads that are inside a JDBC call at that moment. A
- * thread that holds a connection while doing something else is counted in the ages but not named.
+ * What is still borrowed from a pool, read only when a drain gives up. A pool Poolwise tuned names its
+ * holders ({@link HolderTracking}). For any other, Hikari keeps when each connection was lent but not to
+ * whom: the ages come from its connection bag ({@link LentConnections}), the names from the threads that
+ * are inside a JDBC call at that moment; a thread that holds a connection while doing something else is
+ * counted in the ages but not named.
  */
 final class BorrowedConnections {
 
@@ -22,7 +25,19 @@ final class BorrowedConnections {
 	}
 
 	/**
-	 * Describes the borrowed connections of a pool for a log line.
+	 * Describes the borrowed connections of a pool for a log line: its holders when Poolwise tracks them,
+	 * else the ages and the threads in JDBC calls.
+	 * @param dataSource the running pool
+	 * @return the description
+	 */
+	static String describe(HikariDataSource dataSource) {
+		HolderTracking tracking = HolderTracking.of(dataSource);
+		return (tracking != null) ? "held longest first: " + tracking.describeHolders()
+				: describe(dataSource.getHikariPoolMXBean());
+	}
+
+	/**
+	 * Describes the borrowed connections of a pool whose holders are not tracked.
 	 * @param pool the running pool
 	 * @return ages, oldest first, and the threads in JDBC calls
 	 */

@@ -23,12 +23,13 @@ final class HolderGroups {
 	/**
 	 * Describes the holders.
 	 * @param holders the holders, longest held first
-	 * @param backends their backends by pid
+	 * @param backends their backends by pid, or null to leave the backends out
 	 * @param backendError why the backends could not be read, or null
 	 * @return e.g. {@code 2 of 3 held from `OrderService.export`, 3.1-3.2 s: 2 idle in transaction
 	 * 3.0-3.1 s (threads http-1 pid 31, http-2 pid 32)}
 	 */
-	static String describe(List<Holder> holders, Map<Integer, Backend> backends, @Nullable String backendError) {
+	static String describe(List<Holder> holders, @Nullable Map<Integer, Backend> backends,
+			@Nullable String backendError) {
 		if (holders.isEmpty()) {
 			return "no lent connection could be read";
 		}
@@ -36,8 +37,8 @@ final class HolderGroups {
 		holders.forEach((holder) -> groups.computeIfAbsent(holder.where(), (where) -> new ArrayList<>()).add(holder));
 		List<String> described = new ArrayList<>();
 		groups.forEach((where, group) -> described.add(group.size() + " of " + holders.size() + " held from `" + where
-				+ "`, " + range(group.stream().map((holder) -> seconds(holder.held())).toList()) + ": "
-				+ states(group, backends, backendError) + " (" + threads(group) + ")"));
+				+ "`, " + range(group.stream().map((holder) -> seconds(holder.held())).toList())
+				+ ((backends != null) ? ": " + states(group, backends, backendError) : "") + " (" + threads(group) + ")"));
 		return String.join("; ", described);
 	}
 

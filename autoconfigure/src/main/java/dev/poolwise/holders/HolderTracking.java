@@ -141,6 +141,14 @@ public final class HolderTracking implements MetricsTrackerFactory {
 	}
 
 	/**
+	 * The holders in one line, grouped by where they are, without reading the server.
+	 * @return e.g. {@code 2 of 3 held from `OrderService.export`, 12.0-31.2 s (threads http-1 pid 101, ...)}
+	 */
+	public String describeHolders() {
+		return HolderGroups.describe(holders(), null, null);
+	}
+
+	/**
 	 * The first holding recorded at or after the borrow, within the window; it is taken out of the list.
 	 */
 	private static @Nullable Holding pair(LentConnections.Lent connection, List<Holding> holdings) {
