@@ -70,7 +70,8 @@ final class DryEpisodes {
 			this.dry = true;
 			this.startedNanos = System.nanoTime();
 		}
-		this.reporter.execute(this::report);
+		PoolStatistics statistics = PoolStatistics.of(this.pool);
+		this.reporter.execute(() -> report(statistics));
 	}
 
 	/**
@@ -105,8 +106,11 @@ final class DryEpisodes {
 		this.reporter.shutdown();
 	}
 
-	private void report() {
-		PoolStatistics statistics = PoolStatistics.of(this.pool);
+	/**
+	 * Reports the holders.
+	 * @param statistics the pool's counters when the borrow timed out, read from memory on its thread
+	 */
+	private void report(PoolStatistics statistics) {
 		List<Holder> holders = this.tracking.holders();
 		Map<Integer, Backend> backends = new HashMap<>();
 		String error = null;
@@ -129,7 +133,7 @@ final class DryEpisodes {
 			@Nullable String error) {
 		return "Pool '" + this.pool.getPoolName() + "' ran dry: a borrow found no connection within "
 				+ this.pool.getConnectionTimeout() + "ms, with " + statistics.active() + " of " + statistics.max()
-				+ " connections lent and " + statistics.pending() + " more waiting. Held longest first: "
+				+ " connections lent and " + statistics.pending() + " other borrows waiting. Held longest first: "
 				+ HolderGroups.describe(holders, backends, error)
 				+ ((error != null) ? ". Backends not read: " + error : "")
 				+ (idleInTransaction(holders, backends)

@@ -5,26 +5,37 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 import com.zaxxer.hikari.util.ClockSource;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The threads that hold a pool's connections, each with when it borrowed them: what Hikari does not keep.
- * A borrow and a return each cost one map read and one write, made by the borrowing thread itself; only
- * that thread changes its own entry, apart from {@link #forget pruning} after a report. A connection handed
- * to another thread and returned there leaves its record behind until a report prunes it.
+ * Each thread has a slot, made on its first borrow and kept while it lives, so that a borrow or a return is a
+ * map read and a write to the thread's own slot; only a report ({@link #forget pruning}) writes to another
+ * thread's. Slots of threads that ended (a virtual thread per request) are swept when a new slot finds the
+ * map grown to twice its size after the previous sweep. A connection handed to another thread and returned
+ * there leaves its record behind until a report prunes it.
  */
 final class Holdings {
 
-	private final Map<Thread, Holding> byThread = new ConcurrentHashMap<>();
+	private static final int FIRST_SWEEP = 64;
+
+	private final Map<Thread, Slot> slots = new ConcurrentHashMap<>();
+
+	private volatile int sweepAbove = FIRST_SWEEP;
 
 	/**
 	 * Notes that the current thread was just lent a connection.
 	 */
 	void borrowed() {
 		Thread thread = Thread.currentThread();
-		this.byThread.put(thread, new Holding(thread, ClockSource.currentTime(), this.byThread.get(thread)));
+		Slot slot = this.slots.get(thread);
+		if (slot == null) {
+			slot = newSlot(thread);
+		}
+		slot.head = new Holding(thread, ClockSource.currentTime(), slot.head);
 	}
 
 	/**
@@ -32,19 +43,32 @@ final class Holdings {
 	 * @return false when the thread held nothing: the connection came from another thread
 	 */
 	boolean returned() {
-		Thread thread = Thread.currentThread();
-		Holding latest = this.byThread.get(thread);
-		if (latest == null) {
+		Slot slot = this.slots.get(Thread.currentThread());
+		Holding latest = (slot != null) ? slot.head : null;
+		if (slot == null || latest == null) {
 			return false;
 		}
-		Holding previous = latest.previous();
-		if (previous == null) {
-			this.byThread.remove(thread, latest);
-		}
-		else {
-			this.byThread.replace(thread, latest, previous);
-		}
+		slot.head = latest.previous();
 		return true;
+	}
+
+	private Slot newSlot(Thread thread) {
+		Slot slot = new Slot();
+		this.slots.put(thread, slot);
+		int size = this.slots.size();
+		if (size > this.sweepAbove) {
+			this.slots.keySet().removeIf((owner) -> !owner.isAlive());
+			this.sweepAbove = Math.max(FIRST_SWEEP, 2 * this.slots.size());
+		}
+		return slot;
+	}
+
+	/**
+	 * How many threads have a slot: those that borrowed since the last sweep, and the live ones.
+	 * @return the count
+	 */
+	int threads() {
+		return this.slots.size();
 	}
 
 	/**
@@ -53,8 +77,8 @@ final class Holdings {
 	 */
 	List<Holding> all() {
 		List<Holding> all = new ArrayList<>();
-		for (Holding latest : this.byThread.values()) {
-			for (Holding holding = latest; holding != null; holding = holding.previous()) {
+		for (Slot slot : this.slots.values()) {
+			for (Holding holding = slot.head; holding != null; holding = holding.previous()) {
 				all.add(holding);
 			}
 		}
@@ -63,23 +87,30 @@ final class Holdings {
 
 	/**
 	 * Drops records whose connection is no longer lent: given back by another thread, or whose thread died.
-	 * A record that changes meanwhile is left for the next time.
+	 * A slot that its thread changes meanwhile is left for the next time.
 	 * @param stale the records to drop
 	 */
+	@SuppressWarnings("NullAway") // the updater's field is @Nullable, which its type argument cannot say
 	void forget(Collection<Holding> stale) {
 		for (Holding holding : stale) {
-			Thread thread = holding.thread();
-			Holding latest = this.byThread.get(thread);
-			if (latest != null) {
-				Holding kept = latest.without(holding);
-				if (kept == null) {
-					this.byThread.remove(thread, latest);
-				}
-				else if (kept != latest) {
-					this.byThread.replace(thread, latest, kept);
-				}
+			Slot slot = this.slots.get(holding.thread());
+			Holding latest = (slot != null) ? slot.head : null;
+			if (slot != null && latest != null) {
+				Slot.HEAD.compareAndSet(slot, latest, latest.without(holding));
 			}
 		}
+	}
+
+	/**
+	 * One thread's holdings, written by the thread itself.
+	 */
+	private static final class Slot {
+
+		static final AtomicReferenceFieldUpdater<Slot, Holding> HEAD = AtomicReferenceFieldUpdater
+			.newUpdater(Slot.class, Holding.class, "head");
+
+		volatile @Nullable Holding head;
+
 	}
 
 	/**

@@ -27,6 +27,20 @@ class HoldingsTests {
 	}
 
 	@Test
+	void slotsOfThreadsThatEndedAreSweptAsNewThreadsBorrow() throws InterruptedException {
+		for (int i = 0; i < 200; i++) {
+			Thread thread = new Thread(() -> {
+				this.holdings.borrowed();
+				this.holdings.returned();
+			});
+			thread.start();
+			thread.join();
+		}
+		assertThat(this.holdings.threads()).isLessThanOrEqualTo(65);
+		assertThat(this.holdings.all()).isEmpty();
+	}
+
+	@Test
 	void aReturnByAThreadThatHoldsNothingIsToldApart() {
 		assertThat(this.holdings.returned()).isFalse();
 	}
