@@ -71,7 +71,12 @@ class PoolRunsDryTests {
 				awaitSleeping();
 				assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(dataSource::getConnection)
 					.withMessageContaining("Connection is not available, request timed out after");
-				await().atMost(Duration.ofSeconds(5)).until(() -> count(output, RAN_DRY) == 1);
+				long timedOut = System.nanoTime();
+				await().atMost(Duration.ofSeconds(5))
+					.pollInterval(Duration.ofMillis(10))
+					.until(() -> count(output, RAN_DRY) == 1);
+				System.out.println("Dry pool reported " + Duration.ofNanos(System.nanoTime() - timedOut).toMillis()
+						+ " ms after the borrow timed out");
 				String warn = line(output, "ran dry");
 				assertThat(warn).contains("WARN")
 					.contains("with 3 of 3 connections lent")
