@@ -157,13 +157,16 @@ public class DbPoolEndpoint {
 		Integer ceiling = (autosized != null) ? autosized.ceiling() : null;
 		Recommendation recommendation = Recommendation
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
-		Map<Integer, Backend> read = backends;
-		List<HolderDescriptor> holderDescriptors = (tracking != null)
-				? holders.stream().map((holder) -> HolderDescriptor.of(holder, read, showQueries)).toList() : null;
+		List<HolderDescriptor> holderDescriptors = (tracking != null) ? describe(holders, backends, showQueries) : null;
 		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), connectedTo,
 				PoolDescriptor.configuration(pool.tuning(), dataSource, ceiling), driverProperties, session,
 				Statistics.of(statistics), holderDescriptors, server, indexes, serverError, recommendation, tls(pool),
 				autosized);
+	}
+
+	private static List<HolderDescriptor> describe(List<Holder> holders, Map<Integer, Backend> backends,
+			boolean showValues) {
+		return holders.stream().map((holder) -> HolderDescriptor.of(holder, backends, showValues)).toList();
 	}
 
 	/**

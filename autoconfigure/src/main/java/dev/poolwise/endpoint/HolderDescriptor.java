@@ -30,7 +30,8 @@ public record HolderDescriptor(String thread, double heldSeconds, String where, 
 		Backend backend = (holder.pid() != null) ? backends.get(holder.pid()) : null;
 		return new HolderDescriptor(holder.threadName(), holder.held().toMillis() / 1000.0, holder.where(),
 				holder.pid(), (backend != null) ? backend.describe() : null,
-				(backend != null) ? backend.waitingFor() : null, (backend != null) ? backend.transactionSeconds() : null,
+				(backend != null) ? backend.waitingFor() : null,
+				(backend != null) ? backend.transactionSeconds() : null,
 				showValues ? Arrays.stream(holder.stack()).map(StackTraceElement::toString).toList() : null);
 	}
 

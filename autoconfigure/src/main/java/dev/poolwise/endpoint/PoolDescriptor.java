@@ -38,8 +38,9 @@ import dev.poolwise.validation.Durations;
  */
 public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration,
 		Map<String, Setting> driverProperties, Map<String, String> session, Statistics statistics,
-		@Nullable List<HolderDescriptor> holders, @Nullable ServerReport server, @Nullable IndexUsage indexes, @Nullable String serverError,
-		Recommendation recommendation, @Nullable TlsReport tls, @Nullable AutosizeState autosize) {
+		@Nullable List<HolderDescriptor> holders, @Nullable ServerReport server, @Nullable IndexUsage indexes,
+		@Nullable String serverError, Recommendation recommendation, @Nullable TlsReport tls,
+		@Nullable AutosizeState autosize) {
 
 	/** Source of a value changed through the endpoint since startup. */
 	static final String RUNTIME_RESIZE = "runtime resize (/actuator/dbpool)";

@@ -93,7 +93,8 @@ final class DryEpisodes {
 			lasted = System.nanoTime() - this.startedNanos;
 		}
 		this.reporter.execute(() -> logger.warn("Pool '" + this.pool.getPoolName() + "' has nobody waiting again: "
-				+ count + ((count == 1) ? " borrow" : " borrows") + " timed out in the " + Duration.ofNanos(lasted).toMillis()
+				+ count + ((count == 1) ? " borrow" : " borrows") + " timed out in the "
+				+ Duration.ofNanos(lasted).toMillis()
 				+ " ms since it ran dry"));
 	}
 
@@ -137,7 +138,8 @@ final class DryEpisodes {
 				+ HolderGroups.describe(holders, backends, error)
 				+ ((error != null) ? ". Backends not read: " + error : "")
 				+ (idleInTransaction(holders, backends)
-						? ". More connections do not help holders idle in a transaction: shorten their transactions" : "")
+						? ". More connections do not help holders idle in a transaction: shorten their transactions"
+						: "")
 				+ ". Said once until nobody waits";
 	}
 

@@ -38,7 +38,8 @@ final class HolderGroups {
 		List<String> described = new ArrayList<>();
 		groups.forEach((where, group) -> described.add(group.size() + " of " + holders.size() + " held from `" + where
 				+ "`, " + range(group.stream().map((holder) -> seconds(holder.held())).toList())
-				+ ((backends != null) ? ": " + states(group, backends, backendError) : "") + " (" + threads(group) + ")"));
+				+ ((backends != null) ? ": " + states(group, backends, backendError) : "") + " (" + threads(group)
+				+ ")"));
 		return String.join("; ", described);
 	}
 

@@ -129,8 +129,9 @@ public final class HolderTracking implements MetricsTrackerFactory {
 		for (LentConnections.Lent connection : lent) {
 			Holding holding = pair(connection, holdings);
 			Thread thread = (holding != null) ? holding.thread() : null;
+			StackTraceElement[] stack = (thread != null) ? thread.getStackTrace() : new StackTraceElement[0];
 			holders.add(new Holder(thread, Duration.ofNanos(ClockSource.elapsedNanos(connection.since(), now)),
-					pid(connection.connection()), (thread != null) ? thread.getStackTrace() : new StackTraceElement[0]));
+					pid(connection.connection()), stack));
 		}
 		this.holdings.forget(holdings.stream()
 			.filter((holding) -> !holding.thread().isAlive()

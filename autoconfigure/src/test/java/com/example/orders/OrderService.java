@@ -28,7 +28,8 @@ public final class OrderService {
 	 * @param borrowed counted down once the connection is borrowed
 	 */
 	public void exportOrders(CountDownLatch borrowed) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement()) {
 			borrowed.countDown();
 			statement.execute("SELECT pg_sleep(30)");
 		}

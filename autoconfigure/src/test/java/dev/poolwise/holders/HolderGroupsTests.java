@@ -38,7 +38,8 @@ class HolderGroupsTests {
 		assertThat(HolderGroups.describe(List.of(holder("http-1", 1_000, 101, EXPORT)), Map.of(), "timeout"))
 			.isEqualTo("1 of 1 held from `OrderService.export`, 1.0 s: backend not read (thread http-1 pid 101)");
 		assertThat(HolderGroups.describe(List.of(holder("http-1", 1_000, 101, EXPORT)), Map.of(), null))
-			.isEqualTo("1 of 1 held from `OrderService.export`, 1.0 s: no session on the server (thread http-1 pid 101)");
+			.isEqualTo("1 of 1 held from `OrderService.export`, 1.0 s: no session on the server "
+					+ "(thread http-1 pid 101)");
 	}
 
 	private static Holder holder(String name, long heldMillis, int pid, StackTraceElement[] stack) {

@@ -165,8 +165,8 @@ class PoolRunsDryTests {
 			ExecutorService workers = workers();
 			try {
 				CountDownLatch borrowed = new CountDownLatch(1);
-				CompletableFuture.runAsync(() -> run(() -> new OrderService(dataSource, release).renderInvoice(borrowed)),
-						workers);
+				OrderService orders = new OrderService(dataSource, release);
+				CompletableFuture.runAsync(() -> run(() -> orders.renderInvoice(borrowed)), workers);
 				assertThat(borrowed.await(10, TimeUnit.SECONDS)).isTrue();
 				assertThat(context.getBean(DbPoolEndpoint.class).pools().pools().get("dataSource").holders())
 					.singleElement()
@@ -192,8 +192,8 @@ class PoolRunsDryTests {
 				assertThat(borrowed.await(10, TimeUnit.SECONDS)).isTrue();
 				assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(dataSource::getConnection);
 				await().atMost(Duration.ofSeconds(5)).until(() -> count(output, RAN_DRY) == 1);
-				assertThat(line(output, "ran dry")).containsPattern(
-						"1 of 1 held from `OrderService.sendConfirmation`, [\\d.]+ s: idle in transaction for [\\d.]+ s "
+				assertThat(line(output, "ran dry")).containsPattern("1 of 1 held from `OrderService.sendConfirmation`, "
+						+ "[\\d.]+ s: idle in transaction for [\\d.]+ s "
 								+ "\\(thread VirtualThread\\[#\\d+\\] pid \\d+\\)");
 			}
 			finally {
