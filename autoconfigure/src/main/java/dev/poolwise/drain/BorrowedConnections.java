@@ -1,31 +1,43 @@
 package dev.poolwise.drain;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.InaccessibleObjectException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.util.ClockSource;
 
+import dev.poolwise.holders.HolderTracking;
+import dev.poolwise.holders.LentConnections;
+
 /**
- * What is still borrowed from a pool, read only when a drain gives up, so that borrowing costs nothing
- * extra. Hikari keeps when each connection was lent but not to whom: the ages come from its connection
- * bag (its internals, read reflectively; none when a Hikari version moves them), the names from the
- * threads that are inside a JDBC call at that moment. A thread that holds a connection while doing
- * something else is counted in the ages but not named.
+ * What is still borrowed from a pool, read only when a drain gives up. A pool Poolwise tuned names its
+ * holders ({@link HolderTracking}). For any other, Hikari keeps when each connection was lent but not to
+ * whom: the ages come from its connection bag ({@link LentConnections}), the names from the threads that
+ * are inside a JDBC call at that moment; a thread that holds a connection while doing something else is
+ * counted in the ages but not named.
  */
 final class BorrowedConnections {
-
-	private static final int STATE_IN_USE = 1;
 
 	private BorrowedConnections() {
 	}
 
 	/**
-	 * Describes the borrowed connections of a pool for a log line.
+	 * Describes the borrowed connections of a pool for a log line: its holders when Poolwise tracks them,
+	 * else the ages and the threads in JDBC calls.
+	 * @param dataSource the running pool
+	 * @return the description
+	 */
+	static String describe(HikariDataSource dataSource) {
+		HolderTracking tracking = HolderTracking.of(dataSource);
+		return (tracking != null) ? "held longest first: " + tracking.describeHolders()
+				: describe(dataSource.getHikariPoolMXBean());
+	}
+
+	/**
+	 * Describes the borrowed connections of a pool whose holders are not tracked.
 	 * @param pool the running pool
 	 * @return ages, oldest first, and the threads in JDBC calls
 	 */
@@ -42,29 +54,12 @@ final class BorrowedConnections {
 	 * returned bounds it from above and is written {@code <= n ms}.
 	 */
 	static List<String> ages(HikariPoolMXBean pool) {
-		try {
-			Field bagField = pool.getClass().getDeclaredField("connectionBag");
-			bagField.setAccessible(true);
-			Object bag = bagField.get(pool);
-			List<?> inUse = (List<?>) bag.getClass().getMethod("values", int.class).invoke(bag, STATE_IN_USE);
-			List<Age> ages = new ArrayList<>();
-			for (Object entry : inUse) {
-				long borrowed = longField(entry, "lastBorrowed");
-				long since = (borrowed != 0) ? borrowed : longField(entry, "lastAccessed");
-				ages.add(new Age(ClockSource.elapsedMillis(since), borrowed == 0));
-			}
-			ages.sort(Comparator.comparingLong(Age::millis).reversed());
-			return ages.stream().map(Age::toString).toList();
+		List<Age> ages = new ArrayList<>();
+		for (LentConnections.Lent lent : LentConnections.of(pool)) {
+			ages.add(new Age(ClockSource.elapsedMillis(lent.since()), !lent.exact()));
 		}
-		catch (ReflectiveOperationException | InaccessibleObjectException | ClassCastException ex) {
-			return List.of();
-		}
-	}
-
-	private static long longField(Object target, String name) throws ReflectiveOperationException {
-		Field field = target.getClass().getDeclaredField(name);
-		field.setAccessible(true);
-		return field.getLong(target);
+		ages.sort(Comparator.comparingLong(Age::millis).reversed());
+		return ages.stream().map(Age::toString).toList();
 	}
 
 	static List<String> threadsInJdbcCalls() {

@@ -108,7 +108,7 @@ public final class PoolDrainLifecycle
 		if (active > 0) {
 			logger.warn("Pool '" + name + "': connections still borrowed after " + waited.toMillis()
 					+ " ms (spring.lifecycle.timeout-per-shutdown-phase=" + this.timeout + "): " + active
-					+ "; closing the pool anyway: " + BorrowedConnections.describe(dataSource.getHikariPoolMXBean()));
+					+ "; closing the pool anyway: " + BorrowedConnections.describe(dataSource));
 		}
 		dataSource.close();
 	}

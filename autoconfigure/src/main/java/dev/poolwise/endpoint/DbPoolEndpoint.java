@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -29,6 +30,9 @@ import dev.poolwise.endpoint.PoolDescriptor.Setting;
 import dev.poolwise.endpoint.PoolDescriptor.Statistics;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
 import dev.poolwise.failover.ConnectedServer;
+import dev.poolwise.holders.Backend;
+import dev.poolwise.holders.Holder;
+import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.metrics.PoolSizeAdvisor;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.JdbcUrls;
@@ -44,10 +48,11 @@ import dev.poolwise.tuned.TunedPools;
 
 /**
  * {@link Endpoint @Endpoint} that shows each tuned pool: its configuration and where each number came from,
- * its counters, the server's sessions and index usage, and a size recommendation; and, when enabled,
- * resizes a pool at runtime. The server is read over a short-lived connection of the endpoint's own with a
- * statement timeout, so an exhausted pool or a slow server cannot hang the endpoint. Query texts may carry
- * values, so they are shown only as {@code management.endpoint.dbpool.show-values} allows.
+ * its counters, the threads that hold its connections with what their backends do, the server's sessions
+ * and index usage, and a size recommendation; and, when enabled, resizes a pool at runtime. The server is
+ * read over a short-lived connection of the endpoint's own with a statement timeout, so an exhausted pool or
+ * a slow server cannot hang the endpoint. Query texts and the holders' stacks may carry values, so they are
+ * shown only as {@code management.endpoint.dbpool.show-values} allows.
  */
 @Endpoint(id = "dbpool")
 public class DbPoolEndpoint {
@@ -151,6 +156,9 @@ public class DbPoolEndpoint {
 		});
 		Map<String, String> session = new LinkedHashMap<>();
 		pool.tuning().session().all().forEach((setting) -> session.put(setting.name(), setting.value()));
+		HolderTracking tracking = HolderTracking.of(dataSource);
+		List<Holder> holders = (tracking != null) ? tracking.holders() : List.of();
+		Map<Integer, Backend> backends = Map.of();
 		ConnectedTo connectedTo = null;
 		ServerReport server = null;
 		IndexUsage indexes = null;
@@ -162,6 +170,7 @@ public class DbPoolEndpoint {
 			if (scanned != null) {
 				scanned.addAll(IndexUsage.scanned(connection));
 			}
+			backends = Backend.read(connection, holders.stream().map(Holder::pid).filter(Objects::nonNull).toList());
 		}
 		catch (SQLException ex) {
 			serverError = Redaction.describe(ex, dataSource);
@@ -170,9 +179,16 @@ public class DbPoolEndpoint {
 		Integer ceiling = (autosized != null) ? autosized.ceiling() : null;
 		Recommendation recommendation = Recommendation
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
+		List<HolderDescriptor> holderDescriptors = (tracking != null) ? describe(holders, backends, showQueries) : null;
 		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), connectedTo,
 				PoolDescriptor.configuration(pool.tuning(), dataSource, ceiling), driverProperties, session,
-				Statistics.of(statistics), server, indexes, serverError, recommendation, tls(pool), autosized);
+				Statistics.of(statistics), holderDescriptors, server, indexes, serverError, recommendation, tls(pool),
+				autosized);
+	}
+
+	private static List<HolderDescriptor> describe(List<Holder> holders, Map<Integer, Backend> backends,
+			boolean showValues) {
+		return holders.stream().map((holder) -> HolderDescriptor.of(holder, backends, showValues)).toList();
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.poolwise.endpoint;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -26,6 +27,8 @@ import dev.poolwise.validation.Durations;
  * @param driverProperties pgjdbc properties Poolwise set, with where they came from
  * @param session session settings applied to every connection
  * @param statistics the pool's own counters now
+ * @param holders the threads that hold its connections, longest first; null when the pool's holders are not
+ * tracked (it has a Dropwizard or Prometheus metric registry)
  * @param server the server's sessions, read now; null if the server could not be read
  * @param indexes index usage of the database; null if the server could not be read
  * @param serverError why the server could not be read, or null
@@ -35,8 +38,9 @@ import dev.poolwise.validation.Durations;
  */
 public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration,
 		Map<String, Setting> driverProperties, Map<String, String> session, Statistics statistics,
-		@Nullable ServerReport server, @Nullable IndexUsage indexes, @Nullable String serverError,
-		Recommendation recommendation, @Nullable TlsReport tls, @Nullable AutosizeState autosize) {
+		@Nullable List<HolderDescriptor> holders, @Nullable ServerReport server, @Nullable IndexUsage indexes,
+		@Nullable String serverError, Recommendation recommendation, @Nullable TlsReport tls,
+		@Nullable AutosizeState autosize) {
 
 	/**
 	 * The same pool with its index usage judged again.
@@ -45,7 +49,8 @@ public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<
 	 */
 	PoolDescriptor withIndexes(IndexUsage indexes) {
 		return new PoolDescriptor(this.url, this.connectedTo, this.configuration, this.driverProperties, this.session,
-				this.statistics, this.server, indexes, this.serverError, this.recommendation, this.tls, this.autosize);
+				this.statistics, this.holders, this.server, indexes, this.serverError, this.recommendation, this.tls,
+				this.autosize);
 	}
 
 	/** Source of a value changed through the endpoint since startup. */

@@ -53,6 +53,7 @@ public class PoolMeterBinder implements MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		for (TunedPool pool : this.pools.all()) {
 			HikariDataSource dataSource = pool.dataSource();
+			HikariTimers.track(dataSource, registry);
 			String poolName = dataSource.getPoolName();
 			Tags tags = Tags.of("pool", poolName);
 			Gauge.builder("db.pool.utilization", dataSource, (ds) -> PoolStatistics.of(ds).utilization())

@@ -2,8 +2,6 @@ package dev.poolwise.metrics;
 
 import java.time.Duration;
 
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,7 +39,7 @@ public class ReplicaMeterBinder implements MeterBinder {
 			String pool = set.poolName();
 			Routing routing = set.routing();
 			for (Replica replica : set.replicas()) {
-				trackHikari(replica.pool(), registry);
+				HikariTimers.track(replica.pool(), registry);
 				Tags tags = Tags.of("pool", pool, "replica", replica.name());
 				Gauge.builder("db.pool.replica.lag", replica, ReplicaMeterBinder::lagSeconds)
 					.tags(tags)
@@ -78,15 +76,6 @@ public class ReplicaMeterBinder implements MeterBinder {
 					.description("Transactions a connection held from an earlier transaction kept from routing")
 					.register(registry);
 			}
-		}
-	}
-
-	/**
-	 * As Spring Boot's Hikari meter binder does for a DataSource bean: only a pool with no tracker yet.
-	 */
-	private static void trackHikari(HikariDataSource pool, MeterRegistry registry) {
-		if (pool.getMetricRegistry() == null && pool.getMetricsTrackerFactory() == null) {
-			pool.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
 		}
 	}
 

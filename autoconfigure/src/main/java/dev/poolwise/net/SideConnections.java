@@ -47,6 +47,9 @@ public final class SideConnections {
 	/** Purpose of a schema migration's connections, opened and closed by the migration tool. */
 	public static final String MIGRATION = "migration";
 
+	/** Purpose of the connection that reads the backends of a dry pool's holders. */
+	public static final String HOLDERS = "holders";
+
 	/** Purpose of the autosize controller's connection: its statements carry the pool's claim, not the fleet marker. */
 	public static final String AUTOSIZE = "autosize";
 

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import dev.poolwise.budget.BudgetPolicy;
 import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.failover.FailoverEviction;
+import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.login.LoginFailures;
 import dev.poolwise.login.LoginRecordingDataSource;
 import dev.poolwise.net.SideConnections;
@@ -95,6 +96,7 @@ public final class PoolTuner {
 		apply(tuning, dataSource, beanName);
 		ConnectionBirths births = new ConnectionBirths();
 		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births);
+		HolderTracking.install(dataSource);
 		if (!this.settings.pgbouncer().enabled()) {
 			SessionDrift.install(dataSource, tuning.session());
 		}

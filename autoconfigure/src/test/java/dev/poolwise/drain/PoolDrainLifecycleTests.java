@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 
+import com.example.orders.OrderService;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,6 +19,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.support.GenericApplicationContext;
 
+import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,6 +67,36 @@ class PoolDrainLifecycleTests {
 				.contains("threads in a JDBC call: drain-holder")
 				.containsPattern("borrowed <= \\d{3,4} ms ago");
 			await().atMost(Duration.ofSeconds(5)).until(() -> PostgresServer.sessions("drain-deadline") == 0);
+		}
+	}
+
+	@Test
+	void connectionStillBorrowedFromATrackedPoolIsLoggedWithItsHolder(CapturedOutput output) throws Exception {
+		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
+			pool.setPoolName("drain-tracked");
+			pool.setMaximumPoolSize(1);
+			HolderTracking.install(pool);
+			CountDownLatch release = new CountDownLatch(1);
+			CountDownLatch borrowed = new CountDownLatch(1);
+			Thread holder = new Thread(() -> {
+				try {
+					new OrderService(pool, release).renderInvoice(borrowed);
+				}
+				catch (Exception ex) {
+					// the drain closes the pool under it
+				}
+			}, "drain-tracked-holder");
+			holder.start();
+			borrowed.await();
+			try {
+				closing(() -> Map.of("drain-tracked", pool), Duration.ofMillis(300)).stop();
+			}
+			finally {
+				release.countDown();
+			}
+			assertThat(output).contains("closing the pool anyway: held longest first: 1 of 1 held from "
+					+ "`OrderService.renderInvoice`")
+				.containsPattern("\\(thread drain-tracked-holder pid \\d+\\)");
 		}
 	}
 
