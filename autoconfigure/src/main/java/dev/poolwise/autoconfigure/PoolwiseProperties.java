@@ -85,12 +85,54 @@ public class PoolwiseProperties extends PoolProperties {
 		 */
 		private Duration statementTimeout = Duration.ZERO;
 
+		/**
+		 * Longest a migration statement waits for a lock (lock_timeout on the migration's own connections, in
+		 * place of db.pool.session.lock-timeout), 0 for no limit.
+		 */
+		private Duration lockTimeout = Duration.ZERO;
+
+		/**
+		 * Longest a migration's session may sit idle in a transaction (idle_in_transaction_session_timeout on
+		 * its own connections, in place of db.pool.session.idle-in-transaction-timeout), 0 for no limit.
+		 */
+		private Duration idleInTransactionTimeout = Duration.ZERO;
+
+		/**
+		 * Longest a migration's transaction may run (transaction_timeout, PostgreSQL 17+, on its own
+		 * connections, in place of db.pool.session.settings.transaction_timeout), 0 for no limit.
+		 */
+		private Duration transactionTimeout = Duration.ZERO;
+
 		public Duration getStatementTimeout() {
 			return this.statementTimeout;
 		}
 
 		public void setStatementTimeout(Duration statementTimeout) {
 			this.statementTimeout = statementTimeout;
+		}
+
+		public Duration getLockTimeout() {
+			return this.lockTimeout;
+		}
+
+		public void setLockTimeout(Duration lockTimeout) {
+			this.lockTimeout = lockTimeout;
+		}
+
+		public Duration getIdleInTransactionTimeout() {
+			return this.idleInTransactionTimeout;
+		}
+
+		public void setIdleInTransactionTimeout(Duration idleInTransactionTimeout) {
+			this.idleInTransactionTimeout = idleInTransactionTimeout;
+		}
+
+		public Duration getTransactionTimeout() {
+			return this.transactionTimeout;
+		}
+
+		public void setTransactionTimeout(Duration transactionTimeout) {
+			this.transactionTimeout = transactionTimeout;
 		}
 
 	}

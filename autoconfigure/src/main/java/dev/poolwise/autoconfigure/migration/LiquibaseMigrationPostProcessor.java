@@ -1,6 +1,5 @@
 package dev.poolwise.autoconfigure.migration;
 
-import java.time.Duration;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -12,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 import dev.poolwise.migration.MigrationDataSource;
+import dev.poolwise.migration.MigrationTimeouts;
 import dev.poolwise.pool.PoolUnwrapper;
 import dev.poolwise.tuned.TunedPools;
 
@@ -25,9 +25,9 @@ final class LiquibaseMigrationPostProcessor implements BeanPostProcessor {
 
 	private final ObjectProvider<TunedPools> pools;
 
-	private final Supplier<Duration> timeout;
+	private final Supplier<MigrationTimeouts> timeout;
 
-	LiquibaseMigrationPostProcessor(ObjectProvider<TunedPools> pools, Supplier<Duration> timeout) {
+	LiquibaseMigrationPostProcessor(ObjectProvider<TunedPools> pools, Supplier<MigrationTimeouts> timeout) {
 		this.pools = pools;
 		this.timeout = timeout;
 	}

@@ -1,6 +1,8 @@
 package dev.poolwise.autoconfigure.migration;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -24,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.PoolwiseProperties;
 import dev.poolwise.migration.MigrationDataSource;
+import dev.poolwise.migration.MigrationTimeouts;
 import dev.poolwise.pool.PoolUnwrapper;
 import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.Violations;
@@ -50,13 +53,13 @@ public final class PoolwiseMigrationAutoConfiguration {
 		@ConditionalOnMissingBean(name = "poolwiseFlywayMigrationDataSource")
 		FlywayConfigurationCustomizer poolwiseFlywayMigrationDataSource(TunedPools pools,
 				PoolwiseProperties properties) {
-			Duration timeout = statementTimeout(properties);
+			MigrationTimeouts timeouts = timeouts(properties);
 			return (configuration) -> {
 				DataSource dataSource = configuration.getDataSource();
 				HikariDataSource pool = (dataSource != null) ? PoolUnwrapper.find(dataSource) : null;
 				if (pool != null && pools.isTuned(pool)) {
 					configuration.dataSource(
-							new MigrationDataSource(pool, timeout));
+							new MigrationDataSource(pool, timeouts));
 				}
 			};
 		}
@@ -71,7 +74,7 @@ public final class PoolwiseMigrationAutoConfiguration {
 		@ConditionalOnMissingBean(name = "poolwiseLiquibaseMigrationDataSource")
 		static LiquibaseMigrationPostProcessor poolwiseLiquibaseMigrationDataSource(ObjectProvider<TunedPools> pools,
 				ObjectProvider<PoolwiseProperties> properties) {
-			return new LiquibaseMigrationPostProcessor(pools, () -> statementTimeout(properties.getObject()));
+			return new LiquibaseMigrationPostProcessor(pools, () -> timeouts(properties.getObject()));
 		}
 
 	}
@@ -110,17 +113,25 @@ public final class PoolwiseMigrationAutoConfiguration {
 	}
 
 	/**
-	 * The migration's statement timeout, for Flyway and Liquibase alike.
+	 * The migration's timeouts, for Flyway and Liquibase alike; a negative one is refused with every other.
 	 */
-	static Duration statementTimeout(PoolwiseProperties properties) {
-		Duration timeout = properties.getMigration().getStatementTimeout();
-		if (timeout.isNegative()) {
-			Violations violations = new Violations();
-			violations.add("db.pool.migration.statement-timeout", timeout, "must not be negative",
-					"Set it to the longest a migration statement may run, e.g. 30m, or 0 for no limit.");
-			violations.throwIfAny();
-		}
-		return timeout;
+	static MigrationTimeouts timeouts(PoolwiseProperties properties) {
+		PoolwiseProperties.Migration migration = properties.getMigration();
+		Violations violations = new Violations();
+		Map<String, Duration> timeouts = new LinkedHashMap<>();
+		timeouts.put("statement-timeout", migration.getStatementTimeout());
+		timeouts.put("lock-timeout", migration.getLockTimeout());
+		timeouts.put("idle-in-transaction-timeout", migration.getIdleInTransactionTimeout());
+		timeouts.put("transaction-timeout", migration.getTransactionTimeout());
+		timeouts.forEach((key, timeout) -> {
+			if (timeout.isNegative()) {
+				violations.add("db.pool.migration." + key, timeout, "must not be negative",
+						"Set it to the longest the migration may take there, e.g. 30m, or 0 for no limit.");
+			}
+		});
+		violations.throwIfAny();
+		return new MigrationTimeouts(migration.getStatementTimeout(), migration.getLockTimeout(),
+				migration.getIdleInTransactionTimeout(), migration.getTransactionTimeout());
 	}
 
 }

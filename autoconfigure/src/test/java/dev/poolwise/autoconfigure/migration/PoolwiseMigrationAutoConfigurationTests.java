@@ -22,6 +22,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.migration.MigrationDataSource;
+import dev.poolwise.migration.MigrationTimeouts;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +70,29 @@ class PoolwiseMigrationAutoConfigurationTests {
 					assertThat(show(side, "SELECT count(*) FROM migration_ok.migrated")).isEqualTo("0");
 					await().atMost(Duration.ofSeconds(10)).until(() -> show(side, "SELECT count(*) FROM pg_stat_activity "
 							+ "WHERE application_name LIKE '%(dbPool migration)'").equals("0"));
+				}
+			});
+	}
+
+	@Test
+	void everySessionTimeoutOfThePoolIsOffDuringAMigrationUnlessTheMigrationHasItsOwn() {
+		this.contextRunner
+			.withPropertyValues("spring.flyway.schemas=migration_timeouts", "db.pool.session.lock-timeout=300ms",
+					"db.pool.session.idle-in-transaction-timeout=300ms",
+					"db.pool.session.settings.transaction-timeout=500ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				try (Connection pooled = context.getBean(HikariDataSource.class).getConnection()) {
+					assertThat(show(pooled, "SHOW transaction_timeout")).isEqualTo("500ms");
+					assertThat(show(pooled, "SHOW lock_timeout")).isEqualTo("300ms");
+				}
+				try (Connection migration = new MigrationDataSource(context.getBean(HikariDataSource.class),
+						new MigrationTimeouts(Duration.ZERO, Duration.ofSeconds(7), Duration.ZERO, Duration.ZERO))
+					.getConnection()) {
+					assertThat(show(migration, "SHOW transaction_timeout")).isEqualTo("0");
+					assertThat(show(migration, "SHOW idle_in_transaction_session_timeout")).isEqualTo("0");
+					assertThat(show(migration, "SHOW lock_timeout")).isEqualTo("7s");
+					assertThat(show(migration, "SHOW work_mem")).as("other settings are kept").isNotBlank();
 				}
 			});
 	}
