@@ -30,12 +30,17 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.PriorityOrdered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.transaction.jta.JtaTransactionManager;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -104,6 +109,24 @@ class ReplicaTrustTests {
 				}
 				assertThat(seen).as("REQUIRES_NEW and NOT_SUPPORTED reads after each commit").containsOnly(1)
 					.hasSize(6);
+			}
+			finally {
+				delayStandbys(Duration.ZERO);
+			}
+		});
+	}
+
+	@Test
+	void aTransactionalEventListenerThatLoadsTheOrderAfterCommitFindsIt() {
+		this.contextRunner.withUserConfiguration(OrderConfiguration.class).run((context) -> {
+			Orders orders = context.getBean(Orders.class);
+			OrderMailer mailer = context.getBean(OrderMailer.class);
+			delayStandbys(Duration.ofSeconds(3));
+			try {
+				for (int i = 0; i < 3; i++) {
+					orders.place("order-" + System.nanoTime());
+				}
+				assertThat(mailer.found()).as("orders the listener found after their commit").containsExactly(1, 1, 1);
 			}
 			finally {
 				delayStandbys(Duration.ZERO);
@@ -381,6 +404,57 @@ class ReplicaTrustTests {
 
 	private static Integer count(JdbcTemplate jdbc, String name) {
 		return jdbc.queryForObject("SELECT count(*) FROM trusted WHERE name = ?", Integer.class, name);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Import({ Orders.class, OrderMailer.class })
+	static class OrderConfiguration {
+
+	}
+
+	record OrderPlaced(String name) {
+
+	}
+
+	static class Orders {
+
+		private final JdbcTemplate jdbc;
+
+		private final ApplicationEventPublisher events;
+
+		Orders(JdbcTemplate jdbc, ApplicationEventPublisher events) {
+			this.jdbc = jdbc;
+			this.events = events;
+		}
+
+		@Transactional
+		public void place(String name) {
+			this.jdbc.update("INSERT INTO trusted (name) VALUES (?)", name);
+			this.events.publishEvent(new OrderPlaced(name));
+		}
+
+	}
+
+	static class OrderMailer {
+
+		private final List<Integer> found = new ArrayList<>();
+
+		private final JdbcTemplate jdbc;
+
+		OrderMailer(JdbcTemplate jdbc) {
+			this.jdbc = jdbc;
+		}
+
+		public List<Integer> found() {
+			return this.found;
+		}
+
+		@TransactionalEventListener
+		@Transactional(propagation = Propagation.REQUIRES_NEW, readOnly = true)
+		public void mail(OrderPlaced placed) {
+			this.found.add(count(this.jdbc, placed.name()));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
