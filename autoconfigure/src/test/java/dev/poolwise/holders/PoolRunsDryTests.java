@@ -32,11 +32,9 @@ import dev.poolwise.autoconfigure.endpoint.DbPoolEndpointAutoConfiguration;
 import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.endpoint.HolderDescriptor;
 import dev.poolwise.test.PostgresServer;
-import dev.poolwise.test.VirtualThreads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -48,7 +46,7 @@ class PoolRunsDryTests {
 
 	private static final String APPLICATION = "holders-app";
 
-	private static final Pattern RAN_DRY = Pattern.compile("Pool 'dataSource' ran dry");
+	static final Pattern RAN_DRY = Pattern.compile("Pool 'dataSource' ran dry");
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, PoolwiseAutoConfiguration.class,
@@ -180,28 +178,6 @@ class PoolRunsDryTests {
 		});
 	}
 
-	@Test
-	void virtualThreadHolderIsNamedByItsMethod(CapturedOutput output) {
-		assumeThat(VirtualThreads.available()).as("virtual threads need JDK 21").isTrue();
-		this.contextRunner.withPropertyValues("db.pool.size=1").run((context) -> {
-			DataSource dataSource = context.getBean(DataSource.class);
-			CountDownLatch release = new CountDownLatch(1);
-			try {
-				CountDownLatch borrowed = new CountDownLatch(1);
-				VirtualThreads.start(() -> run(() -> new OrderService(dataSource, release).sendConfirmation(borrowed)));
-				assertThat(borrowed.await(10, TimeUnit.SECONDS)).isTrue();
-				assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(dataSource::getConnection);
-				await().atMost(Duration.ofSeconds(5)).until(() -> count(output, RAN_DRY) == 1);
-				assertThat(line(output, "ran dry")).containsPattern("1 of 1 held from `OrderService.sendConfirmation`, "
-						+ "[\\d.]+ s: idle in transaction for [\\d.]+ s "
-								+ "\\(thread VirtualThread\\[#\\d+\\] pid \\d+\\)");
-			}
-			finally {
-				release.countDown();
-			}
-		});
-	}
-
 	private static List<CompletableFuture<Void>> holdInEachWay(OrderService orders, CountDownLatch borrowed,
 			ExecutorService workers) {
 		List<CompletableFuture<Void>> holds = new ArrayList<>();
@@ -237,7 +213,7 @@ class PoolRunsDryTests {
 		}
 	}
 
-	private static int count(CapturedOutput output, Pattern pattern) {
+	static int count(CapturedOutput output, Pattern pattern) {
 		Matcher matcher = pattern.matcher(output.getOut());
 		int count = 0;
 		while (matcher.find()) {
@@ -246,11 +222,11 @@ class PoolRunsDryTests {
 		return count;
 	}
 
-	private static String line(CapturedOutput output, String containing) {
+	static String line(CapturedOutput output, String containing) {
 		return output.getOut().lines().filter((line) -> line.contains(containing)).findFirst().orElseThrow();
 	}
 
-	private static void run(Work work) {
+	static void run(Work work) {
 		try {
 			work.run();
 		}
@@ -260,7 +236,7 @@ class PoolRunsDryTests {
 	}
 
 	@FunctionalInterface
-	private interface Work {
+	interface Work {
 
 		void run() throws Exception;
 
