@@ -11,6 +11,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.poolwise.pool.PoolThreads;
+
 /**
  * Starts each pool when the application starts, on a thread of its own, instead of on its first caller:
  * Hikari then opens the remaining permanent connections in the background while {@link PoolWarmupIndicator}
@@ -44,15 +46,11 @@ public final class PoolWarmupStarter implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
-		this.pools.forEach((name, indicator) -> {
-			Thread thread = new Thread(() -> {
-				if (borrowOnce(name, indicator.dataSource())) {
-					indicator.watchUntilWarm();
-				}
-			}, "poolwise-warmup-" + name);
-			thread.setDaemon(true);
-			thread.start();
-		});
+		this.pools.forEach((name, indicator) -> PoolThreads.start("warmup", name, () -> {
+			if (borrowOnce(name, indicator.dataSource())) {
+				indicator.watchUntilWarm();
+			}
+		}));
 	}
 
 	private static boolean borrowOnce(String name, HikariDataSource dataSource) {
