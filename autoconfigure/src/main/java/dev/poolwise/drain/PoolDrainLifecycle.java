@@ -75,8 +75,8 @@ public final class PoolDrainLifecycle
 
 	/**
 	 * Tells a close from a stop: a context stopped for a checkpoint (CRaC) or by {@code stop()} starts again
-	 * and needs its pools, so only a closing context has them closed. A child context's close, which reaches
-	 * this listener too, does not count.
+	 * and keeps its pools, so only a closing context waits for them to drain. A child context's close, which
+	 * reaches this listener too, does not count.
 	 */
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
