@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.budget.BudgetRule.Claim;
+import dev.poolwise.budget.ConnectionBudget;
 import dev.poolwise.net.SideConnections;
 
 /**
@@ -40,15 +41,14 @@ final class FleetClaims implements AutoCloseable {
 	private static final String UNLOCK = "SELECT pg_advisory_unlock(?, hashtext(?))";
 
 	private static final String READ = """
-			SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
-			         - coalesce(current_setting('reserved_connections', true)::int, 0)
+			SELECT %s
 			         - (count(*) FILTER (WHERE backend_type = 'client backend'
 			                               AND application_name IS DISTINCT FROM ?))::int,
 			       (count(*) FILTER (WHERE application_name = ?))::int,
 			       string_agg(substring(query FROM '^/\\* poolwise autosize (\\S+ floor=\\d+ claim=\\d+ want=\\d+) \\*/'),
 			                  ',') FILTER (WHERE application_name = ? AND pid <> pg_backend_pid())
 			FROM pg_stat_activity
-			""";
+			""".formatted(ConnectionBudget.USABLE_SLOTS_SQL);
 
 	private final HikariDataSource pool;
 

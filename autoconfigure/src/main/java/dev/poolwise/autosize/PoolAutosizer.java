@@ -24,6 +24,7 @@ import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.pool.PoolThreads;
 import dev.poolwise.pool.Redaction;
 import dev.poolwise.validation.Durations;
 
@@ -96,11 +97,7 @@ public final class PoolAutosizer {
 		this.meter = new LoadMeter(registry, pool.getPoolName(), now);
 		this.claims = (claimId != null) ? new FleetClaims(pool, claimId, instances,
 				new BudgetRule.Claim(pool.getMinimumIdle(), pool.getMinimumIdle(), pool.getMinimumIdle())) : null;
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "poolwise-autosize-" + beanName);
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.executor = Executors.newSingleThreadScheduledExecutor(PoolThreads.factory("autosize", beanName));
 		Gauge.builder("db.pool.autosize.target", pool, HikariDataSource::getMaximumPoolSize)
 			.tag("pool", pool.getPoolName())
 			.description("Working maximum the autosize controller chose")

@@ -17,6 +17,15 @@ import java.sql.Statement;
  */
 public record ConnectionBudget(int maxConnections, int superuserReserved, int reserved, int inUse) {
 
+	/**
+	 * The slots an application may use, as a SQL expression for queries that read it beside other numbers (the
+	 * server statistics, autosizing's fleet claims): {@code max_connections} less the reserved slots, as
+	 * {@link #usable()} computes it from the settings read one by one.
+	 */
+	public static final String USABLE_SLOTS_SQL = """
+			(current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+			 - coalesce(current_setting('reserved_connections', true)::int, 0))""";
+
 	private static final String QUERY = """
 			SELECT current_setting('max_connections')::int,
 			       current_setting('superuser_reserved_connections')::int,
@@ -49,11 +58,19 @@ public record ConnectionBudget(int maxConnections, int superuserReserved, int re
 	}
 
 	/**
+	 * Slots an application may use at all, whatever is in use.
+	 * @return max_connections less the reserved slots
+	 */
+	public int usable() {
+		return this.maxConnections - this.superuserReserved - this.reserved;
+	}
+
+	/**
 	 * Slots an application may still open.
 	 * @return max_connections less reserved slots and connections in use, never negative
 	 */
 	public int available() {
-		return Math.max(0, this.maxConnections - this.superuserReserved - this.reserved - this.inUse);
+		return Math.max(0, usable() - this.inUse);
 	}
 
 	/**

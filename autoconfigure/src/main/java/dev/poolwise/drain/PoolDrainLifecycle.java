@@ -8,27 +8,35 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
-
+import org.springframework.beans.factory.BeanNameAware;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
 
 import dev.poolwise.pool.PoolStatistics;
 
 /**
- * On shutdown, waits until no connection is borrowed from the pools, at most the phase timeout, then
- * closes them so that their sessions leave the server before the process does. It stops after the web
- * server's graceful shutdown ({@code WebServerGracefulShutdownLifecycle}, phase
- * {@code DEFAULT_PHASE - 1024}), when requests no longer arrive and those in flight have answered, and
- * before the web server itself stops ({@code DEFAULT_PHASE - 2048}) and the DataSource beans are destroyed.
- * What is still borrowed at the deadline is logged, then Hikari's close aborts it. A bean that uses the
- * database while stopping in a lower phase finds the pool closed.
+ * On shutdown, waits until no connection is borrowed from the pools, at most the phase timeout, so that
+ * work in flight finishes before the pools close. It stops after the web server's graceful shutdown
+ * ({@code WebServerGracefulShutdownLifecycle}, phase {@code DEFAULT_PHASE - 1024}), when requests no longer
+ * arrive and those in flight have answered, and before the web server itself stops
+ * ({@code DEFAULT_PHASE - 2048}). What is still borrowed at the deadline is logged.
+ * <p>
+ * The pools close later, when the context destroys its beans, after every bean that still needs the
+ * database at shutdown: Hibernate's {@code create-drop} drops its schema when the entity manager factory
+ * closes, after every lifecycle has stopped. Each pool's DataSource bean is destroyed after the beans that
+ * depend on it and closes its pool, as without Poolwise; this drain is destroyed after those DataSource beans
+ * and closes what is still open (a pool inside a wrapper that does not close it), so its close, too, comes
+ * after everything that uses the pool. Hikari's close aborts what is still borrowed then.
  * Only a closing context is drained; a context that is merely stopped keeps its pools.
  */
 public final class PoolDrainLifecycle
-		implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
+		implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, BeanNameAware, DisposableBean {
 
 	/**
 	 * Between the web server's graceful shutdown and its stop.
@@ -49,6 +57,8 @@ public final class PoolDrainLifecycle
 
 	private final ApplicationContext applicationContext;
 
+	private @Nullable String beanName;
+
 	/**
 	 * Creates a drain.
 	 * @param pools the pools to drain, by bean name, read when the drain starts
@@ -65,8 +75,8 @@ public final class PoolDrainLifecycle
 
 	/**
 	 * Tells a close from a stop: a context stopped for a checkpoint (CRaC) or by {@code stop()} starts again
-	 * and needs its pools, so only a closing context has them closed. A child context's close, which reaches
-	 * this listener too, does not count.
+	 * and keeps its pools, so only a closing context waits for them to drain. A child context's close, which
+	 * reaches this listener too, does not count.
 	 */
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
@@ -76,8 +86,22 @@ public final class PoolDrainLifecycle
 	}
 
 	@Override
+	public void setBeanName(String name) {
+		this.beanName = name;
+	}
+
+	/**
+	 * Starts, and makes each pool's DataSource bean a dependent of this drain, so that the context destroys
+	 * them, and every bean that uses them, before it destroys the drain.
+	 */
+	@Override
 	public void start() {
 		this.running = true;
+		if (this.beanName != null && this.applicationContext instanceof ConfigurableApplicationContext context) {
+			for (String pool : this.pools.get().keySet()) {
+				context.getBeanFactory().registerDependentBean(this.beanName, pool);
+			}
+		}
 	}
 
 	@Override
@@ -99,18 +123,30 @@ public final class PoolDrainLifecycle
 			}
 		}
 		Duration waited = Duration.ofNanos(System.nanoTime() - start);
-		pools.forEach((name, dataSource) -> close(name, dataSource, waited));
-		logger.info("Pools " + pools.keySet() + " drained in " + waited.toMillis() + " ms and closed");
+		pools.forEach((name, dataSource) -> reportBorrowed(name, dataSource, waited));
+		logger.info("Pools " + pools.keySet() + " drained in " + waited.toMillis()
+				+ " ms; they close after the beans that use them");
 	}
 
-	private void close(String name, HikariDataSource dataSource, Duration waited) {
+	private void reportBorrowed(String name, HikariDataSource dataSource, Duration waited) {
 		int active = PoolStatistics.of(dataSource).active();
 		if (active > 0) {
 			logger.warn("Pool '" + name + "': connections still borrowed after " + waited.toMillis()
 					+ " ms (spring.lifecycle.timeout-per-shutdown-phase=" + this.timeout + "): " + active
 					+ "; closing the pool anyway: " + BorrowedConnections.describe(dataSource));
 		}
-		dataSource.close();
+	}
+
+	/**
+	 * Closes the pools their DataSource beans left open. The context calls it after it destroyed those beans.
+	 */
+	@Override
+	public void destroy() {
+		for (HikariDataSource dataSource : this.pools.get().values()) {
+			if (!dataSource.isClosed()) {
+				dataSource.close();
+			}
+		}
 	}
 
 	private static int borrowed(Map<String, HikariDataSource> pools) {

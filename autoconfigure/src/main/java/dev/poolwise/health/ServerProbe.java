@@ -21,11 +21,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.poolwise.budget.Fleet;
 import dev.poolwise.failover.ConnectedServer;
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.pool.PoolThreads;
 import dev.poolwise.validation.Durations;
 
 /**
@@ -110,10 +110,8 @@ final class ServerProbe implements AutoCloseable {
 		this.maxAge = maxAge;
 		this.requiredExtensions = requiredExtensions.toArray(String[]::new);
 		this.applicationName = SideConnections.applicationName(dataSource);
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(
-				"dbPool-health-" + dataSource.getPoolName() + "-");
-		threads.setDaemon(true);
-		this.executor = Executors.newSingleThreadScheduledExecutor(threads);
+		this.executor = Executors
+			.newSingleThreadScheduledExecutor(PoolThreads.factory("health", dataSource.getPoolName()));
 	}
 
 	/**

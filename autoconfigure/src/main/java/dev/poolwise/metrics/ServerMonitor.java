@@ -14,6 +14,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.pool.PoolThreads;
 import dev.poolwise.pool.Redaction;
 
 /**
@@ -47,13 +48,9 @@ final class ServerMonitor implements Runnable {
 
 	ServerMonitor(HikariDataSource pool) {
 		this.pool = pool;
-		this.threadName = "poolwise-monitor-" + pool.getPoolName();
+		this.threadName = PoolThreads.name("monitor", pool.getPoolName());
 		this.applicationName = SideConnections.applicationName(pool);
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, this.threadName);
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.executor = Executors.newSingleThreadScheduledExecutor(PoolThreads.factory("monitor", pool.getPoolName()));
 	}
 
 	void start(Duration interval) {

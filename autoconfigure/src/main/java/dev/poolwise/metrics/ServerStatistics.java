@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.budget.ConnectionBudget;
 import dev.poolwise.budget.Fleet;
 
 /**
@@ -39,9 +40,7 @@ public record ServerStatistics(Instant sampledAt, Map<State, Integer> applicatio
 			    WHERE datname = current_database() AND coalesce(backend_type, 'client backend') = 'client backend'
 			)
 			SELECT t.usable, t.oldest_transaction, t.oldest_query, t.waiting, t.visible, g.state, g.own, g.sessions
-			FROM (SELECT current_setting('max_connections')::int
-			             - current_setting('superuser_reserved_connections')::int
-			             - coalesce(current_setting('reserved_connections', true)::int, 0) AS usable,
+			FROM (SELECT %s AS usable,
 			             greatest(coalesce(extract(epoch FROM max(now() - xact_start)), 0), 0)::float8
 			                 AS oldest_transaction,
 			             greatest(coalesce(extract(epoch FROM max(now() - query_start)
@@ -50,7 +49,7 @@ public record ServerStatistics(Instant sampledAt, Map<State, Integer> applicatio
 			             pg_has_role('pg_read_all_stats', 'USAGE') AS visible
 			      FROM sessions) t
 			LEFT JOIN (SELECT state, own, count(*)::int AS sessions FROM sessions GROUP BY state, own) g ON true
-			""";
+			""".formatted(ConnectionBudget.USABLE_SLOTS_SQL);
 
 	public ServerStatistics {
 		application = Collections.unmodifiableMap(new EnumMap<>(application));

@@ -20,6 +20,7 @@ import org.postgresql.Driver;
 import org.postgresql.PGProperty;
 
 import dev.poolwise.net.SideConnections;
+import dev.poolwise.pool.PoolThreads;
 
 /**
  * Samples the primary's WAL position and each replica's recovery state and replay position every interval,
@@ -67,11 +68,8 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 		this.poolName = primary.getPoolName();
 		this.primarySide = new Sampled(primary);
 		this.replicaSides = replicas.stream().map((replica) -> new Sampled(replica.pool())).toList();
-		this.executor = Executors.newScheduledThreadPool(replicas.size() + 2, (task) -> {
-			Thread thread = new Thread(task, "poolwise-replicas-" + primary.getPoolName());
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.executor = Executors.newScheduledThreadPool(replicas.size() + 2,
+				PoolThreads.factory("replicas", primary.getPoolName()));
 	}
 
 	/**

@@ -15,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.pool.ConnectionBirths;
+import dev.poolwise.pool.PoolThreads;
 import dev.poolwise.validation.Durations;
 
 /**
@@ -156,9 +157,7 @@ public final class TlsRotation implements AutoCloseable {
 	}
 
 	private Thread daemon(Runnable task, String purpose) {
-		Thread thread = new Thread(task, "poolwise-tls-" + purpose + "-" + this.tls.poolName());
-		thread.setDaemon(true);
-		return thread;
+		return PoolThreads.factory("tls-" + purpose, this.tls.poolName()).newThread(task);
 	}
 
 	/**

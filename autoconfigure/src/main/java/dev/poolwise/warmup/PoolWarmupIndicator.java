@@ -30,9 +30,15 @@ public final class PoolWarmupIndicator implements HealthIndicator {
 
 	private final Duration timeout;
 
+	private static final long POLL_MILLIS = 10;
+
 	private final long start = System.nanoTime();
 
 	private volatile @Nullable Health settled;
+
+	private volatile boolean warm;
+
+	private volatile long warmedUpMillis;
 
 	/**
 	 * Creates an indicator whose startup clock starts now.
@@ -52,14 +58,12 @@ public final class PoolWarmupIndicator implements HealthIndicator {
 		if (settled != null) {
 			return settled;
 		}
-		long elapsed = Duration.ofNanos(System.nanoTime() - this.start).toMillis();
+		if (noteIfWarm()) {
+			return settle(Health.up().withDetail("warmedUpMillis", this.warmedUpMillis).build());
+		}
+		long elapsed = elapsedMillis();
 		int open = PoolStatistics.of(this.dataSource).total();
 		int size = this.dataSource.getMinimumIdle();
-		if (open >= size) {
-			logger.info("Pool '" + this.name + "' is warm: " + open + " connections open " + elapsed
-					+ " ms after startup");
-			return settle(Health.up().withDetail("warmedUpMillis", elapsed).build());
-		}
 		if (elapsed >= this.timeout.toMillis()) {
 			logger.warn("Pool '" + this.name + "' has " + open + " of " + size + " connections open after " + elapsed
 					+ " ms; no longer holding readiness back (db.pool.warmup.timeout=" + this.timeout + ")");
@@ -70,6 +74,53 @@ public final class PoolWarmupIndicator implements HealthIndicator {
 		return Health.outOfService().withDetail("open", open).withDetail("size", size)
 			.withDetail("elapsedMillis", elapsed)
 			.build();
+	}
+
+	/**
+	 * Watches the pool on the calling thread until it holds its size, at most the timeout, and notes the
+	 * moment it filled, so that {@code warmedUpMillis} says when the pool was ready rather than when
+	 * readiness was first asked. {@link PoolWarmupStarter} calls it on its thread once the pool has started.
+	 */
+	void watchUntilWarm() {
+		while (!noteIfWarm() && !this.dataSource.isClosed() && elapsedMillis() < this.timeout.toMillis()) {
+			try {
+				Thread.sleep(POLL_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Whether the pool has held its size, noting and logging the first time it is seen full.
+	 */
+	private synchronized boolean noteIfWarm() {
+		if (this.warm) {
+			return true;
+		}
+		int open = PoolStatistics.of(this.dataSource).total();
+		if (open < this.dataSource.getMinimumIdle()) {
+			return false;
+		}
+		this.warmedUpMillis = elapsedMillis();
+		this.warm = true;
+		logger.info("Pool '" + this.name + "' is warm: " + open + " connections open " + this.warmedUpMillis
+				+ " ms after startup");
+		return true;
+	}
+
+	private long elapsedMillis() {
+		return Duration.ofNanos(System.nanoTime() - this.start).toMillis();
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	HikariDataSource dataSource() {
+		return this.dataSource;
 	}
 
 	private Health settle(Health health) {

@@ -1,10 +1,29 @@
 package dev.poolwise.budget;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 import org.junit.jupiter.api.Test;
+
+import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ConnectionBudgetTests {
+
+	@Test
+	void theUsableSlotsExpressionOfOtherQueriesAgreesWithTheSettingsReadOneByOne() throws SQLException {
+		try (Connection connection = PostgresServer.connect(); Statement statement = connection.createStatement();
+				ResultSet row = statement.executeQuery("SELECT " + ConnectionBudget.USABLE_SLOTS_SQL)) {
+			row.next();
+			ConnectionBudget budget = ConnectionBudget.read(connection);
+			assertThat(row.getInt(1)).isEqualTo(budget.usable())
+				.isEqualTo(budget.maxConnections() - budget.superuserReserved() - budget.reserved())
+				.isPositive();
+		}
+	}
 
 	@Test
 	void reservedConnectionsAreNotAvailableToApplicationPools() {

@@ -26,14 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link PoolDrainLifecycle} against the shared server: it waits for borrowed connections, at most its
- * timeout, names what is left and closes the pool, whose sessions then leave the server.
+ * {@link PoolDrainLifecycle} against the shared server: its stop waits for borrowed connections, at most its
+ * timeout, and names what is left; its destruction, after the beans that use the pool, closes the pool,
+ * whose sessions then leave the server.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class PoolDrainLifecycleTests {
 
 	@Test
-	void stopWaitsForTheBorrowedConnectionThenClosesThePool() throws Exception {
+	void stopWaitsForTheBorrowedConnectionAndLeavesThePoolOpenUntilDestruction() throws Exception {
 		try (HikariDataSource pool = pool("drain-wait")) {
 			CountDownLatch borrowed = new CountDownLatch(1);
 			CompletableFuture<Void> request = hold(pool, borrowed, 0.5);
@@ -44,8 +45,10 @@ class PoolDrainLifecycleTests {
 			Duration drained = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(request).succeedsWithin(Duration.ofSeconds(1));
 			assertThat(drained).isBetween(Duration.ofMillis(300), Duration.ofSeconds(2));
-			assertThat(pool.isClosed()).isTrue();
+			assertThat(pool.isClosed()).isFalse();
 			assertThat(drain.isRunning()).isFalse();
+			drain.destroy();
+			assertThat(pool.isClosed()).isTrue();
 			await().atMost(Duration.ofSeconds(2)).until(() -> PostgresServer.sessions("drain-wait") == 0);
 		}
 	}
@@ -61,6 +64,7 @@ class PoolDrainLifecycleTests {
 			long start = System.nanoTime();
 			drain.stop();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			drain.destroy();
 			assertThat(request).failsWithin(Duration.ofSeconds(5));
 			assertThat(output).contains("Pool 'drain-deadline': connections still borrowed after")
 				.contains("(spring.lifecycle.timeout-per-shutdown-phase=PT0.5S): 1; closing the pool anyway")
@@ -103,7 +107,9 @@ class PoolDrainLifecycleTests {
 	@Test
 	void poolThatNeverStartedIsClosed() {
 		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
-			closing(() -> Map.of("unstarted", pool), Duration.ofSeconds(1)).stop();
+			PoolDrainLifecycle drain = closing(() -> Map.of("unstarted", pool), Duration.ofSeconds(1));
+			drain.stop();
+			drain.destroy();
 			assertThat(pool.isClosed()).isTrue();
 		}
 	}

@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
-import com.zaxxer.hikari.HikariDataSource;
-
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -39,7 +37,19 @@ public final class PoolWarmupAutoConfiguration {
 	@Bean
 	@ConditionalOnEnabledHealthIndicator("dbpoolwarm")
 	@ConditionalOnMissingBean(name = { "dbPoolWarmHealthIndicator", "dbPoolWarmHealthContributor" })
-	HealthContributor dbPoolWarmHealthContributor(ConfigurableListableBeanFactory beanFactory, TunedPools pools,
+	HealthContributor dbPoolWarmHealthContributor(PoolWarmupStarter starter) {
+		Map<String, PoolWarmupIndicator> indicators = new TreeMap<>(starter.indicators());
+		return (indicators.size() == 1) ? indicators.values().iterator().next()
+				: CompositeHealthContributor.fromMap(indicators);
+	}
+
+	/**
+	 * The starter holds the indicators: the thread that starts a pool also watches it fill, for its indicator.
+	 */
+	@Bean
+	@ConditionalOnEnabledHealthIndicator("dbpoolwarm")
+	@ConditionalOnMissingBean
+	PoolWarmupStarter poolwisePoolWarmupStarter(ConfigurableListableBeanFactory beanFactory, TunedPools pools,
 			PoolwiseProperties properties) {
 		Duration timeout = properties.getWarmup().getTimeout();
 		if (timeout.isNegative()) {
@@ -51,17 +61,7 @@ public final class PoolWarmupAutoConfiguration {
 		Map<String, PoolWarmupIndicator> indicators = new TreeMap<>();
 		TunedPoolBeans.resolve(beanFactory, pools).forEach((name, pool) -> indicators.put(name,
 				new PoolWarmupIndicator(name, pool.dataSource(), timeout)));
-		return (indicators.size() == 1) ? indicators.values().iterator().next()
-				: CompositeHealthContributor.fromMap(indicators);
-	}
-
-	@Bean
-	@ConditionalOnEnabledHealthIndicator("dbpoolwarm")
-	@ConditionalOnMissingBean
-	PoolWarmupStarter poolwisePoolWarmupStarter(ConfigurableListableBeanFactory beanFactory, TunedPools pools) {
-		Map<String, HikariDataSource> started = new TreeMap<>();
-		TunedPoolBeans.resolve(beanFactory, pools).forEach((name, pool) -> started.put(name, pool.dataSource()));
-		return new PoolWarmupStarter(started);
+		return new PoolWarmupStarter(indicators);
 	}
 
 }

@@ -5,7 +5,7 @@ import java.lang.management.ThreadMXBean;
 
 /**
  * CPU time of the threads Poolwise runs beside the pool: the server-statistics sampler
- * ({@code poolwise-monitor-<pool>}) and the health probe ({@code dbPool-health-<pool>-1}). Throughput
+ * ({@code poolwise-monitor-<pool>}) and the health probe ({@code poolwise-health-<pool>}). Throughput
  * ratios on a shared machine resolve a few percent at best; thread CPU time resolves microseconds.
  */
 public final class PoolwiseThreads {
@@ -21,7 +21,7 @@ public final class PoolwiseThreads {
 		long total = 0;
 		for (Thread thread : Thread.getAllStackTraces().keySet()) {
 			String name = thread.getName();
-			if (name.startsWith("poolwise-monitor-") || name.startsWith("dbPool-health-")) {
+			if (name.startsWith("poolwise-monitor-") || name.startsWith("poolwise-health-")) {
 				total += Math.max(0, threads.getThreadCpuTime(thread.getId()));
 			}
 		}
