@@ -180,6 +180,19 @@ class TlsRotationFaultTests {
 			});
 	}
 
+	@Test
+	void aRotationWindowOfZeroAndANegativeExpiryWarningFailStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("spring.ssl.bundle.pem.db.truststore.certificate=file:"
+				+ server.file("ca.crt"), "spring.datasource.url=" + server.url("localhost"), "db.pool.ssl.bundle=db",
+				"db.pool.ssl.rotation-window=0", "db.pool.ssl.expiry-warning=-1d")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				String message = configurationFailure(context.getStartupFailure()).getMessage();
+				assertThat(message).contains("db.pool.ssl.rotation-window=0 is invalid: must be longer than 0")
+					.contains("db.pool.ssl.expiry-warning=-24h is invalid: must not be negative");
+			});
+	}
+
 	/**
 	 * Runs the load through a bad rotation: from the file's change until the bundle was seen reloaded and
 	 * twice the rotation window more, or until the load stalls, then health and the counts.
