@@ -115,7 +115,6 @@ public final class TlsRotation implements AutoCloseable {
 				+ "' was reloaded (" + this.tls.bundleKey() + ") and a test connection logged in with its new material. "
 				+ "New connections use it now; ";
 		if (!clientChanged) {
-			stopRunning();
 			logger.info(reloaded + "only its trust material changed, so the open connections, verified already, are "
 					+ "kept (each is replaced at the latest after its recycle time)");
 			return;

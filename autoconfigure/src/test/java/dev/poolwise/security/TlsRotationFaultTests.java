@@ -3,6 +3,7 @@ package dev.poolwise.security;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +65,7 @@ class TlsRotationFaultTests {
 	static void startServer() {
 		server = TlsServer.start();
 		server.issueClient("client", "ca");
+		server.issueClient("stranger", "other-ca");
 	}
 
 	@AfterAll
@@ -118,6 +120,35 @@ class TlsRotationFaultTests {
 				assertThat(outcome.failed()).isZero();
 				assertThat(outcome.status()).isEqualTo(Status.UP);
 			}
+			assertThat(output).contains("only its trust material changed, so the open connections, verified "
+					+ "already, are kept");
+		});
+	}
+
+	@Test
+	void aClientCertificateTheServerDoesNotAcceptAtReloadIsRefusedWithoutAFailedCall(CapturedOutput output)
+			throws Exception {
+		Path trust = trustFile(read("ca.crt"));
+		Path certificate = trust.resolveSibling("client.crt");
+		Path key = trust.resolveSibling("client.key");
+		Files.copy(server.file("client.crt"), certificate);
+		Files.copy(server.file("client.key"), key);
+		rotating(trust, certificate, key).run((context) -> {
+			assertThat(context).hasNotFailed();
+			HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
+			try (Load load = Load.start(context.getBean(DataSource.class), 8, "SELECT 1")) {
+				await().atMost(Duration.ofSeconds(30)).until(() -> load.done() > 200);
+				assertThat(health.health().getStatus()).as("polled before, as in production").isEqualTo(Status.UP);
+				Files.copy(server.file("stranger.key"), key, StandardCopyOption.REPLACE_EXISTING);
+				Files.copy(server.file("stranger.crt"), certificate, StandardCopyOption.REPLACE_EXISTING);
+				Outcome outcome = badRotation(load, health, output);
+				System.out.println("TLS bad rotation (client certificate from another CA): " + outcome);
+				assertThat(outcome.failed()).as("failed calls during the bad rotation: " + outcome).isZero();
+				assertThat(outcome.status()).isEqualTo(Status.UP);
+			}
+			assertThat(output).contains("SSL bundle 'rot' was reloaded (spring.ssl.bundle.pem.rot), but its new "
+					+ "material was refused: a test connection with it failed: ");
+			assertThat(output).doesNotContain("were replaced in");
 		});
 	}
 
@@ -220,10 +251,14 @@ class TlsRotationFaultTests {
 	}
 
 	private ApplicationContextRunner rotating(Path trust) {
+		return rotating(trust, server.file("client.crt"), server.file("client.key"));
+	}
+
+	private ApplicationContextRunner rotating(Path trust, Path certificate, Path key) {
 		return this.contextRunner
 			.withPropertyValues("spring.ssl.bundle.pem.rot.truststore.certificate=file:" + trust,
-					"spring.ssl.bundle.pem.rot.keystore.certificate=file:" + server.file("client.crt"),
-					"spring.ssl.bundle.pem.rot.keystore.private-key=file:" + server.file("client.key"),
+					"spring.ssl.bundle.pem.rot.keystore.certificate=file:" + certificate,
+					"spring.ssl.bundle.pem.rot.keystore.private-key=file:" + key,
 					"spring.ssl.bundle.pem.rot.reload-on-update=true", "spring.ssl.bundle.watch.file.quiet-period=300ms")
 			.withPropertyValues("spring.datasource.url=" + server.url("localhost"), "db.pool.ssl.bundle=rot",
 					"db.pool.ssl.rotation-window=" + WINDOW.toMillis() + "ms");
