@@ -171,7 +171,8 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	/**
 	 * A pool whose latest attempt to open a connection failed while callers wait, or with no connection
 	 * left, fails every call until it opens one again, whatever the probe's own connection says: the
-	 * probe's session may have been opened before the server, the network or the TLS material changed.
+	 * probe's session may have been opened before the server, the network or the TLS material changed. A
+	 * rejected login keeps its own sentence (the role, the fix), which the caller reports already.
 	 */
 	private @Nullable String cannotOpen(PoolStatistics usage, HikariDataSource dataSource) {
 		LoginFailures.Failure failure = this.pool.logins().latestFailure();
@@ -179,10 +180,11 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			return null;
 		}
 		SQLException ex = failure.exception();
-		String why = (LoginFailures.isRejectedLogin(ex) && !(ex.getCause() instanceof SQLException))
-				? describe(ex, dataSource) : Redaction.message(ex.getMessage(), dataSource);
+		if (LoginFailures.isRejectedLogin(ex) && !(ex.getCause() instanceof SQLException)) {
+			return null;
+		}
 		return "the pool cannot open connections (total " + usage.total() + ", pending " + usage.pending()
-				+ "); its latest attempt failed: " + why;
+				+ "); its latest attempt failed: " + Redaction.message(ex.getMessage(), dataSource);
 	}
 
 	/**
