@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -30,7 +31,9 @@ import dev.poolwise.tuned.TunedPool;
  * asks the server over a connection of its own (see {@link ServerProbe}).
  * <p>
  * DOWN when the server does not answer in time, lacks a required extension, or rejected the latest login
- * of the pool or of the probe (wrong password after a rotation, a dropped role); the answer may come from a
+ * of the pool or of the probe (wrong password after a rotation, a dropped role), and when the pool cannot
+ * open connections while callers wait for one (its latest attempt failed, with threads pending or no
+ * connection left), with that failure as the error; the answer may come from a
  * probe at most {@code db.pool.health.max-age} + timeout old, so that a busy CPU does not add a round trip
  * to every call. A saturated pool
  * (critical utilization or threads waiting) is a warning with the {@code db.pool.health.saturated-status}
@@ -100,8 +103,9 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 	public PoolHealthIndicator(TunedPool pool) {
 		this.pool = pool;
 		PoolSettings.Health health = pool.settings().health();
+		PoolTls tls = pool.tls();
 		this.probe = new ServerProbe(pool.dataSource(), health.timeout(), health.maxAge(),
-				health.requiredExtensions());
+				health.requiredExtensions(), (tls != null) ? tls::generation : () -> 0);
 	}
 
 	@Override
@@ -154,10 +158,33 @@ public class PoolHealthIndicator implements HealthIndicator, AutoCloseable {
 			}
 			error = this.pool.logins().latestRejection();
 		}
+		String cannotOpen = cannotOpen(usage, dataSource);
+		if (cannotOpen != null) {
+			error = cannotOpen;
+		}
 		if (error != null) {
 			health.down().withDetail(ERROR, error);
 		}
 		return health.build();
+	}
+
+	/**
+	 * A pool whose latest attempt to open a connection failed while callers wait, or with no connection
+	 * left, fails every call until it opens one again, whatever the probe's own connection says: the
+	 * probe's session may have been opened before the server, the network or the TLS material changed. A
+	 * rejected login keeps its own sentence (the role, the fix), which the caller reports already.
+	 */
+	private @Nullable String cannotOpen(PoolStatistics usage, HikariDataSource dataSource) {
+		LoginFailures.Failure failure = this.pool.logins().latestFailure();
+		if (failure == null || (usage.pending() == 0 && usage.total() > 0)) {
+			return null;
+		}
+		SQLException ex = failure.exception();
+		if (LoginFailures.isRejectedLogin(ex) && !(ex.getCause() instanceof SQLException)) {
+			return null;
+		}
+		return "the pool cannot open connections (total " + usage.total() + ", pending " + usage.pending()
+				+ "); its latest attempt failed: " + Redaction.message(ex.getMessage(), dataSource);
 	}
 
 	/**

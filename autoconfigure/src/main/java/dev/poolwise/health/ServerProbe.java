@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,7 @@ import org.postgresql.PGConnection;
 
 import dev.poolwise.budget.Fleet;
 import dev.poolwise.failover.ConnectedServer;
+import dev.poolwise.net.SideConnectionLifetime;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.PoolThreads;
 import dev.poolwise.validation.Durations;
@@ -37,7 +39,9 @@ import dev.poolwise.validation.Durations;
  * health poll, plus two log lines per poll on servers with {@code log_connections}; the price of reuse
  * is one idle backend per pool, recognisable in {@code pg_stat_activity} by its application name. A
  * reused connection that the server or the network closed (restart, {@code idle_session_timeout}, a
- * proxy) is replaced and the query run once more, so a server that is back is not reported DOWN.
+ * proxy) is replaced and the query run once more, so a server that is back is not reported DOWN. It is
+ * also replaced, as the pool's are, after the pool's recycle time and when the pool's TLS material changed
+ * ({@link SideConnectionLifetime}), so that the probe handshakes with what the pool's new connections use.
  * <p>
  * With a max-age, callers read the last answer instead of waiting for a round trip: under a saturated
  * CPU the probe's backend queues for a core, and that wait landed on every health call. The probe runs
@@ -98,14 +102,19 @@ final class ServerProbe implements AutoCloseable {
 
 	private @Nullable Connection connection;
 
+	private final SideConnectionLifetime lifetime;
+
 	/**
 	 * @param dataSource the pool whose server and settings to use
 	 * @param timeout longest a caller waits for an answer
 	 * @param maxAge longest an answer is reused; zero to probe on every call
 	 * @param requiredExtensions extensions that must be installed
+	 * @param tlsGeneration the generation of the pool's TLS material, constant without an SSL bundle
 	 */
-	ServerProbe(HikariDataSource dataSource, Duration timeout, Duration maxAge, List<String> requiredExtensions) {
+	ServerProbe(HikariDataSource dataSource, Duration timeout, Duration maxAge, List<String> requiredExtensions,
+			LongSupplier tlsGeneration) {
 		this.pool = dataSource;
+		this.lifetime = new SideConnectionLifetime(dataSource, tlsGeneration);
 		this.timeout = timeout;
 		this.maxAge = maxAge;
 		this.requiredExtensions = requiredExtensions.toArray(String[]::new);
@@ -213,6 +222,9 @@ final class ServerProbe implements AutoCloseable {
 	}
 
 	private Result probe() throws SQLException {
+		if (this.connection != null && this.lifetime.isOver()) {
+			disconnect();
+		}
 		Connection current = this.connection;
 		if (current != null) {
 			try {
@@ -227,6 +239,7 @@ final class ServerProbe implements AutoCloseable {
 		}
 		Connection opened = SideConnections.open(this.pool, SideConnections.HEALTH, this.timeout);
 		this.connection = opened;
+		this.lifetime.opened();
 		return query(opened);
 	}
 

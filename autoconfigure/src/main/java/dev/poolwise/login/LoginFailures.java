@@ -17,6 +17,8 @@ public final class LoginFailures {
 
 	private volatile @Nullable String rejection;
 
+	private volatile @Nullable Failure latest;
+
 	/**
 	 * Whether the server refused the login itself rather than failing to answer.
 	 * @param ex a failure to connect
@@ -48,6 +50,7 @@ public final class LoginFailures {
 	 * @param role the role that tried
 	 */
 	void failed(SQLException ex, @Nullable String role) {
+		this.latest = new Failure(ex, System.nanoTime());
 		if (isRejectedLogin(ex)) {
 			this.count.incrementAndGet();
 			this.rejection = describe(ex, role);
@@ -59,6 +62,7 @@ public final class LoginFailures {
 	 */
 	void succeeded() {
 		this.rejection = null;
+		this.latest = null;
 	}
 
 	/**
@@ -75,6 +79,26 @@ public final class LoginFailures {
 	 */
 	public @Nullable String latestRejection() {
 		return this.rejection;
+	}
+
+	/**
+	 * The failure of the pool's latest attempt to open a connection, whatever its cause: what a caller
+	 * waiting for a connection gets as the cause of its timeout.
+	 * @return the failure, or null when the latest attempt succeeded or there was none
+	 */
+	public @Nullable Failure latestFailure() {
+		return this.latest;
+	}
+
+	/**
+	 * A failed attempt to open a connection.
+	 *
+	 * @param exception what the driver threw, explained when Poolwise could (see
+	 * {@link LoginRecordingDataSource})
+	 * @param atNanos when it failed, in {@link System#nanoTime()}
+	 */
+	public record Failure(SQLException exception, long atNanos) {
+
 	}
 
 }

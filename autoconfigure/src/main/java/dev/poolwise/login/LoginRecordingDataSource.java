@@ -4,12 +4,15 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.pool.ConnectionBirths;
@@ -20,9 +23,14 @@ import dev.poolwise.registry.PoolTarget;
  * login's outcome recorded in {@link LoginFailures}. It sits where connections are created because that is
  * the only place that sees a rejected login: a credentials provider is asked before the login and never
  * hears how it went, and Hikari's exception override and metrics tracker see only connections that exist.
- * The same place notes each connection's birth ({@link ConnectionBirths}), which a TLS rotation needs.
+ * The same place notes each connection's birth ({@link ConnectionBirths}), which a TLS rotation needs, and
+ * explains a failure Poolwise can explain (a TLS failure of a pool with an SSL bundle names the bundle): the
+ * explanation replaces the driver's bare message, as the cause of the caller's timeout too, and is logged
+ * once at WARN until a connection opens again.
  */
 public final class LoginRecordingDataSource implements DataSource {
+
+	private static final Log logger = LogFactory.getLog(LoginRecordingDataSource.class);
 
 	private final DataSource delegate;
 
@@ -32,12 +40,20 @@ public final class LoginRecordingDataSource implements DataSource {
 
 	private final ConnectionBirths births;
 
+	private final String poolName;
+
+	private final UnaryOperator<SQLException> explainer;
+
+	private volatile @Nullable String logged;
+
 	private LoginRecordingDataSource(DataSource delegate, LoginFailures failures, String configuredRole,
-			ConnectionBirths births) {
+			ConnectionBirths births, String poolName, UnaryOperator<SQLException> explainer) {
 		this.delegate = delegate;
 		this.failures = failures;
 		this.configuredRole = configuredRole;
 		this.births = births;
+		this.poolName = poolName;
+		this.explainer = explainer;
 	}
 
 	/**
@@ -46,9 +62,11 @@ public final class LoginRecordingDataSource implements DataSource {
 	 * configured credentials, which Hikari then uses unchanged.
 	 * @param pool the pool, configured and not yet started
 	 * @param births where each new connection's start is noted
+	 * @param explainer turns a failure into one in Poolwise's words, or returns it unchanged
 	 * @return where its logins are recorded
 	 */
-	public static LoginFailures install(HikariDataSource pool, ConnectionBirths births) {
+	public static LoginFailures install(HikariDataSource pool, ConnectionBirths births,
+			UnaryOperator<SQLException> explainer) {
 		DataSource target = pool.getDataSource();
 		if (target == null) {
 			target = new DriverDataSource(pool.getJdbcUrl(), pool.getDriverClassName(), pool.getDataSourceProperties(),
@@ -56,7 +74,8 @@ public final class LoginRecordingDataSource implements DataSource {
 		}
 		LoginFailures failures = new LoginFailures();
 		String role = PoolTarget.of(pool.getJdbcUrl(), pool.getUsername()).user();
-		pool.setDataSource(new LoginRecordingDataSource(target, failures, role, births));
+		pool.setDataSource(new LoginRecordingDataSource(target, failures, role, births,
+				String.valueOf(pool.getPoolName()), explainer));
 		return failures;
 	}
 
@@ -76,11 +95,17 @@ public final class LoginRecordingDataSource implements DataSource {
 			Connection connection = login.connect();
 			this.births.born(connection, started);
 			this.failures.succeeded();
+			this.logged = null;
 			return connection;
 		}
 		catch (SQLException ex) {
-			this.failures.failed(ex, (username != null) ? username : this.configuredRole);
-			throw ex;
+			SQLException explained = this.explainer.apply(ex);
+			this.failures.failed(explained, (username != null) ? username : this.configuredRole);
+			if (explained != ex && !String.valueOf(explained.getMessage()).equals(this.logged)) {
+				this.logged = explained.getMessage();
+				logger.warn("Pool '" + this.poolName + "' cannot open a connection: " + explained.getMessage());
+			}
+			throw explained;
 		}
 	}
 

@@ -7,12 +7,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.net.SideConnectionLifetime;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.PoolThreads;
 import dev.poolwise.pool.Redaction;
@@ -46,8 +48,16 @@ final class ServerMonitor implements Runnable {
 
 	private boolean failing;
 
-	ServerMonitor(HikariDataSource pool) {
+	private final SideConnectionLifetime lifetime;
+
+	/**
+	 * @param pool the pool whose server to sample
+	 * @param tlsGeneration the generation of the pool's TLS material, constant without an SSL bundle; the
+	 * connection is replaced when it changes and after the pool's recycle time
+	 */
+	ServerMonitor(HikariDataSource pool, LongSupplier tlsGeneration) {
 		this.pool = pool;
+		this.lifetime = new SideConnectionLifetime(pool, tlsGeneration);
 		this.threadName = PoolThreads.name("monitor", pool.getPoolName());
 		this.applicationName = SideConnections.applicationName(pool);
 		this.executor = Executors.newSingleThreadScheduledExecutor(PoolThreads.factory("monitor", pool.getPoolName()));
@@ -96,10 +106,15 @@ final class ServerMonitor implements Runnable {
 
 	private Connection connection() throws SQLException {
 		Connection current = this.connection;
+		if (current != null && this.lifetime.isOver()) {
+			closeConnection();
+			current = null;
+		}
 		if (current != null && !current.isClosed()) {
 			return current;
 		}
 		current = SideConnections.open(this.pool, SideConnections.MONITOR, QUERY_TIMEOUT);
+		this.lifetime.opened();
 		synchronized (this) {
 			if (!this.executor.isShutdown()) {
 				this.connection = current;

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 
@@ -35,7 +36,8 @@ public class ServerStatisticsSampler implements SmartLifecycle {
 	public void start() {
 		for (TunedPool pool : this.pools.all()) {
 			if (pool.settings().monitor().enabled()) {
-				ServerMonitor monitor = new ServerMonitor(pool.dataSource());
+				PoolTls tls = pool.tls();
+				ServerMonitor monitor = new ServerMonitor(pool.dataSource(), (tls != null) ? tls::generation : () -> 0);
 				this.monitors.put(pool.beanName(), monitor);
 				monitor.start(pool.settings().monitor().interval());
 			}

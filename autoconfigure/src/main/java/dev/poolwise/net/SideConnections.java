@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -53,6 +54,9 @@ public final class SideConnections {
 	/** Purpose of the autosize controller's connection: its statements carry the pool's claim, not the fleet marker. */
 	public static final String AUTOSIZE = "autosize";
 
+	/** Purpose of the test connection that tries a reloaded SSL bundle's material before the pool uses it. */
+	public static final String TLS_CANARY = "tls canary";
+
 	private static final String NAME = "SELECT set_config('application_name', ?, false)";
 
 	private static final String NAME_AND_TIMEOUT = NAME + ", set_config('statement_timeout', ?, false)";
@@ -92,8 +96,24 @@ public final class SideConnections {
 	 * @throws SQLException if the server cannot be reached
 	 */
 	public static Connection open(HikariDataSource pool, String purpose, Duration timeout) throws SQLException {
+		return open(pool, purpose, timeout, Map.of());
+	}
+
+	/**
+	 * Opens a connection for bounded reads, as {@link #open(HikariDataSource, String, Duration)} does, with
+	 * some of the pool's driver properties replaced.
+	 * @param pool the pool whose server to reach
+	 * @param purpose what the connection is for, e.g. {@link #TLS_CANARY}
+	 * @param timeout longest a statement may run
+	 * @param replaced driver properties that differ from the pool's
+	 * @return a new autocommit connection
+	 * @throws SQLException if the server cannot be reached
+	 */
+	public static Connection open(HikariDataSource pool, String purpose, Duration timeout,
+			Map<String, String> replaced) throws SQLException {
 		int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
 		Properties info = properties(pool, purpose);
+		info.putAll(replaced);
 		PGProperty.CONNECT_TIMEOUT.set(info, seconds);
 		PGProperty.LOGIN_TIMEOUT.set(info, seconds);
 		PGProperty.SOCKET_TIMEOUT.set(info, 2 * seconds);

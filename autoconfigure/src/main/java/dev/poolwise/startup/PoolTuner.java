@@ -95,7 +95,11 @@ public final class PoolTuner {
 			.resolve(HikariValues.of(dataSource), this.tls);
 		apply(tuning, dataSource, beanName);
 		ConnectionBirths births = new ConnectionBirths();
-		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births);
+		TlsFailures failures = (this.tls != null)
+				? new TlsFailures(this.tls, this.keys.suggested("ssl.bundle"), this.keys.suggested("ssl.mode")) : null;
+		String server = PoolTarget.of(dataSource.getJdbcUrl(), null).server();
+		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births,
+				(failures != null) ? (ex) -> failures.explained(ex, server) : (ex) -> ex);
 		HolderTracking.install(dataSource);
 		if (!this.settings.pgbouncer().enabled()) {
 			SessionDrift.install(dataSource, tuning.session());
@@ -105,7 +109,7 @@ public final class PoolTuner {
 				dataSource.getJdbcUrl(), dataSource.getDataSourceProperties());
 		checkSecurity(security, beanName, violations);
 		violations.throwIfAny();
-		ServerCheck.Result checked = check(dataSource, tuning, violations);
+		ServerCheck.Result checked = check(dataSource, tuning, violations, failures);
 		BudgetRule budget = (checked != null) ? budget(checked, dataSource, beanName, tuning, violations) : null;
 		violations.throwIfAny();
 		LivePool live = new LivePool(beanName, owner,
@@ -120,8 +124,8 @@ public final class PoolTuner {
 		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
 		logger.info(StartupReport.describe(beanName, dataSource, tuning));
 		logger.info(StartupReport.describeTls(beanName, security, checked));
-		TlsRotation rotation = (this.tls != null)
-				? new TlsRotation(this.tls, dataSource, births, this.settings.ssl().rotationWindow()) : null;
+		TlsRotation rotation = (this.tls != null && failures != null) ? new TlsRotation(this.tls, dataSource, births,
+				this.settings.ssl().rotationWindow(), logins, failures) : null;
 		return new TunedPool(beanName, dataSource, tuning, budget, this.settings, logins, this.tls, rotation);
 	}
 
@@ -154,9 +158,7 @@ public final class PoolTuner {
 	 * Behind PgBouncer the server's max_connections does not bound the pool, so there is no budget.
 	 */
 	private ServerCheck.@Nullable Result check(HikariDataSource dataSource, PoolTuning tuning,
-			Violations violations) {
-		TlsFailures failures = (this.tls != null)
-				? new TlsFailures(this.tls, this.keys.suggested("ssl.bundle"), this.keys.suggested("ssl.mode")) : null;
+			Violations violations, @Nullable TlsFailures failures) {
 		if (this.settings.pgbouncer().enabled()) {
 			ServerCheck.run(dataSource, tuning.session(), violations, failures);
 			return null;

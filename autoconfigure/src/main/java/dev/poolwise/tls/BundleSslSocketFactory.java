@@ -18,7 +18,7 @@ import org.springframework.boot.ssl.SslOptions;
  * The {@code sslfactory} pgjdbc instantiates for each new connection of a pool with an SSL bundle. pgjdbc
  * first opens the plain socket through its {@code socketFactory} (Poolwise's TCP keepalive one, with the
  * connect timeout) and then wraps it here, so TLS sits on top of everything set per socket. The SSL context
- * is the bundle's current one, found through the id in {@code sslfactoryarg}; the host name is checked by
+ * is the pool's material in use, found through the id in {@code sslfactoryarg}; the host name is checked by
  * pgjdbc afterwards when {@code sslmode=verify-full}.
  */
 public class BundleSslSocketFactory extends SSLSocketFactory {
@@ -27,13 +27,17 @@ public class BundleSslSocketFactory extends SSLSocketFactory {
 
 	private final @Nullable PoolTls tls;
 
+	private final boolean canary;
+
 	/**
 	 * Called by pgjdbc, which tries a constructor taking the connection's properties first.
-	 * @param info the connection's driver properties; {@code sslfactoryarg} holds the id
+	 * @param info the connection's driver properties; {@code sslfactoryarg} holds the id, that of a test
+	 * connection with a reloaded bundle's material ({@link PoolTls#canaryId()}) when it is one
 	 */
 	public BundleSslSocketFactory(Properties info) {
 		this.id = String.valueOf(info.getProperty("sslfactoryarg"));
-		this.tls = TlsRegistry.find(this.id);
+		this.canary = PoolTls.isCanary(this.id);
+		this.tls = TlsRegistry.find(PoolTls.poolId(this.id));
 	}
 
 	@Override
@@ -81,17 +85,17 @@ public class BundleSslSocketFactory extends SSLSocketFactory {
 			throw new SSLException("No Poolwise TLS is registered as '" + this.id + "': its pool was closed");
 		}
 		try {
-			return this.tls.socketFactory();
+			return this.canary ? this.tls.canaryFactory() : this.tls.socketFactory();
 		}
 		catch (GeneralSecurityException ex) {
-			throw new SSLException("SSL bundle '" + this.tls.bundleName() + "' cannot make an SSL context: "
-					+ ex.getMessage(), ex);
+			throw new SSLException("SSL bundle '" + this.tls.bundleName() + "' (" + this.tls.bundleKey()
+					+ ") cannot make an SSL context: " + ex.getMessage(), ex);
 		}
 	}
 
 	private Socket configure(Socket socket) {
 		if (this.tls != null && socket instanceof SSLSocket ssl) {
-			SslOptions options = this.tls.options();
+			SslOptions options = this.tls.options(this.canary);
 			if (options.getCiphers() != null) {
 				ssl.setEnabledCipherSuites(options.getCiphers());
 			}

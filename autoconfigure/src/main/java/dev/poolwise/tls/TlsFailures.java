@@ -51,8 +51,36 @@ public final class TlsFailures {
 	 * @return the violation, or null when the failure is not about TLS
 	 */
 	public @Nullable Violation explain(SQLException failure, String server) {
+		return explain(failure, server, this.tls.clientCertificate());
+	}
+
+	/**
+	 * Explains a failed test connection with a reloaded bundle's material when TLS was the cause.
+	 * @param failure what pgjdbc threw
+	 * @param server {@code host:port}, for messages
+	 * @return the violation, or null when the failure is not about TLS
+	 */
+	public @Nullable Violation explainCandidate(SQLException failure, String server) {
+		return explain(failure, server, this.tls.candidateClientCertificate());
+	}
+
+	/**
+	 * Explains a failure, or returns it as it is.
+	 * @param failure what pgjdbc threw
+	 * @param server {@code host:port}, for messages
+	 * @return a failure whose message names the bundle's property, what the server sent and the fix, with
+	 * the driver's as its cause and its SQLState; or the failure itself when it is not about TLS
+	 */
+	public SQLException explained(SQLException failure, String server) {
+		Violation violation = explain(failure, server);
+		return (violation != null)
+				? new SQLException(violation.describe() + " " + violation.fix(), failure.getSQLState(), failure)
+				: failure;
+	}
+
+	private @Nullable Violation explain(SQLException failure, String server, @Nullable CertificateInfo client) {
 		String bundle = "'" + this.tls.bundleName() + "'";
-		CertificateInfo seen = this.tls.serverCertificate();
+		CertificateInfo seen = this.tls.presentedCertificate();
 		String certificate = (seen != null) ? "the server's certificate (subject " + seen.subject() + ", issued by "
 				+ seen.issuer() + ")" : "the server's certificate";
 		String messages = messages(failure);
@@ -68,6 +96,9 @@ public final class TlsFailures {
 		}
 		Matcher hostname = HOSTNAME.matcher(messages);
 		if (hostname.find()) {
+			if (seen != null) {
+				this.tls.rejected(seen);
+			}
 			String names = (seen != null) ? seen.describeNames() : "names Poolwise could not read";
 			return violation(certificate + " does not name the host " + hostname.group(1) + "; it names " + names,
 					"Connect to one of those names in spring.datasource.url, re-issue the server certificate with "
@@ -79,17 +110,16 @@ public final class TlsFailures {
 			return violation(certificate + " is not signed by a certificate authority in the trust material of "
 					+ "SSL bundle " + bundle,
 					"Add the certificate of the authority that issued it to the bundle's trust material "
-							+ "(spring.ssl.bundle.pem." + this.tls.bundleName() + ".truststore.certificate), or point "
+							+ "(" + this.tls.bundleKey() + ".truststore.certificate), or point "
 							+ "spring.datasource.url at the server you meant.");
 		}
 		String alert = clientAlert(messages);
 		if (alert != null || (isAuthorization(failure) && messages.toLowerCase(Locale.ROOT).contains("certificate"))) {
-			CertificateInfo client = this.tls.clientCertificate();
 			String presented = (client != null) ? "client certificate (subject " + client.subject() + ", issued by "
 					+ client.issuer() + ", expires " + client.notAfter() + ")" : "no client certificate";
 			return violation("the server rejected the " + presented + " of SSL bundle " + bundle + ": "
 					+ ((alert != null) ? "TLS alert " + alert : firstLine(failure.getMessage())),
-					"Give the bundle a client certificate (spring.ssl.bundle.pem." + this.tls.bundleName()
+					"Give the bundle a client certificate (" + this.tls.bundleKey()
 							+ ".keystore.certificate and .private-key) issued by the authority in the server's "
 							+ "ssl_ca_file, unexpired, whose common name is the database user.");
 		}

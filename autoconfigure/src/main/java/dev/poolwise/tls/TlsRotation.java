@@ -1,8 +1,10 @@
 package dev.poolwise.tls;
 
+import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,13 +16,29 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.login.LoginFailures;
+import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.ConnectionBirths;
 import dev.poolwise.pool.PoolThreads;
+import dev.poolwise.pool.Redaction;
+import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.validation.Durations;
+import dev.poolwise.validation.Violation;
 
 /**
- * Replaces a pool's connections one at a time after its SSL bundle was reloaded, spread over the rotation
- * window. New connections take the new material at once ({@link PoolTls}); the open ones keep the old
+ * Puts a reloaded SSL bundle's material in use only once it works, then replaces the pool's connections one
+ * at a time, spread over the rotation window.
+ * <p>
+ * A reload is a claim, not a proof: Spring Boot reads PEM files lazily, so a trust file copied half-way or
+ * overwritten reaches the update handlers as a valid reload, and evicting the working connections for it
+ * would drain the pool. So the new material first makes an SSL context and opens one side connection (the
+ * canary, bounded by the pool's connection timeout); only if that connection logs in does the material go
+ * in use. Otherwise the previous material stays in use, the open connections are kept, and one WARN names
+ * the bundle's properties and the reason. A replacement that fails once the rotation runs stops it and puts
+ * the previous material back. When only the trust material changed (the client certificate is the same),
+ * the sessions open were verified already and are kept; new connections verify with the new trust.
+ * <p>
+ * New connections take the accepted material at once ({@link PoolTls}); the open ones keep the old
  * certificate until closed. Hikari's {@code softEvictConnections} would close them all on their next
  * borrow, each borrower then waiting for a TLS handshake and a login at the same moment. Here an idle
  * connection opened before the rotation is borrowed and evicted every {@code window / connections}, and
@@ -42,6 +60,12 @@ public final class TlsRotation implements AutoCloseable {
 
 	private final Duration window;
 
+	private final LoginFailures logins;
+
+	private final TlsFailures failures;
+
+	private volatile @Nullable String lastRefusal;
+
 	private @Nullable ScheduledExecutorService scheduler;
 
 	private @Nullable ExecutorService returner;
@@ -56,35 +80,131 @@ public final class TlsRotation implements AutoCloseable {
 	 * @param pool the pool
 	 * @param births when each of its connections was opened
 	 * @param window time over which the open connections are replaced
+	 * @param logins the outcome of the pool's latest connection attempt, to stop at a failed replacement
+	 * @param failures explains a failed test connection
 	 */
-	public TlsRotation(PoolTls tls, HikariDataSource pool, ConnectionBirths births, Duration window) {
+	public TlsRotation(PoolTls tls, HikariDataSource pool, ConnectionBirths births, Duration window,
+			LoginFailures logins, TlsFailures failures) {
 		this.tls = tls;
 		this.pool = pool;
 		this.births = births;
 		this.window = window;
+		this.logins = logins;
+		this.failures = failures;
+	}
+
+	/**
+	 * Tries the bundle's reloaded material on the rotation's thread, and rotates if it works. Called on
+	 * Spring Boot's file watcher thread, which it leaves at once.
+	 */
+	public void rotated() {
+		scheduler().execute(this::tryReload);
+	}
+
+	private void tryReload() {
+		if (this.pool.isClosed()) {
+			return;
+		}
+		String refusal = tryCandidate();
+		if (refusal != null) {
+			refuse(refusal);
+			return;
+		}
+		this.lastRefusal = null;
+		boolean clientChanged = this.tls.accept();
+		String reloaded = "Pool '" + this.tls.poolName() + "': SSL bundle '" + this.tls.bundleName()
+				+ "' was reloaded (" + this.tls.bundleKey() + ") and a test connection logged in with its new material. "
+				+ "New connections use it now; ";
+		if (!clientChanged) {
+			logger.info(reloaded + "only its trust material changed, so the open connections, verified already, are "
+					+ "kept (each is replaced at the latest after its recycle time)");
+			return;
+		}
+		replace(reloaded);
+	}
+
+	/**
+	 * Why the bundle's material as it is now cannot be used: it cannot make an SSL context, or a connection
+	 * with it did not log in.
+	 */
+	private @Nullable String tryCandidate() {
+		try {
+			this.tls.prepare();
+		}
+		catch (GeneralSecurityException ex) {
+			return "it cannot make an SSL context: " + ex.getMessage();
+		}
+		Duration timeout = Duration.ofMillis(this.pool.getConnectionTimeout());
+		try (Connection canary = SideConnections.open(this.pool, SideConnections.TLS_CANARY, timeout,
+				Map.of("sslfactoryarg", this.tls.canaryId()))) {
+			return null;
+		}
+		catch (SQLException ex) {
+			Violation explained = this.failures.explainCandidate(ex,
+					PoolTarget.of(this.pool.getJdbcUrl(), null).server());
+			return "a test connection with it failed: "
+					+ ((explained != null) ? explained.rule() : Redaction.describe(ex, this.pool));
+		}
+	}
+
+	private void refuse(String reason) {
+		String message = "Pool '" + this.tls.poolName() + "': SSL bundle '" + this.tls.bundleName()
+				+ "' was reloaded (" + this.tls.bundleKey() + "), but its new material was refused: " + reason
+				+ ". New connections keep the previous material and the open connections are kept. Fix the bundle's "
+				+ "files (write each to a temporary name and move it into place); the next change is tried the same way.";
+		if (reason.equals(this.lastRefusal)) {
+			logger.debug(message);
+		}
+		else {
+			this.lastRefusal = reason;
+			logger.warn(message);
+		}
 	}
 
 	/**
 	 * Starts replacing every connection open now; a rotation still under way is taken over by this one.
 	 */
-	public synchronized void rotated() {
-		if (this.running != null) {
-			this.running.cancel(false);
-		}
+	private synchronized void replace(String reloaded) {
+		stopRunning();
 		long cutoff = System.nanoTime();
 		this.cutoff = cutoff;
 		int open = this.births.before(cutoff).size();
 		if (this.pool.isClosed() || open == 0) {
+			logger.info(reloaded + "no connection was open");
 			return;
 		}
 		long interval = Math.max(1, this.window.toMillis() / open);
-		logger.info("Pool '" + this.tls.poolName() + "': SSL bundle '" + this.tls.bundleName()
-				+ "' was reloaded. New connections use the new material now; the " + open + " open connection(s) "
-				+ "are replaced one at a time, one every " + interval + "ms, within db.pool.ssl.rotation-window "
-				+ Durations.format(this.window));
+		logger.info(reloaded + "the " + open + " open connection(s) are replaced one at a time, one every " + interval
+				+ "ms, within db.pool.ssl.rotation-window " + Durations.format(this.window));
 		long intervalNanos = TimeUnit.MILLISECONDS.toNanos(interval);
 		this.running = scheduler().scheduleWithFixedDelay(() -> retireOne(cutoff, open, intervalNanos), 0, interval,
 				TimeUnit.MILLISECONDS);
+	}
+
+	private synchronized void stopRunning() {
+		if (this.running != null) {
+			this.running.cancel(false);
+			this.running = null;
+		}
+	}
+
+	/**
+	 * Stops at the first connection the pool failed to open since the rotation began: its material goes out
+	 * of use, and the connections not yet replaced are kept.
+	 */
+	private synchronized boolean stoppedByFailure(long cutoff, int open) {
+		LoginFailures.Failure failure = this.logins.latestFailure();
+		if (failure == null || failure.atNanos() - cutoff < 0 || cutoff != this.cutoff) {
+			return false;
+		}
+		stopRunning();
+		this.tls.revert();
+		logger.warn("Pool '" + this.tls.poolName() + "': a connection opened with the reloaded material of SSL bundle '"
+				+ this.tls.bundleName() + "' (" + this.tls.bundleKey() + ") failed: "
+				+ Redaction.message(failure.exception().getMessage(), this.pool) + ". The replacement stopped with "
+				+ this.births.before(cutoff).size() + " of " + open + " connection(s) not replaced; new connections "
+				+ "use the previous material again. Fix the bundle's files; the next change is tried the same way.");
+		return true;
 	}
 
 	/**
@@ -93,6 +213,9 @@ public final class TlsRotation implements AutoCloseable {
 	 * returned last, does not stretch the window.
 	 */
 	private void retireOne(long cutoff, int open, long intervalNanos) {
+		if (stoppedByFailure(cutoff, open)) {
+			return;
+		}
 		long start = System.nanoTime();
 		while (System.nanoTime() - start < intervalNanos) {
 			if (this.pool.isClosed() || this.births.before(cutoff).isEmpty()) {
@@ -122,10 +245,7 @@ public final class TlsRotation implements AutoCloseable {
 		if (cutoff != this.cutoff) {
 			return;
 		}
-		if (this.running != null) {
-			this.running.cancel(false);
-			this.running = null;
-		}
+		stopRunning();
 		if (!this.pool.isClosed()) {
 			logger.info("Pool '" + this.tls.poolName() + "': the " + open + " connection(s) open at the reload of "
 					+ "SSL bundle '" + this.tls.bundleName() + "' were replaced in "

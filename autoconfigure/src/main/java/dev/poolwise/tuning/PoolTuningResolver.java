@@ -63,6 +63,7 @@ public final class PoolTuningResolver {
 		PoolSettings p = this.settings;
 		CountRules.check(p, this.keys, this.violations);
 		ObservabilityRules.check(p.health(), p.monitor(), this.keys, this.violations);
+		SslRules.check(p.ssl(), this.keys, this.violations);
 		WorkerCountSizing.PoolSize derived = (p.workerCount() != null && p.workerCount() >= 1)
 				? p.sizing().formula().size(p.workerCount()) : null;
 		Tuned<Integer> size = this.keys.pick("size", p.size(), "minimum-idle", hikari.minimumIdle(),

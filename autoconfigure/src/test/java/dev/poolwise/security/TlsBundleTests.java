@@ -332,7 +332,7 @@ class TlsBundleTests {
 	}
 
 	@Test
-	void aReloadedBundleReplacesEveryConnectionWithinTheWindowWithoutAFailedCall(CapturedOutput output)
+	void aReloadedBundleReplacesEveryConnectionAndTheHealthProbesWithinTheWindowWithoutAFailedCall(CapturedOutput output)
 			throws Exception {
 		String firstSerial = server.issueClient("rotating", "ca");
 		server.execute("CREATE TABLE IF NOT EXISTS tls_rotation (n bigint)");
@@ -355,6 +355,9 @@ class TlsBundleTests {
 				}
 				await().atMost(java.time.Duration.ofSeconds(30)).until(() -> writes.get() > 100);
 				assertThat(serials()).containsOnly(firstSerial);
+				HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
+				assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+				assertThat(serials("tls-rotation (dbPool health)")).containsOnly(firstSerial);
 				String secondSerial = server.issueClient("rotating", "ca");
 				await().atMost(java.time.Duration.ofSeconds(60))
 					.untilAsserted(() -> assertThat(serials()).hasSize(4).containsOnly(secondSerial));
@@ -364,6 +367,11 @@ class TlsBundleTests {
 				writers.shutdown();
 				assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 				assertThat(failures.get()).as(errors.toString()).isZero();
+				await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+					assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+					assertThat(serials("tls-rotation (dbPool health)")).as("the probe follows the pool's material")
+						.containsOnly(secondSerial);
+				});
 				assertThat(output).contains("SSL bundle 'rotating' was reloaded")
 					.contains("replaced one at a time, one every 1000ms, within db.pool.ssl.rotation-window 4s");
 				await().atMost(java.time.Duration.ofSeconds(30))
@@ -391,13 +399,22 @@ class TlsBundleTests {
 	 * The client certificate serials of the pool's own sessions, side connections left out.
 	 */
 	private static List<String> serials() throws SQLException {
+		return serials("tls-rotation");
+	}
+
+	/**
+	 * The client certificate serials of the sessions with this application name.
+	 */
+	private static List<String> serials(String applicationName) throws SQLException {
 		List<String> serials = new ArrayList<>();
 		try (Connection connection = server.connect();
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT s.client_serial FROM pg_stat_ssl s "
-						+ "JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'tls-rotation'")) {
-			while (rows.next()) {
-				serials.add(rows.getString(1));
+				PreparedStatement statement = connection.prepareStatement("SELECT s.client_serial FROM pg_stat_ssl s "
+						+ "JOIN pg_stat_activity a USING (pid) WHERE a.application_name = ?")) {
+			statement.setString(1, applicationName);
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					serials.add(rows.getString(1));
+				}
 			}
 		}
 		return serials;

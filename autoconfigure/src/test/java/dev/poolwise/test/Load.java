@@ -7,8 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Clients that borrow a connection, run statements and return it, over and over, until closed: a steady
@@ -23,6 +26,8 @@ public final class Load implements AutoCloseable {
 	private final AtomicLong failed = new AtomicLong();
 
 	private final List<Thread> threads = new ArrayList<>();
+
+	private final AtomicReference<@Nullable SQLException> lastFailure = new AtomicReference<>();
 
 	private Load(DataSource dataSource, int clients, String... statements) {
 		for (int i = 0; i < clients; i++) {
@@ -60,6 +65,7 @@ public final class Load implements AutoCloseable {
 			}
 			catch (SQLException ex) {
 				this.failed.incrementAndGet();
+				this.lastFailure.set(ex);
 			}
 		}
 	}
@@ -78,6 +84,14 @@ public final class Load implements AutoCloseable {
 	 */
 	public long failed() {
 		return this.failed.get();
+	}
+
+	/**
+	 * The latest failure a client saw.
+	 * @return the failure, or null when none failed
+	 */
+	public @Nullable SQLException lastFailure() {
+		return this.lastFailure.get();
 	}
 
 	@Override

@@ -144,6 +144,23 @@ public final class TlsServer implements AutoCloseable {
 	}
 
 	/**
+	 * Replaces the server's certificate with one issued by the given authority for the given host name, and
+	 * reloads the server's configuration.
+	 * @param authority {@code ca} (the one the tests' bundles trust) or {@code other-ca}
+	 * @param host the name in the certificate's subjectAltName and common name
+	 */
+	public void serverCertificate(String authority, String host) {
+		try {
+			issue(this.directory, "server", host, authority, 2, "subjectAltName=DNS:" + host);
+			Files.setPosixFilePermissions(file("server.key"), PosixFilePermissions.fromString("rw-------"));
+			execute("SELECT pg_reload_conf()");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
 	 * Runs a statement as the superuser over a local plain connection.
 	 * @param sql the statement
 	 */
