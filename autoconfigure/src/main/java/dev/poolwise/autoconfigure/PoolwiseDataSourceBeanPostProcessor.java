@@ -25,7 +25,6 @@ import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolUnwrapper;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.startup.PoolTuner;
-import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tls.TlsRotation;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
@@ -139,29 +138,8 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 							+ "of its own and wrap that bean");
 			return;
 		}
-		Violations violations = new Violations();
-		new CredentialsProviders(this.applicationContext).apply(pool, beanName, settings.credentialsProvider(),
-				sources, violations);
-		TlsBundles bundles = new TlsBundles(this.applicationContext);
-		PoolTls tls = bundles.resolve(settings.ssl(), beanName, sources, violations);
-		if (tls != null && !violations.isEmpty()) {
-			tls.close();
-		}
-		violations.throwIfAny();
-		PoolTuner tuner = new PoolTuner(settings, sources, this.environment.getProperty("spring.application.name"),
-				tls);
-		TunedPool tuned;
-		try {
-			tuned = tuner.tune(pool, beanName, owner(this.applicationContext));
-		}
-		catch (RuntimeException ex) {
-			if (tls != null) {
-				tls.close();
-			}
-			throw ex;
-		}
-		pools.add(tuned);
-		bundles.watch(tuned);
+		TunedPool tuned = new PoolPreparation(this.applicationContext, pools).prepare(pool, beanName, settings, sources,
+				(tls) -> new PoolTuner(settings, sources, this.environment.getProperty("spring.application.name"), tls));
 		TlsRotation rotation = tuned.rotation();
 		if (rotation != null) {
 			this.rotations.put(beanName, rotation);

@@ -28,7 +28,6 @@ import dev.poolwise.replica.ReplicaSet;
 import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.replica.RoutingDataSource;
 import dev.poolwise.startup.PoolTuner;
-import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.PoolConfigurationException;
@@ -205,32 +204,12 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 		PoolSettings settings = sources.bind();
 		String poolName = primary.dataSource().getPoolName() + "-replica-" + name;
 		HikariDataSource pool = ReplicaPools.create(template, url, poolName);
-		Violations violations = new Violations();
-		new CredentialsProviders(this.applicationContext).apply(pool, poolName, settings.credentialsProvider(), sources,
-				violations);
-		TlsBundles bundles = new TlsBundles(this.applicationContext);
-		PoolTls tls = bundles.resolve(settings.ssl(), poolName, sources, violations);
-		check.check(name, pool, violations);
-		if (tls != null && !violations.isEmpty()) {
-			tls.close();
-		}
-		violations.throwIfAny();
-		PoolTuner tuner = new PoolTuner(settings.withLazyStart(settings.lazyStart() || !replicas.isRequired()), sources,
-				this.environment.getProperty("spring.application.name"), tls,
-				"replica '" + name + "' takes no reads until it answers; they go to the primary "
-						+ "(db.pool.replicas.required=true fails startup instead)");
-		TunedPool tuned;
-		try {
-			tuned = tuner.tune(pool, poolName, PoolwiseDataSourceBeanPostProcessor.owner(this.applicationContext));
-		}
-		catch (RuntimeException ex) {
-			if (tls != null) {
-				tls.close();
-			}
-			throw ex;
-		}
-		this.pools.getObject().add(tuned);
-		bundles.watch(tuned);
+		TunedPool tuned = new PoolPreparation(this.applicationContext, this.pools.getObject()).prepare(pool, poolName,
+				settings, sources, (violations) -> check.check(name, pool, violations),
+				(tls) -> new PoolTuner(settings.withLazyStart(settings.lazyStart() || !replicas.isRequired()), sources,
+						this.environment.getProperty("spring.application.name"), tls,
+						"replica '" + name + "' takes no reads until it answers; they go to the primary "
+								+ "(db.pool.replicas.required=true fails startup instead)"));
 		return new Replica(name, pool, replicas.getMaxLag(), tuned.rotation());
 	}
 
