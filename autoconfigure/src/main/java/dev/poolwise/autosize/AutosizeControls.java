@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The autosize controllers as the endpoint sees them. An interface of its own so the endpoint works without
- * Micrometer, which the controllers measure the load with.
+ * Micrometer, where the controllers publish their meters.
  */
 public interface AutosizeControls {
 

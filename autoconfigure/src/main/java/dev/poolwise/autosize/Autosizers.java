@@ -29,7 +29,7 @@ public class Autosizers implements SmartLifecycle, AutosizeControls {
 
 	/**
 	 * @param pools the tuned pools
-	 * @param registry where Hikari records its timers, and where the controllers' meters go
+	 * @param registry where the controllers' meters go
 	 */
 	public Autosizers(TunedPools pools, MeterRegistry registry) {
 		this.pools = pools;

@@ -21,6 +21,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetRule;
+import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -30,7 +31,10 @@ import dev.poolwise.validation.Durations;
 /**
  * Drives the {@link AutosizeController} of one pool on a thread of its own: every interval it measures the
  * pool, asks PostgreSQL for the pool's share of the connection budget (when there is one), applies the
- * decision through {@link PoolResize} and says why in one INFO line. A manual resize pauses it.
+ * decision through {@link PoolResize} and says why in one INFO line. A manual resize pauses it. It measures
+ * the load with Poolwise's own tracker of the pool ({@link HolderTracking}); a pool it cannot measure (one with
+ * a Dropwizard or Prometheus metric registry of its own, beside which Hikari takes no other tracker, or whose
+ * tracker was replaced at runtime) it says so once and leaves alone rather than resize it blind.
  */
 public final class PoolAutosizer {
 
@@ -46,7 +50,9 @@ public final class PoolAutosizer {
 
 	private final AutosizeController controller;
 
-	private final LoadMeter meter;
+	private final @Nullable HolderTracking tracking;
+
+	private final @Nullable LoadMeter meter;
 
 	private final @Nullable FleetClaims claims;
 
@@ -72,6 +78,8 @@ public final class PoolAutosizer {
 
 	private boolean failing;
 
+	private volatile boolean unmeasured;
+
 	/**
 	 * @param pool the pool, already tuned
 	 * @param beanName its DataSource bean
@@ -80,7 +88,7 @@ public final class PoolAutosizer {
 	 * @param claimId the pool's name among the application's claimants when it shares a connection budget
 	 * (JVM instance id and bean name), or null without a budget (PgBouncer, lazy start)
 	 * @param instances db.pool.instances
-	 * @param registry where the target gauge and the changes counter go, and where Hikari's timers are read
+	 * @param registry where the target gauge and the changes counter go
 	 */
 	public PoolAutosizer(HikariDataSource pool, String beanName, int ceiling, PoolSettings.Autosize settings,
 			@Nullable String claimId, int instances, MeterRegistry registry) {
@@ -93,7 +101,8 @@ public final class PoolAutosizer {
 		this.controller = new AutosizeController(settings.step(), settings.minGain(),
 				settings.waitThreshold().toNanos() / 1e6, settings.shrinkDelay().toNanos(),
 				settings.cooldown().toNanos(), now);
-		this.meter = new LoadMeter(registry, pool.getPoolName(), now);
+		this.tracking = HolderTracking.of(pool);
+		this.meter = (this.tracking != null) ? new LoadMeter(this.tracking, now) : null;
 		this.claims = (claimId != null) ? new FleetClaims(pool, claimId, instances,
 				new BudgetRule.Claim(pool.getMinimumIdle(), pool.getMinimumIdle(), pool.getMinimumIdle())) : null;
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -118,9 +127,13 @@ public final class PoolAutosizer {
 	}
 
 	/**
-	 * Starts at the floor and decides every interval.
+	 * Starts at the floor and decides every interval; a pool it cannot measure it leaves as it is.
 	 */
 	public void start() {
+		if (this.meter == null) {
+			stopMeasuring("the pool has a metric registry of its own, beside which Hikari takes no other tracker");
+			return;
+		}
 		int floor = this.pool.getMinimumIdle();
 		int from = this.pool.getMaximumPoolSize();
 		PoolResize.maximum(this.pool, floor);
@@ -176,17 +189,26 @@ public final class PoolAutosizer {
 		boolean paused = this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos;
 		BudgetRule.FleetShare current = this.share;
 		int knee = this.controller.knee();
-		return new AutosizeState(paused ? "PAUSED" : this.controller.mode().name(), this.pool.getMaximumPoolSize(),
+		String mode = this.unmeasured ? "UNMEASURED" : paused ? "PAUSED" : this.controller.mode().name();
+		return new AutosizeState(mode, this.pool.getMaximumPoolSize(),
 				this.pool.getMinimumIdle(), this.ceiling, (current != null) ? current.allowed() : null,
 				(current != null) ? current.explain() : null, (knee > 0) ? knee : null,
 				paused ? this.pausedUntil : null, List.copyOf(this.decisions));
 	}
 
 	synchronized void tick() {
+		LoadMeter measuring = this.meter;
+		if (this.unmeasured || measuring == null) {
+			return;
+		}
+		if (HolderTracking.of(this.pool) != this.tracking) {
+			stopMeasuring("its metrics tracker was replaced at runtime");
+			return;
+		}
 		try {
 			long now = System.nanoTime();
 			PoolStatistics statistics = PoolStatistics.of(this.pool);
-			Observation observation = this.meter.observe(now, statistics);
+			Observation observation = measuring.observe(now, statistics);
 			if (this.pausedUntil != null) {
 				if (now < this.pausedUntilNanos) {
 					return;
@@ -198,6 +220,16 @@ public final class PoolAutosizer {
 		catch (RuntimeException ex) {
 			logger.warn("Poolwise autosize of pool '" + this.beanName + "' failed a tick: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Says once that the load cannot be measured, and stops resizing rather than guessing.
+	 */
+	private void stopMeasuring(String why) {
+		this.unmeasured = true;
+		logger.warn("Poolwise autosize cannot measure the load of pool '" + this.beanName + "': " + why
+				+ "; it stops resizing and leaves the maximum at " + this.pool.getMaximumPoolSize()
+				+ " (resize it through /actuator/dbpool, or remove db.pool.autosize.enabled)");
 	}
 
 	private void decide(Observation observation, PoolStatistics statistics) {
