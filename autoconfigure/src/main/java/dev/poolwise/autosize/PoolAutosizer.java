@@ -189,7 +189,8 @@ public final class PoolAutosizer {
 		boolean paused = this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos;
 		BudgetRule.FleetShare current = this.share;
 		int knee = this.controller.knee();
-		String mode = this.unmeasured ? "UNMEASURED" : paused ? "PAUSED" : this.controller.mode().name();
+		String mode = this.unmeasured ? "UNMEASURED" : paused ? "PAUSED"
+				: this.controller.measured() ? this.controller.mode().name() : "MEASURING";
 		return new AutosizeState(mode, this.pool.getMaximumPoolSize(),
 				this.pool.getMinimumIdle(), this.ceiling, (current != null) ? current.allowed() : null,
 				(current != null) ? current.explain() : null, (knee > 0) ? knee : null,

@@ -1,6 +1,7 @@
 package dev.poolwise.autoconfigure.autosize;
 
 import java.time.Duration;
+import java.util.List;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Clock;
@@ -56,8 +57,8 @@ class AutosizeMeasurementTests {
 		this.contextRunner.withPropertyValues("db.pool.application-name=autosize-step-registry").run((context) -> {
 			HikariDataSource pool = context.getBean(HikariDataSource.class);
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			try (Load load = Load.start(pool, 12, "SELECT pg_sleep(0.01)")) {
-				await().atMost(AT_MOST).until(() -> pool.getMaximumPoolSize() >= 6);
+			try (Load load = Load.start(pool, 30, "SELECT pg_sleep(0.01)")) {
+				await().atMost(AT_MOST).until(() -> pool.getMaximumPoolSize() == 12);
 				assertThat(load.done()).isPositive();
 			}
 			Timer acquire = registry.find("hikaricp.connections.acquire").timer();
@@ -75,8 +76,8 @@ class AutosizeMeasurementTests {
 					"management.metrics.enable.hikaricp=false")
 			.run((context) -> {
 				HikariDataSource pool = context.getBean(HikariDataSource.class);
-				try (Load load = Load.start(pool, 12, "SELECT pg_sleep(0.01)")) {
-					await().atMost(AT_MOST).until(() -> pool.getMaximumPoolSize() >= 6);
+				try (Load load = Load.start(pool, 30, "SELECT pg_sleep(0.01)")) {
+					await().atMost(AT_MOST).until(() -> pool.getMaximumPoolSize() == 12);
 				}
 				assertThat(context.getBean(MeterRegistry.class).find("hikaricp.connections.acquire").timer()).isNull();
 				assertThat(judgedSteps(context.getBean(AutosizeControls.class).state("dataSource")))
@@ -104,7 +105,7 @@ class AutosizeMeasurementTests {
 		});
 	}
 
-	private static java.util.List<String> judgedSteps(AutosizeState state) {
+	private static List<String> judgedSteps(AutosizeState state) {
 		return state.decisions().stream()
 			.filter((change) -> change.action() == Action.GROW)
 			.map(AutosizeState.Change::reason)
