@@ -162,23 +162,29 @@ public final class PoolAutosizer {
 
 	/**
 	 * Makes a manual resize stick: its size and maximum become the controller's floor and ceiling, and the
-	 * controller leaves the pool alone for {@code db.pool.autosize.pause}.
-	 * @param max the maximum the resize set
+	 * controller leaves the pool alone for {@code db.pool.autosize.pause}. The pause comes first and the resize
+	 * is applied under the same lock as a tick, so a tick either ends before it or finds the pool paused.
+	 * @param max the maximum the resize sets
+	 * @param resize what applies the resize to the pool
 	 * @return one sentence saying so
 	 */
-	public synchronized String pause(int max) {
+	public synchronized String pause(int max, Runnable resize) {
 		this.ceiling = max;
 		Duration pause = this.settings.pause();
 		long now = System.nanoTime();
 		this.controller.reset(now);
-		if (pause.isZero()) {
-			return "Autosize goes on between size " + this.pool.getMinimumIdle() + " and " + max
-					+ " (db.pool.autosize.pause=0).";
+		Instant until = this.clock.instant().plus(pause);
+		if (!pause.isZero()) {
+			this.pausedUntilNanos = now + pause.toNanos();
+			this.pausedUntil = until;
 		}
-		this.pausedUntilNanos = now + pause.toNanos();
-		this.pausedUntil = this.clock.instant().plus(pause);
-		return "Autosize paused for " + Durations.format(pause) + " (until " + this.pausedUntil
-				+ "), then moves the maximum between size " + this.pool.getMinimumIdle() + " and " + max + ".";
+		resize.run();
+		int floor = this.pool.getMinimumIdle();
+		if (pause.isZero()) {
+			return "Autosize goes on between size " + floor + " and " + max + " (db.pool.autosize.pause=0).";
+		}
+		return "Autosize paused for " + Durations.format(pause) + " (until " + until
+				+ "), then moves the maximum between size " + floor + " and " + max + ".";
 	}
 
 	/**
