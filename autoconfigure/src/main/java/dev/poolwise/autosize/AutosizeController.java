@@ -179,7 +179,7 @@ public final class AutosizeController {
 		return switch (this.mode) {
 			case PROBING -> judgeStep(o, top, waiting, limits.guaranteed());
 			case HOLDING -> hold(o, top, waiting, limits.guaranteed());
-			case STEADY -> steady(o, limits, top, waiting);
+			case STEADY, SHRINKING -> steady(o, limits, top, waiting);
 		};
 	}
 
@@ -284,6 +284,7 @@ public final class AutosizeController {
 	private Decision steady(Observation o, Limits limits, int top, boolean waiting) {
 		int current = o.max();
 		if (waiting) {
+			this.mode = Mode.STEADY;
 			if (current >= top) {
 				return Decision.none(current, "callers wait but the pool is at what it may use (" + top + ")");
 			}
@@ -292,10 +293,14 @@ public final class AutosizeController {
 		}
 		int needed = Math.max(limits.floor(),
 				(int) Math.ceil(o.inUse() * PoolSizeRecommendation.HEADROOM - 1e-9));
+		if (current <= needed) {
+			this.mode = Mode.STEADY;
+		}
 		if (current <= needed || o.nanos() - this.lastWaitingNanos < this.shrinkDelayNanos || !cooledDown(o)) {
 			return Decision.none(current, "steady");
 		}
 		int next = Math.max(needed, current - this.step);
+		this.mode = Mode.SHRINKING;
 		this.settling = true;
 		return change(Decision.Action.SHRINK, current, next, o, String.format(Locale.ROOT,
 				"no caller waited for %ds and %.1f connections were in use on average, which %d cover with %.1fx "
@@ -375,7 +380,10 @@ public final class AutosizeController {
 		PROBING,
 
 		/** More connections did not help: holding at the knee until the load changes. */
-		HOLDING
+		HOLDING,
+
+		/** No caller waited for the shrink delay: giving back connections a step per cooldown. */
+		SHRINKING
 
 	}
 

@@ -42,6 +42,10 @@ public final class PoolAutosizer {
 
 	private static final int KEPT_DECISIONS = 10;
 
+	/** What the controller can be doing, as the endpoint and the {@code db.pool.autosize.mode} gauges say. */
+	private static final List<String> MODES = List.of("MEASURING", "STEADY", "PROBING", "HOLDING", "SHRINKING",
+			"PAUSED", "UNMEASURED");
+
 	private final HikariDataSource pool;
 
 	private final String beanName;
@@ -80,6 +84,8 @@ public final class PoolAutosizer {
 
 	private volatile boolean unmeasured;
 
+	private volatile String mode = "MEASURING";
+
 	/**
 	 * @param pool the pool, already tuned
 	 * @param beanName its DataSource bean
@@ -116,6 +122,13 @@ public final class PoolAutosizer {
 			.register(registry);
 		this.grown = changes(registry, "up");
 		this.shrunk = changes(registry, "down");
+		for (String each : MODES) {
+			Gauge.builder("db.pool.autosize.mode", this, (autosizer) -> autosizer.mode.equals(each) ? 1 : 0)
+				.tag("pool", pool.getPoolName())
+				.tag("mode", each.toLowerCase(Locale.ROOT))
+				.description("1 while the autosize controller is in this mode, else 0")
+				.register(registry);
+		}
 	}
 
 	private Counter changes(MeterRegistry registry, String direction) {
@@ -179,6 +192,7 @@ public final class PoolAutosizer {
 			this.pausedUntil = until;
 		}
 		resize.run();
+		this.mode = mode(!pause.isZero());
 		int floor = this.pool.getMinimumIdle();
 		if (pause.isZero()) {
 			return "Autosize goes on between size " + floor + " and " + max + " (db.pool.autosize.pause=0).";
@@ -195,15 +209,32 @@ public final class PoolAutosizer {
 		boolean paused = this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos;
 		BudgetRule.FleetShare current = this.share;
 		int knee = this.controller.knee();
-		String mode = this.unmeasured ? "UNMEASURED" : paused ? "PAUSED"
-				: this.controller.measured() ? this.controller.mode().name() : "MEASURING";
-		return new AutosizeState(mode, this.pool.getMaximumPoolSize(),
+		return new AutosizeState(mode(paused), this.pool.getMaximumPoolSize(),
 				this.pool.getMinimumIdle(), this.ceiling, (current != null) ? current.allowed() : null,
 				(current != null) ? current.explain() : null, (knee > 0) ? knee : null,
 				paused ? this.pausedUntil : null, List.copyOf(this.decisions));
 	}
 
 	synchronized void tick() {
+		try {
+			measureAndDecide();
+		}
+		finally {
+			this.mode = mode(this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos);
+		}
+	}
+
+	private String mode(boolean paused) {
+		if (this.unmeasured) {
+			return "UNMEASURED";
+		}
+		if (paused) {
+			return "PAUSED";
+		}
+		return this.controller.measured() ? this.controller.mode().name() : "MEASURING";
+	}
+
+	private void measureAndDecide() {
 		LoadMeter measuring = this.meter;
 		if (this.unmeasured || measuring == null) {
 			return;
@@ -234,6 +265,7 @@ public final class PoolAutosizer {
 	 */
 	private void stopMeasuring(String why) {
 		this.unmeasured = true;
+		this.mode = "UNMEASURED";
 		logger.warn("Poolwise autosize cannot measure the load of pool '" + this.beanName + "': " + why
 				+ "; it stops resizing and leaves the maximum at " + this.pool.getMaximumPoolSize()
 				+ " (resize it through /actuator/dbpool, or remove db.pool.autosize.enabled)");

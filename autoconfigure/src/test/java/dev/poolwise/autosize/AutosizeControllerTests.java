@@ -145,7 +145,10 @@ class AutosizeControllerTests {
 		int grown = this.max;
 		List<Decision> idle = run(29, idle(2), LIMITS);
 		assertThat(idle).noneMatch(Decision::changes);
-		List<Decision> decisions = run(120, idle(2), LIMITS);
+		List<Decision> decisions = new ArrayList<>(run(1, idle(2), LIMITS));
+		assertThat(this.controller.mode()).isEqualTo(Mode.SHRINKING);
+		decisions.addAll(run(119, idle(2), LIMITS));
+		assertThat(this.controller.mode()).isEqualTo(Mode.STEADY);
 		List<Decision> shrinks = decisions.stream().filter(Decision::changes).toList();
 		assertThat(shrinks).allMatch((decision) -> decision.action() == Action.SHRINK
 				&& decision.from() - decision.to() <= 4);

@@ -57,6 +57,13 @@ class AutosizeIntegrationTests {
 				.isGreaterThanOrEqualTo(1);
 			await().atMost(AT_MOST).until(() -> pool.getMaximumPoolSize() == 2);
 			assertThat(registry.get("db.pool.autosize.target").gauge().value()).isEqualTo(2);
+			await().atMost(AT_MOST)
+				.until(() -> registry.get("db.pool.autosize.mode").tag("mode", "steady").gauge().value() == 1);
+			assertThat(registry.get("db.pool.autosize.mode").gauges()).hasSize(7)
+				.filteredOn((gauge) -> gauge.value() == 1)
+				.singleElement()
+				.extracting((gauge) -> gauge.getId().getTag("mode"))
+				.isEqualTo("steady");
 			assertThat(output).contains("(SHRINK): no caller waited for");
 			AutosizeState state = controls.state("dataSource");
 			assertThat(state.decisions()).extracting(AutosizeState.Change::action).contains(Action.SHRINK,
