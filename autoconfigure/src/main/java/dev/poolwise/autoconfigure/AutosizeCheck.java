@@ -9,8 +9,8 @@ import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.Violations;
 
 /**
- * Fails startup when a pool asks for autosizing and nothing can drive it: the controllers measure the load
- * from Hikari's timers in Micrometer's registry, and without one the pool would stay fixed in silence.
+ * Fails startup when a pool asks for autosizing and no controller runs: the controllers are set up with the
+ * Micrometer registry their meters go to, and without one the pool would stay fixed in silence.
  */
 class AutosizeCheck implements SmartInitializingSingleton {
 
@@ -32,7 +32,7 @@ class AutosizeCheck implements SmartInitializingSingleton {
 		for (TunedPool pool : this.pools.all()) {
 			if (pool.settings().autosize().enabled()) {
 				violations.add("db.pool.autosize.enabled", "true (pool '" + pool.beanName() + "')",
-						"the autosize controller measures the load from Hikari's timers in a Micrometer MeterRegistry, "
+						"the autosize controller publishes its meters in a Micrometer MeterRegistry, "
 								+ "and this application has none",
 						"Add spring-boot-starter-actuator (or a MeterRegistry bean), or remove db.pool.autosize.enabled.");
 			}

@@ -6,14 +6,18 @@ import dev.poolwise.metrics.PoolSizeRecommendation;
 
 /**
  * Decides a pool's working maximum from one observation per tick; pure and deterministic, so a sequence of
- * observations always gives the same decisions. The window of the first tick, and the one after every change
- * (connections opening or closing, callers queued before it), is not judged. Growth is an experiment: while
- * callers wait it adds a step and, once the step has settled, keeps going only if it raised throughput by at
- * least {@code minGain} of what one connection delivered before, and lowered the wait (or raised throughput so
- * clearly that the lagging wait does not matter). A step that did not help means the server is the
- * bottleneck (CPU, locks, I/O): the pool goes back to the knee, the last size at which growth still helped,
- * measures its level there and holds until more load (throughput up by a quarter, or the wait doubled) lasts
- * five ticks; a pool held at its ceiling or budget share grows again as soon as that rises. Without waiting
+ * observations always gives the same decisions. The window of the first tick is not judged. Growth is an
+ * experiment: while callers wait it adds connections and keeps going only if the step raised throughput by at
+ * least {@code minGain} of what one connection delivered before, per connection the step put to use, and
+ * lowered the wait (or raised throughput so clearly that the lagging wait does not matter). Like TCP's slow
+ * start it ramps first: each step adds the waiting callers, at most twice the pool's size, and is judged on the
+ * next tick. A step that looks as if it did not help is measured again on the next tick before it is believed;
+ * believed, it means the server is the bottleneck (CPU, locks, I/O): the pool goes back to the knee, the last
+ * size at which growth still helped, the ramp ends, and later steps add {@code step} and are judged once the
+ * window after them has settled. Held at the knee with callers still waiting, it tries a step again after
+ * {@code cooldown}, twice as long after each retry that did not pay, at most {@value #RETRIES} times, and
+ * otherwise holds until more load (throughput up by a quarter, or the wait doubled) lasts five ticks; a pool
+ * held at its ceiling or budget share grows again as soon as that rises. Without waiting
  * callers for {@code shrinkDelay} it shrinks toward the connections Little's law says are in use (with
  * {@link PoolSizeRecommendation#HEADROOM} headroom), at most a step at a time and one change per
  * {@code cooldown}. Above what the budget share allows it cuts back at once. While other instances share the
@@ -38,6 +42,12 @@ public final class AutosizeController {
 	/** Consecutive ticks a new load must last before growth is tried again, so noise does not resize. */
 	private static final int LOAD_CHANGE_TICKS = 5;
 
+	/** Steps tried again from the knee while callers still wait, before holding until the load changes. */
+	static final int RETRIES = 3;
+
+	/** Least time before the first retry from the knee, whatever the cooldown. */
+	private static final long MIN_RETRY_NANOS = 1_000_000_000L;
+
 	private final int step;
 
 	private final double minGain;
@@ -54,7 +64,7 @@ public final class AutosizeController {
 
 	private long lastWaitingNanos;
 
-	private Measure base = new Measure(0, 0, 0);
+	private Measure base = new Measure(0, 0, 0, 0);
 
 	private int changedTicks;
 
@@ -65,6 +75,12 @@ public final class AutosizeController {
 	private boolean atLimit;
 
 	private boolean kneeUnmeasured;
+
+	private boolean ramping = true;
+
+	private boolean doubted;
+
+	private int retries;
 
 	/**
 	 * @param step most connections one decision adds or removes, at least 1
@@ -94,6 +110,14 @@ public final class AutosizeController {
 	}
 
 	/**
+	 * Whether the first tick, which only measures the load, has passed.
+	 * @return true once the controller decides
+	 */
+	public boolean measured() {
+		return this.measured;
+	}
+
+	/**
 	 * The size growth last found to help, where the controller holds while the server is the bottleneck.
 	 * @return the knee, or 0 before any growth was judged
 	 */
@@ -118,6 +142,9 @@ public final class AutosizeController {
 	public void reset(long nanos) {
 		this.mode = Mode.STEADY;
 		this.settling = true;
+		this.ramping = true;
+		this.doubted = false;
+		this.retries = 0;
 		this.lastChangeNanos = nanos;
 		this.lastWaitingNanos = nanos;
 	}
@@ -152,19 +179,19 @@ public final class AutosizeController {
 		return switch (this.mode) {
 			case PROBING -> judgeStep(o, top, waiting, limits.guaranteed());
 			case HOLDING -> hold(o, top, waiting, limits.guaranteed());
-			case STEADY -> steady(o, limits, top, waiting);
+			case STEADY, SHRINKING -> steady(o, limits, top, waiting);
 		};
 	}
 
 	private Decision judgeStep(Observation o, int top, boolean waiting, int guaranteed) {
 		int current = o.max();
 		if (!waiting) {
-			this.mode = Mode.STEADY;
+			eased();
 			return Decision.none(current, "no caller waits any more at " + current);
 		}
 		int added = current - this.base.max;
 		double perConnection = this.base.throughput / Math.max(1, this.base.max);
-		double gain = (added > 0) ? (o.throughput() - this.base.throughput) / added : 0;
+		double gain = (added > 0) ? (o.throughput() - this.base.throughput) / putToUse(o, added) : 0;
 		double needed = this.minGain * perConnection;
 		boolean waitRose = o.meanWaitMillis() > WAIT_TOLERANCE * this.base.waitMillis + this.waitThresholdMillis;
 		boolean earned = gain >= needed && (!waitRose || gain >= 2 * needed);
@@ -175,18 +202,28 @@ public final class AutosizeController {
 				this.base.waitMillis, o.meanWaitMillis());
 		int knee = Math.max(this.base.max, Math.min(current, guaranteed));
 		if (!earned && knee < current) {
+			if (!this.doubted) {
+				this.doubted = true;
+				return Decision.none(current, judged + " looked as if it did not help; measuring it again");
+			}
+			this.doubted = false;
 			this.mode = Mode.HOLDING;
+			this.ramping = false;
 			this.atLimit = false;
 			this.kneeUnmeasured = true;
 			this.settling = true;
 			return change(Decision.Action.BACK_OFF, current, knee, o, judged
-					+ " did not help, the server is the bottleneck; back to the knee at " + knee);
+					+ " did not help, measured twice: the server is the bottleneck; back to the knee at " + knee);
 		}
-		this.base = new Measure(current, o.throughput(), o.meanWaitMillis());
+		this.doubted = false;
+		if (earned) {
+			this.retries = 0;
+		}
+		this.base = new Measure(current, o.throughput(), o.meanWaitMillis(), o.inUse());
 		int cap = earned ? top : Math.min(top, guaranteed);
 		if (current < cap) {
 			int next = Math.min(cap, current + growth(o));
-			this.settling = true;
+			this.settling = !this.ramping;
 			return change(Decision.Action.GROW, current, next, o, judged + (earned ? " helped and callers still wait"
 					: " did not help, but callers wait and the fleet guarantees this pool " + guaranteed));
 		}
@@ -200,8 +237,7 @@ public final class AutosizeController {
 	private Decision hold(Observation o, int top, boolean waiting, int guaranteed) {
 		int current = o.max();
 		if (!waiting) {
-			this.mode = Mode.STEADY;
-			this.changedTicks = 0;
+			eased();
 			return Decision.none(current, "load eased at the knee " + current);
 		}
 		if (this.atLimit && current < top) {
@@ -213,8 +249,17 @@ public final class AutosizeController {
 		}
 		if (this.kneeUnmeasured) {
 			this.kneeUnmeasured = false;
-			this.base = new Measure(current, o.throughput(), o.meanWaitMillis());
+			this.base = new Measure(current, o.throughput(), o.meanWaitMillis(), o.inUse());
 			return Decision.none(current, "measured the knee " + current);
+		}
+		long retryNanos = Math.max(this.cooldownNanos, MIN_RETRY_NANOS) << this.retries;
+		if (this.retries < RETRIES && current < top && o.nanos() - this.lastChangeNanos >= retryNanos) {
+			this.retries++;
+			this.changedTicks = 0;
+			return probe(o, top, this.base, String.format(Locale.ROOT,
+					"callers still wait at the knee %d (%d pending, mean wait %.1fms); trying a step again "
+							+ "(retry %d of %d)",
+					current, o.pending(), o.meanWaitMillis(), this.retries, RETRIES));
 		}
 		double throughput = this.base.throughput;
 		boolean more = o.throughput() > (1 + LOAD_CHANGE) * throughput
@@ -222,10 +267,12 @@ public final class AutosizeController {
 		this.changedTicks = more ? this.changedTicks + 1 : 0;
 		if (!more) {
 			this.base = new Measure(current, (1 - KNEE_SMOOTHING) * throughput + KNEE_SMOOTHING * o.throughput(),
-					(1 - KNEE_SMOOTHING) * this.base.waitMillis + KNEE_SMOOTHING * o.meanWaitMillis());
+					(1 - KNEE_SMOOTHING) * this.base.waitMillis + KNEE_SMOOTHING * o.meanWaitMillis(), o.inUse());
 		}
 		if (this.changedTicks >= LOAD_CHANGE_TICKS && current < top && cooledDown(o)) {
 			this.changedTicks = 0;
+			this.retries = 0;
+			this.ramping = true;
 			return probe(o, top, String.format(Locale.ROOT,
 					"the load changed at the knee %d (throughput %.0f -> %.0f/s, mean wait %.1f -> %.1fms); "
 							+ "trying more connections",
@@ -237,6 +284,7 @@ public final class AutosizeController {
 	private Decision steady(Observation o, Limits limits, int top, boolean waiting) {
 		int current = o.max();
 		if (waiting) {
+			this.mode = Mode.STEADY;
 			if (current >= top) {
 				return Decision.none(current, "callers wait but the pool is at what it may use (" + top + ")");
 			}
@@ -245,10 +293,14 @@ public final class AutosizeController {
 		}
 		int needed = Math.max(limits.floor(),
 				(int) Math.ceil(o.inUse() * PoolSizeRecommendation.HEADROOM - 1e-9));
+		if (current <= needed) {
+			this.mode = Mode.STEADY;
+		}
 		if (current <= needed || o.nanos() - this.lastWaitingNanos < this.shrinkDelayNanos || !cooledDown(o)) {
 			return Decision.none(current, "steady");
 		}
 		int next = Math.max(needed, current - this.step);
+		this.mode = Mode.SHRINKING;
 		this.settling = true;
 		return change(Decision.Action.SHRINK, current, next, o, String.format(Locale.ROOT,
 				"no caller waited for %ds and %.1f connections were in use on average, which %d cover with %.1fx "
@@ -258,19 +310,51 @@ public final class AutosizeController {
 	}
 
 	private Decision probe(Observation o, int top, String reason) {
+		return probe(o, top, new Measure(o.max(), o.throughput(), o.meanWaitMillis(), o.inUse()), reason);
+	}
+
+	/**
+	 * Takes a growth step, judged later against {@code from}: this tick, or the knee's level measured over
+	 * many ticks when trying again from the knee, so one noisy tick does not make the retry look good.
+	 */
+	private Decision probe(Observation o, int top, Measure from, String reason) {
 		int current = o.max();
 		this.mode = Mode.PROBING;
 		this.atLimit = false;
-		this.settling = true;
-		this.base = new Measure(current, o.throughput(), o.meanWaitMillis());
+		this.doubted = false;
+		this.settling = !this.ramping;
+		this.base = from;
 		return change(Decision.Action.GROW, current, Math.min(top, current + growth(o)), o, reason);
 	}
 
 	/**
-	 * A step, smaller when fewer callers wait than a step would serve.
+	 * The load eased: the next growth ramps again, as TCP restarts slow start after an idle period.
+	 */
+	private void eased() {
+		this.mode = Mode.STEADY;
+		this.changedTicks = 0;
+		this.ramping = true;
+		this.doubted = false;
+		this.retries = 0;
+	}
+
+	/**
+	 * A step: while ramping the waiting callers, at most twice the pool's size (and at least {@code step});
+	 * after the ramp {@code step}; never more than the callers waiting.
 	 */
 	private int growth(Observation o) {
-		return Math.max(1, Math.min(this.step, Math.max(o.pending(), 1)));
+		int callers = Math.max(o.pending(), 1);
+		int most = this.ramping ? Math.max(this.step, 2 * o.max()) : this.step;
+		return Math.max(1, Math.min(most, callers));
+	}
+
+	/**
+	 * The connections a step put to use: the rise of the mean connections in use, which leaves out
+	 * connections still opening during the window, but at least half the step, so that a window in which the
+	 * pool barely used its new connections does not make noise look like a large gain per connection.
+	 */
+	private double putToUse(Observation o, int added) {
+		return Math.max(added / 2.0, Math.min(added, o.inUse() - this.base.inUse));
 	}
 
 	private boolean cooledDown(Observation o) {
@@ -296,14 +380,17 @@ public final class AutosizeController {
 		PROBING,
 
 		/** More connections did not help: holding at the knee until the load changes. */
-		HOLDING
+		HOLDING,
+
+		/** No caller waited for the shrink delay: giving back connections a step per cooldown. */
+		SHRINKING
 
 	}
 
 	/**
-	 * Size, throughput and wait at the start of a step.
+	 * Size, throughput, wait and connections in use at the start of a step.
 	 */
-	private record Measure(int max, double throughput, double waitMillis) {
+	private record Measure(int max, double throughput, double waitMillis, double inUse) {
 
 	}
 

@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The autosize controllers as the endpoint sees them. An interface of its own so the endpoint works without
- * Micrometer, which the controllers measure the load with.
+ * Micrometer, where the controllers publish their meters.
  */
 public interface AutosizeControls {
 
@@ -16,11 +16,14 @@ public interface AutosizeControls {
 	@Nullable AutosizeState state(String beanName);
 
 	/**
-	 * Tells one pool's controller that it was resized by hand, which pauses it.
+	 * Resizes an autosized pool by hand: pauses its controller first, then applies the resize, both under the
+	 * controller's lock, so a tick that is deciding cannot overwrite the resize with its own decision.
 	 * @param beanName the pool's DataSource bean
-	 * @param max the maximum the resize set, the controller's new ceiling
-	 * @return a sentence saying what the controller does now, or null when the pool is not autosized
+	 * @param max the maximum the resize sets, the controller's new ceiling
+	 * @param resize what applies the resize to the pool
+	 * @return a sentence saying what the controller does now, or null, without applying anything, when the
+	 * pool is not autosized
 	 */
-	@Nullable String resizedManually(String beanName, int max);
+	@Nullable String resizeManually(String beanName, int max, Runnable resize);
 
 }

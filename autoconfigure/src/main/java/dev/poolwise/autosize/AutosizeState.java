@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The controller of one pool as the {@code dbpool} endpoint shows it.
  *
- * @param mode what it is doing: STEADY, PROBING, HOLDING, or PAUSED after a manual resize
+ * @param mode what it is doing: MEASURING before its first decision, STEADY, PROBING, HOLDING, SHRINKING, PAUSED
+ * after a manual resize, or UNMEASURED when it cannot measure the load and leaves the pool alone
  * @param target the working maximum now
  * @param floor permanent connections, the least it shrinks to
  * @param ceiling size + overflow, the most it grows to

@@ -29,7 +29,7 @@ public class Autosizers implements SmartLifecycle, AutosizeControls {
 
 	/**
 	 * @param pools the tuned pools
-	 * @param registry where Hikari records its timers, and where the controllers' meters go
+	 * @param registry where the controllers' meters go
 	 */
 	public Autosizers(TunedPools pools, MeterRegistry registry) {
 		this.pools = pools;
@@ -71,9 +71,9 @@ public class Autosizers implements SmartLifecycle, AutosizeControls {
 	}
 
 	@Override
-	public @Nullable String resizedManually(String beanName, int max) {
+	public @Nullable String resizeManually(String beanName, int max, Runnable resize) {
 		PoolAutosizer autosizer = this.autosizers.get(beanName);
-		return (autosizer != null) ? autosizer.pause(max) : null;
+		return (autosizer != null) ? autosizer.pause(max, resize) : null;
 	}
 
 }

@@ -1,35 +1,27 @@
 package dev.poolwise.autosize;
 
-import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-
+import dev.poolwise.holders.BorrowCounts;
+import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.pool.PoolStatistics;
 
 /**
- * Turns Hikari's own timers ({@code hikaricp.connections.acquire} counts every hand-out and times its wait,
- * {@code hikaricp.connections.usage} times every hold) into one observation per tick, from the difference
- * to the previous tick, so every borrow counts and not only those a sampler happens to see.
+ * Turns the borrows Poolwise's own tracker counts ({@link HolderTracking#borrowCounts()}: every borrow, its
+ * wait, every hold and timeout, on the borrowing thread) into one observation per tick, from the difference
+ * to the previous tick. It reads no meter registry, so it sees the same load whatever registries the
+ * application has (a step-based one publishes once a minute), or with Hikari's meters switched off.
  */
 final class LoadMeter {
 
-	private final MeterRegistry registry;
-
-	private final String poolName;
+	private final HolderTracking tracking;
 
 	private long nanos;
 
-	private long acquisitions;
+	private BorrowCounts last;
 
-	private double acquireSeconds;
-
-	private double usageSeconds;
-
-	LoadMeter(MeterRegistry registry, String poolName, long startNanos) {
-		this.registry = registry;
-		this.poolName = poolName;
+	LoadMeter(HolderTracking tracking, long startNanos) {
+		this.tracking = tracking;
 		this.nanos = startNanos;
+		this.last = tracking.borrowCounts();
 	}
 
 	/**
@@ -39,21 +31,17 @@ final class LoadMeter {
 	 * @return the observation
 	 */
 	Observation observe(long nanos, PoolStatistics statistics) {
-		Timer acquire = this.registry.find("hikaricp.connections.acquire").tag("pool", this.poolName).timer();
-		Timer usage = this.registry.find("hikaricp.connections.usage").tag("pool", this.poolName).timer();
-		long count = (acquire != null) ? acquire.count() : 0;
-		double waited = (acquire != null) ? acquire.totalTime(TimeUnit.SECONDS) : 0;
-		double held = (usage != null) ? usage.totalTime(TimeUnit.SECONDS) : 0;
+		BorrowCounts now = this.tracking.borrowCounts();
 		double elapsed = Math.max(1e-9, (nanos - this.nanos) / 1e9);
-		long handedOut = Math.max(0, count - this.acquisitions);
-		double meanWaitMillis = (handedOut > 0) ? Math.max(0, waited - this.acquireSeconds) * 1000 / handedOut : 0;
-		Observation observation = new Observation(nanos, statistics.pending(), statistics.active(), statistics.max(),
-				handedOut / elapsed, meanWaitMillis, Math.max(0, held - this.usageSeconds) / elapsed);
+		long attempts = Math.max(0, now.attempts() - this.last.attempts());
+		long handedOut = Math.max(0, attempts - (now.timeouts() - this.last.timeouts()));
+		double meanWaitMillis = (attempts > 0) ? Math.max(0, now.waitNanos() - this.last.waitNanos()) / 1e6 / attempts
+				: 0;
+		double inUse = Math.max(0, now.heldMillis() - this.last.heldMillis()) / 1e3 / elapsed;
 		this.nanos = nanos;
-		this.acquisitions = count;
-		this.acquireSeconds = waited;
-		this.usageSeconds = held;
-		return observation;
+		this.last = now;
+		return new Observation(nanos, statistics.pending(), statistics.active(), statistics.max(),
+				handedOut / elapsed, meanWaitMillis, inUse);
 	}
 
 }

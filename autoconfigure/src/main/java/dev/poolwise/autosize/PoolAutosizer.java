@@ -21,6 +21,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetRule;
+import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -31,13 +32,20 @@ import dev.poolwise.validation.Durations;
 /**
  * Drives the {@link AutosizeController} of one pool on a thread of its own: every interval it measures the
  * pool, asks PostgreSQL for the pool's share of the connection budget (when there is one), applies the
- * decision through {@link PoolResize} and says why in one INFO line. A manual resize pauses it.
+ * decision through {@link PoolResize} and says why in one INFO line. A manual resize pauses it. It measures
+ * the load with Poolwise's own tracker of the pool ({@link HolderTracking}); a pool it cannot measure (one with
+ * a Dropwizard or Prometheus metric registry of its own, beside which Hikari takes no other tracker, or whose
+ * tracker was replaced at runtime) it says so once and leaves alone rather than resize it blind.
  */
 public final class PoolAutosizer {
 
 	private static final Log logger = LogFactory.getLog(PoolAutosizer.class);
 
 	private static final int KEPT_DECISIONS = 10;
+
+	/** What the controller can be doing, as the endpoint and the {@code db.pool.autosize.mode} gauges say. */
+	private static final List<String> MODES = List.of("MEASURING", "STEADY", "PROBING", "HOLDING", "SHRINKING",
+			"PAUSED", "UNMEASURED");
 
 	private final HikariDataSource pool;
 
@@ -47,7 +55,9 @@ public final class PoolAutosizer {
 
 	private final AutosizeController controller;
 
-	private final LoadMeter meter;
+	private final @Nullable HolderTracking tracking;
+
+	private final @Nullable LoadMeter meter;
 
 	private final @Nullable FleetClaims claims;
 
@@ -73,6 +83,10 @@ public final class PoolAutosizer {
 
 	private boolean failing;
 
+	private volatile boolean unmeasured;
+
+	private volatile String mode = "MEASURING";
+
 	/**
 	 * @param pool the pool, already tuned
 	 * @param beanName its DataSource bean
@@ -81,7 +95,7 @@ public final class PoolAutosizer {
 	 * @param claimId the pool's name among the application's claimants when it shares a connection budget
 	 * (JVM instance id and bean name), or null without a budget (PgBouncer, lazy start)
 	 * @param instances db.pool.instances
-	 * @param registry where the target gauge and the changes counter go, and where Hikari's timers are read
+	 * @param registry where the target gauge and the changes counter go
 	 */
 	public PoolAutosizer(HikariDataSource pool, String beanName, int ceiling, PoolSettings.Autosize settings,
 			@Nullable String claimId, int instances, MeterRegistry registry) {
@@ -94,7 +108,8 @@ public final class PoolAutosizer {
 		this.controller = new AutosizeController(settings.step(), settings.minGain(),
 				settings.waitThreshold().toNanos() / 1e6, settings.shrinkDelay().toNanos(),
 				settings.cooldown().toNanos(), now);
-		this.meter = new LoadMeter(registry, pool.getPoolName(), now);
+		this.tracking = HolderTracking.of(pool);
+		this.meter = (this.tracking != null) ? new LoadMeter(this.tracking, now) : null;
 		this.claims = (claimId != null) ? new FleetClaims(pool, claimId, instances,
 				new BudgetRule.Claim(pool.getMinimumIdle(), pool.getMinimumIdle(), pool.getMinimumIdle())) : null;
 		this.executor = Executors.newSingleThreadScheduledExecutor(PoolThreads.factory("autosize", beanName));
@@ -104,6 +119,13 @@ public final class PoolAutosizer {
 			.register(registry);
 		this.grown = changes(registry, "up");
 		this.shrunk = changes(registry, "down");
+		for (String each : MODES) {
+			Gauge.builder("db.pool.autosize.mode", this, (autosizer) -> autosizer.mode.equals(each) ? 1 : 0)
+				.tag("pool", pool.getPoolName())
+				.tag("mode", each.toLowerCase(Locale.ROOT))
+				.description("1 while the autosize controller is in this mode, else 0")
+				.register(registry);
+		}
 	}
 
 	private Counter changes(MeterRegistry registry, String direction) {
@@ -115,9 +137,13 @@ public final class PoolAutosizer {
 	}
 
 	/**
-	 * Starts at the floor and decides every interval.
+	 * Starts at the floor and decides every interval; a pool it cannot measure it leaves as it is.
 	 */
 	public void start() {
+		if (this.meter == null) {
+			stopMeasuring("the pool has a metric registry of its own, beside which Hikari takes no other tracker");
+			return;
+		}
 		int floor = this.pool.getMinimumIdle();
 		int from = this.pool.getMaximumPoolSize();
 		PoolResize.maximum(this.pool, floor);
@@ -146,23 +172,30 @@ public final class PoolAutosizer {
 
 	/**
 	 * Makes a manual resize stick: its size and maximum become the controller's floor and ceiling, and the
-	 * controller leaves the pool alone for {@code db.pool.autosize.pause}.
-	 * @param max the maximum the resize set
+	 * controller leaves the pool alone for {@code db.pool.autosize.pause}. The pause comes first and the resize
+	 * is applied under the same lock as a tick, so a tick either ends before it or finds the pool paused.
+	 * @param max the maximum the resize sets
+	 * @param resize what applies the resize to the pool
 	 * @return one sentence saying so
 	 */
-	public synchronized String pause(int max) {
+	public synchronized String pause(int max, Runnable resize) {
 		this.ceiling = max;
 		Duration pause = this.settings.pause();
 		long now = System.nanoTime();
 		this.controller.reset(now);
-		if (pause.isZero()) {
-			return "Autosize goes on between size " + this.pool.getMinimumIdle() + " and " + max
-					+ " (db.pool.autosize.pause=0).";
+		Instant until = this.clock.instant().plus(pause);
+		if (!pause.isZero()) {
+			this.pausedUntilNanos = now + pause.toNanos();
+			this.pausedUntil = until;
 		}
-		this.pausedUntilNanos = now + pause.toNanos();
-		this.pausedUntil = this.clock.instant().plus(pause);
-		return "Autosize paused for " + Durations.format(pause) + " (until " + this.pausedUntil
-				+ "), then moves the maximum between size " + this.pool.getMinimumIdle() + " and " + max + ".";
+		resize.run();
+		this.mode = mode(!pause.isZero());
+		int floor = this.pool.getMinimumIdle();
+		if (pause.isZero()) {
+			return "Autosize goes on between size " + floor + " and " + max + " (db.pool.autosize.pause=0).";
+		}
+		return "Autosize paused for " + Durations.format(pause) + " (until " + until
+				+ "), then moves the maximum between size " + floor + " and " + max + ".";
 	}
 
 	/**
@@ -173,7 +206,7 @@ public final class PoolAutosizer {
 		boolean paused = this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos;
 		BudgetRule.FleetShare current = this.share;
 		int knee = this.controller.knee();
-		return new AutosizeState(paused ? "PAUSED" : this.controller.mode().name(), this.pool.getMaximumPoolSize(),
+		return new AutosizeState(mode(paused), this.pool.getMaximumPoolSize(),
 				this.pool.getMinimumIdle(), this.ceiling, (current != null) ? current.allowed() : null,
 				(current != null) ? current.explain() : null, (knee > 0) ? knee : null,
 				paused ? this.pausedUntil : null, List.copyOf(this.decisions));
@@ -181,9 +214,36 @@ public final class PoolAutosizer {
 
 	synchronized void tick() {
 		try {
+			measureAndDecide();
+		}
+		finally {
+			this.mode = mode(this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos);
+		}
+	}
+
+	private String mode(boolean paused) {
+		if (this.unmeasured) {
+			return "UNMEASURED";
+		}
+		if (paused) {
+			return "PAUSED";
+		}
+		return this.controller.measured() ? this.controller.mode().name() : "MEASURING";
+	}
+
+	private void measureAndDecide() {
+		LoadMeter measuring = this.meter;
+		if (this.unmeasured || measuring == null) {
+			return;
+		}
+		if (HolderTracking.of(this.pool) != this.tracking) {
+			stopMeasuring("its metrics tracker was replaced at runtime");
+			return;
+		}
+		try {
 			long now = System.nanoTime();
 			PoolStatistics statistics = PoolStatistics.of(this.pool);
-			Observation observation = this.meter.observe(now, statistics);
+			Observation observation = measuring.observe(now, statistics);
 			if (this.pausedUntil != null) {
 				if (now < this.pausedUntilNanos) {
 					return;
@@ -195,6 +255,17 @@ public final class PoolAutosizer {
 		catch (RuntimeException ex) {
 			logger.warn("Poolwise autosize of pool '" + this.beanName + "' failed a tick: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Says once that the load cannot be measured, and stops resizing rather than guessing.
+	 */
+	private void stopMeasuring(String why) {
+		this.unmeasured = true;
+		this.mode = "UNMEASURED";
+		logger.warn("Poolwise autosize cannot measure the load of pool '" + this.beanName + "': " + why
+				+ "; it stops resizing and leaves the maximum at " + this.pool.getMaximumPoolSize()
+				+ " (resize it through /actuator/dbpool, or remove db.pool.autosize.enabled)");
 	}
 
 	private void decide(Observation observation, PoolStatistics statistics) {

@@ -34,7 +34,8 @@ import dev.poolwise.validation.Violations;
  * returned and idle. The numbers pass the same rules as at startup, the connection budget measured then
  * included: exceeding it is refused when {@code db.pool.budget.enforce} is on and a warning otherwise.
  * Without a budget (PgBouncer mode, or lazy start without the server) the answer says it was not checked.
- * An autosized pool's controller takes the new numbers as its floor and ceiling and pauses.
+ * An autosized pool's controller takes the new numbers as its floor and ceiling and pauses, before the resize
+ * is applied and under its lock, so that a decision it is making cannot overwrite the resize.
  */
 final class PoolResizer {
 
@@ -73,10 +74,13 @@ final class PoolResizer {
 					found.stream().map(Violation::describe).collect(Collectors.joining(" ")), found);
 		}
 		int newMax = newSize + newOverflow;
-		PoolResize.apply(dataSource, newSize, newMax);
+		Runnable apply = () -> PoolResize.apply(dataSource, newSize, newMax);
+		String autosized = (autosize != null) ? autosize.resizeManually(pool.beanName(), newMax, apply) : null;
+		if (autosized == null) {
+			apply.run();
+		}
 		String message = "Pool '" + pool.beanName() + "' resized at runtime from size=" + oldSize + ", overflow="
 				+ (oldMax - oldSize) + " to size=" + newSize + ", overflow=" + newOverflow + " (max " + newMax + ")";
-		String autosized = (autosize != null) ? autosize.resizedManually(pool.beanName(), newMax) : null;
 		logger.info("Poolwise: " + message + ((autosized != null) ? ". " + autosized : ""));
 		return new ResizeDescriptor(pool.beanName(), Outcome.APPLIED, message + ".", counts(oldSize, oldMax),
 				counts(newSize, newMax), null, budgetWarnings(pool, budget), autosized);

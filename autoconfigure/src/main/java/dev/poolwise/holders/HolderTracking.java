@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -26,7 +27,8 @@ import dev.poolwise.holders.Holdings.Holding;
  * {@link MetricsTrackerFactory}, and it passes every call on to the tracker Spring Boot's Micrometer
  * binding (or the user) gives the pool, {@link #attach attached} to it. A borrow records its thread and
  * time; a stack is read only when a report is made. The first borrow timeout of an episode reports the
- * holders once ({@link DryEpisodes}).
+ * holders once ({@link DryEpisodes}). It counts the borrows too ({@link #borrowCounts()}), so the load is known
+ * without any meter registry.
  * <p>
  * Hikari takes no tracker beside a Dropwizard or Prometheus metric registry, so a pool that has one is not
  * tracked.
@@ -49,6 +51,14 @@ public final class HolderTracking implements MetricsTrackerFactory {
 	private final DryEpisodes episodes;
 
 	private final Map<Connection, Integer> pids = new WeakHashMap<>();
+
+	private final LongAdder attempts = new LongAdder();
+
+	private final LongAdder timeouts = new LongAdder();
+
+	private final LongAdder waitNanos = new LongAdder();
+
+	private final LongAdder heldMillis = new LongAdder();
 
 	private @Nullable MetricsTrackerFactory delegateFactory;
 
@@ -107,6 +117,14 @@ public final class HolderTracking implements MetricsTrackerFactory {
 		Tracker created = new Tracker(poolName, stats, (factory != null) ? factory.create(poolName, stats) : NONE);
 		this.tracker = created;
 		return created;
+	}
+
+	/**
+	 * The pool's borrows so far, counted on the borrowing threads (a few adds per borrow, no lock).
+	 * @return the counts
+	 */
+	public BorrowCounts borrowCounts() {
+		return new BorrowCounts(this.attempts.sum(), this.timeouts.sum(), this.waitNanos.sum(), this.heldMillis.sum());
 	}
 
 	/**
@@ -219,12 +237,15 @@ public final class HolderTracking implements MetricsTrackerFactory {
 		@Override
 		public void recordConnectionAcquiredNanos(long elapsedAcquiredNanos) {
 			HolderTracking.this.holdings.borrowed();
+			HolderTracking.this.attempts.increment();
+			HolderTracking.this.waitNanos.add(elapsedAcquiredNanos);
 			this.delegate.recordConnectionAcquiredNanos(elapsedAcquiredNanos);
 		}
 
 		@Override
 		public void recordConnectionUsageMillis(long elapsedBorrowedMillis) {
 			HolderTracking.this.holdings.returned();
+			HolderTracking.this.heldMillis.add(elapsedBorrowedMillis);
 			HolderTracking.this.episodes.returned();
 			this.delegate.recordConnectionUsageMillis(elapsedBorrowedMillis);
 		}
@@ -232,6 +253,7 @@ public final class HolderTracking implements MetricsTrackerFactory {
 		@Override
 		public void recordConnectionTimeout() {
 			HolderTracking.this.holdings.returned();
+			HolderTracking.this.timeouts.increment();
 			HolderTracking.this.episodes.timedOut();
 			this.delegate.recordConnectionTimeout();
 		}

@@ -15,9 +15,9 @@ import dev.poolwise.tuned.TunedPools;
 
 /**
  * Auto-configuration of the autosize controllers of the pools with {@code db.pool.autosize.enabled}. They
- * measure the load from the timers Hikari records in Micrometer's registry once Spring Boot's pool metrics
- * bind them, so they need a {@link MeterRegistry}; without one, startup fails for a pool that asks for
- * autosizing rather than leaving it fixed in silence.
+ * measure the load with Poolwise's own tracker of each pool, whatever meter registries there are, and publish
+ * their meters in a {@link MeterRegistry}; without one, startup fails for a pool that asks for autosizing
+ * rather than leaving it fixed in silence.
  */
 @AutoConfiguration(after = { PoolwiseAutoConfiguration.class, PoolMetricsAutoConfiguration.class },
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",

@@ -73,7 +73,7 @@ class AutosizeStartupFailureTests {
 			assertThat(context).hasFailed();
 			PoolConfigurationException failure = rootCause(context.getStartupFailure());
 			assertThat(failure.getMessage()).contains("db.pool.autosize.enabled=true (pool 'dataSource') is invalid: "
-					+ "the autosize controller measures the load from Hikari's timers in a Micrometer MeterRegistry");
+					+ "the autosize controller publishes its meters in a Micrometer MeterRegistry");
 			assertThat(failure.getViolations().get(0).fix()).startsWith("Add spring-boot-starter-actuator");
 		});
 	}
