@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationContext;
 
 import dev.poolwise.pool.PoolSettings;
+import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.startup.PoolTuner;
+import dev.poolwise.tls.TlsRotation;
 import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
@@ -20,7 +22,8 @@ import dev.poolwise.validation.Violations;
  * The one way a pool is prepared, for Spring Boot's primary, an application's own DataSource bean and every
  * read replica alike: its credentials provider and TLS bundle resolved, every problem reported at once with
  * the caller's own checks, then tuned, registered with the context's pools and its bundle watched. A failure
- * part-way closes what was opened (the TLS registration), so nothing is left behind a failed start.
+ * part-way closes what was opened (the TLS registration, the rotation, the pool the startup check may have
+ * started), so nothing is left behind a failed start.
  */
 final class PoolPreparation {
 
@@ -79,11 +82,31 @@ final class PoolPreparation {
 			if (tls != null) {
 				tls.close();
 			}
+			closeFailed(pool);
 			throw ex;
 		}
-		this.pools.add(tuned);
-		bundles.watch(tuned);
+		try {
+			this.pools.add(tuned);
+			bundles.watch(tuned);
+		}
+		catch (RuntimeException ex) {
+			TlsRotation rotation = tuned.rotation();
+			if (rotation != null) {
+				rotation.close();
+			}
+			closeFailed(pool);
+			throw ex;
+		}
 		return tuned;
+	}
+
+	/**
+	 * Closes a pool whose bean failed: Spring destroys only beans that were created, and the startup check
+	 * may have started the pool already.
+	 */
+	static void closeFailed(HikariDataSource pool) {
+		JvmPoolRegistry.get().deregister(pool);
+		pool.close();
 	}
 
 }

@@ -18,9 +18,9 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
+import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolUnwrapper;
-import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.replica.Replica;
 import dev.poolwise.replica.ReplicaCheck;
 import dev.poolwise.replica.ReplicaPools;
@@ -28,6 +28,7 @@ import dev.poolwise.replica.ReplicaSet;
 import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.replica.RoutingDataSource;
 import dev.poolwise.startup.PoolTuner;
+import dev.poolwise.tls.TlsRotation;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 import dev.poolwise.validation.PoolConfigurationException;
@@ -136,7 +137,7 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 			return bean;
 		}
 		if (template == null) {
-			ownDataSource(beanName);
+			ownDataSource((DataSource) bean, beanName);
 			return bean;
 		}
 		TunedPool primary = this.pools.getObject().get(beanName);
@@ -163,8 +164,11 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 		}
 		catch (RuntimeException ex) {
 			members.forEach(Replica::close);
-			JvmPoolRegistry.get().deregister(primary.dataSource());
-			primary.dataSource().close();
+			TlsRotation rotation = primary.rotation();
+			if (rotation != null) {
+				rotation.close();
+			}
+			PoolPreparation.closeFailed(primary.dataSource());
 			throw (ex instanceof PoolConfigurationException refused) ? this.unitless.explain(refused) : ex;
 		}
 		this.unitless.warnAcceptedUnder(ReplicaPropertySources.REPLICAS + ".");
@@ -175,9 +179,14 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 	 * Replica keys apply to the DataSource Spring Boot creates; on a context whose only DataSource is the
 	 * application's own they would route nothing, so startup says so.
 	 */
-	private void ownDataSource(String beanName) {
-		if (!replicasSet() || PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext,
-				beanName) || bootDataSourceDefined()) {
+	private void ownDataSource(DataSource dataSource, String beanName) {
+		if (!replicasSet() || !this.properties.getObject().getReplicas().isEnabled()
+				|| PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext, beanName)
+				|| bootDataSourceDefined()) {
+			return;
+		}
+		HikariDataSource pool = PoolUnwrapper.find(dataSource);
+		if (pool == null || !JdbcUrls.isPostgreSql(pool.getJdbcUrl())) {
 			return;
 		}
 		Violations violations = new Violations();

@@ -17,12 +17,17 @@ import org.jspecify.annotations.Nullable;
  * position after that write, and a later request that brings it back, on any thread or instance that shares
  * the secret, reads only where that position is replayed. The token is {@code <position>.<expiry>.<mac>},
  * signed with HMAC-SHA256, so a client can neither forge a position that keeps its reads on the primary nor
- * make one last: it expires after {@code max-lag}, when every replica in rotation has replayed it anyway. A
- * token that does not verify or has expired is ignored, and the request reads as one without a token.
+ * make one last: it expires once every replica in rotation has replayed it anyway, after {@code max-lag} plus
+ * two check intervals (the lag is known to within one, and the rotation follows it one check later) and a
+ * second for the clocks of the instances. A token that does not verify or has expired is ignored, and the
+ * request reads as one without a token.
  */
 public final class ConsistencyTokens {
 
 	private static final String ALGORITHM = "HmacSHA256";
+
+	/** Allowed difference between the clocks of the instances that issue and honour a token. */
+	private static final Duration CLOCK_SKEW = Duration.ofSeconds(1);
 
 	private final ReadYourWrites writes;
 
@@ -47,12 +52,13 @@ public final class ConsistencyTokens {
 	 */
 	public static @Nullable ConsistencyTokens of(ReplicaSet set, byte[] secret) {
 		ReadYourWrites writes = set.writes();
-		return (writes != null) ? new ConsistencyTokens(writes, secret, set.maxLag(), Clock.systemUTC()) : null;
+		Duration maxAge = set.maxLag().plus(set.checkInterval().multipliedBy(2)).plus(CLOCK_SKEW);
+		return (writes != null) ? new ConsistencyTokens(writes, secret, maxAge, Clock.systemUTC()) : null;
 	}
 
 	/**
 	 * How long a token is honoured.
-	 * @return the replica set's max-lag
+	 * @return max-lag, two check intervals and the allowed clock skew
 	 */
 	public Duration maxAge() {
 		return this.maxAge;
@@ -60,11 +66,17 @@ public final class ConsistencyTokens {
 
 	/**
 	 * Begins a request on this thread: a valid token raises the floor of its read-only transactions.
-	 * @param token the token the client brought, or null
+	 * @param tokens the tokens the client brought (a header and a cookie), any of them null; the furthest
+	 * valid one counts
 	 * @return the moment the request began, for {@link #issue(long)}
 	 */
-	public long begin(@Nullable String token) {
-		long position = (token != null) ? verify(token) : Lsn.UNKNOWN;
+	public long begin(@Nullable String... tokens) {
+		long position = Lsn.UNKNOWN;
+		for (String token : tokens) {
+			if (token != null) {
+				position = Math.max(position, verify(token));
+			}
+		}
 		if (position != Lsn.UNKNOWN) {
 			this.writes.requireAtLeast(position);
 		}

@@ -9,8 +9,10 @@ import org.jspecify.annotations.Nullable;
  * written (it created a statement, or handed out the driver's own connection, e.g. for {@code COPY}), it marks
  * the moment that work became visible, for {@link ReadYourWrites}: after the commit, so reads in Spring's
  * after-commit callbacks and {@code @TransactionalEventListener}s that run before the connection is released
- * see it; after auto-commit work when it is given back or when its auto-commit mode changes. A rollback marks
- * nothing: nothing became visible. No round trip on the write's path.
+ * see it; after auto-commit work when it is given back or when its auto-commit mode changes. A rollback that
+ * succeeded marks nothing: nothing became visible. No round trip on the write's path. A statement created
+ * before a commit and executed again after it, in auto-commit mode, is not seen: such a write is marked only
+ * if the connection creates a statement again before it is given back.
  */
 final class PrimaryConnection extends ConnectionHandler {
 
@@ -18,6 +20,9 @@ final class PrimaryConnection extends ConnectionHandler {
 
 	/** Whether work since the last mark may have written. */
 	private boolean dirty;
+
+	/** Whether the call under way failed. */
+	private boolean failed;
 
 	private PrimaryConnection(Connection target, ReadYourWrites writes) {
 		super(target);
@@ -36,11 +41,18 @@ final class PrimaryConnection extends ConnectionHandler {
 	}
 
 	@Override
+	void failed(Throwable failure) {
+		this.failed = true;
+	}
+
+	@Override
 	void after(String method, @Nullable Object[] args) {
+		boolean succeeded = !this.failed;
+		this.failed = false;
 		if (method.equals("commit") || method.equals("setAutoCommit") || method.equals("close")) {
 			mark();
 		}
-		else if (method.equals("rollback") && (args == null || args.length == 0)) {
+		else if (method.equals("rollback") && (args == null || args.length == 0) && succeeded) {
 			this.dirty = false;
 		}
 	}

@@ -175,6 +175,14 @@ public final class Replica {
 	}
 
 	/**
+	 * Forgets the replay position seen so far: after a lossy failover the primary's positions start again
+	 * below it, so the old one would let a read through before the replica replayed the thread's write.
+	 */
+	void forgetReplayed() {
+		this.replayed = Lsn.UNKNOWN;
+	}
+
+	/**
 	 * Records a replay position seen on one of the replica's connections.
 	 * @param position the position
 	 */

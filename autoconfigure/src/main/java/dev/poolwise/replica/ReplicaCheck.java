@@ -24,10 +24,11 @@ public final class ReplicaCheck {
 
 	private static final Log logger = LogFactory.getLog(ReplicaCheck.class);
 
-	private static final String IDENTITY = "SELECT pg_is_in_recovery(), system_identifier::text "
-			+ "FROM pg_control_system()";
+	private static final String IDENTITY = "SELECT pg_is_in_recovery(), system_identifier::text, "
+			+ "current_setting('default_transaction_isolation') FROM pg_control_system()";
 
-	private static final String RECOVERY = "SELECT pg_is_in_recovery(), NULL";
+	private static final String RECOVERY = "SELECT pg_is_in_recovery(), NULL, "
+			+ "current_setting('default_transaction_isolation')";
 
 	private final @Nullable String cluster;
 
@@ -73,6 +74,13 @@ public final class ReplicaCheck {
 			else if (!row.getBoolean(1)) {
 				violations.add(this.urlKey, url, "replica '" + name + "' is a primary (pg_is_in_recovery() is false)",
 						"Point it at a streaming standby (hot_standby = on), not at a server that takes writes.");
+			}
+			else if ("serializable".equals(row.getString(3))) {
+				violations.add(this.urlKey, url, "replica '" + name + "' runs transactions at SERIALIZABLE by default "
+						+ "(default_transaction_isolation, from postgresql.conf, ALTER ROLE/DATABASE or the URL's "
+						+ "options), which a hot standby refuses, so every read routed to it would fail with 0A000",
+						"Set default_transaction_isolation to 'read committed' or 'repeatable read' for the role, and "
+								+ "ask for SERIALIZABLE per transaction, which runs on the primary.");
 			}
 			return true;
 		}

@@ -4,12 +4,14 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariPoolMXBean;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.datasource.AbstractDataSource;
@@ -86,7 +88,13 @@ final class ReplicaDataSource extends AbstractDataSource {
 	private Connection primary(String reason) throws SQLException {
 		this.routing.toPrimary(reason);
 		Connection connection = this.primary.getConnection();
-		connection.setReadOnly(true);
+		try {
+			connection.setReadOnly(true);
+		}
+		catch (SQLException ex) {
+			closeQuietly(connection);
+			throw ex;
+		}
 		return connection;
 	}
 
@@ -101,7 +109,11 @@ final class ReplicaDataSource extends AbstractDataSource {
 			connection = replica.pool().getConnection();
 		}
 		catch (SQLException ex) {
-			if (ex.getCause() == null) {
+			if (ex.getCause() instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+				return new Borrowed(null, null);
+			}
+			if (busy(replica, ex)) {
 				this.routing.busy(replica.name());
 				return new Borrowed(null, Routing.BUSY);
 			}
@@ -125,6 +137,19 @@ final class ReplicaDataSource extends AbstractDataSource {
 			closeQuietly(connection);
 			return new Borrowed(null, null);
 		}
+	}
+
+	/**
+	 * Whether a pool timeout means the replica is busy rather than gone: Hikari's timeout with no connection
+	 * failure behind it, or one while the pool still holds connections (every one lent; the last failure
+	 * Hikari remembers may be an old or unrelated one).
+	 */
+	private static boolean busy(Replica replica, SQLException ex) {
+		if (!(ex instanceof SQLTransientConnectionException)) {
+			return false;
+		}
+		HikariPoolMXBean pool = replica.pool().getHikariPoolMXBean();
+		return ex.getCause() == null || (pool != null && pool.getTotalConnections() > 0);
 	}
 
 	/**

@@ -147,6 +147,7 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 		try {
 			long position = this.primarySide.query("SELECT pg_current_wal_lsn()", (row) -> Lsn.parse(row.getString(1)));
 			if (this.timeline.record(began, position)) {
+				this.replicas.forEach(Replica::forgetReplayed);
 				logger.info("Pool '" + this.poolName + "': the primary's WAL position went back to "
 						+ Lsn.format(position) + " (a failover to a standby that had not received everything); "
 						+ "replica lag is measured from here");
@@ -222,8 +223,8 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 	@Override
 	public void close() {
 		this.executor.shutdownNow();
-		this.primarySide.close();
-		this.replicaSides.forEach(Sampled::close);
+		this.primarySide.shut(true);
+		this.replicaSides.forEach((side) -> side.shut(true));
 	}
 
 	/**
@@ -241,6 +242,8 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 		private volatile long since;
 
 		private volatile boolean busy;
+
+		private boolean closed;
 
 		Sampled(HikariDataSource pool) {
 			this.pool = pool;
@@ -277,6 +280,9 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 			this.busy = true;
 			try {
 				Connection open = this.connection;
+				if (this.closed) {
+					throw new SQLException("The replica monitor is closed", "08003");
+				}
 				if (open == null) {
 					open = SideConnections.open(this.pool, SideConnections.REPLICA_MONITOR,
 							ReplicaMonitor.this.interval);
@@ -298,6 +304,14 @@ final class ReplicaMonitor implements AutoCloseable, ReadYourWrites.PrimaryPosit
 
 		@Override
 		public synchronized void close() {
+			shut(false);
+		}
+
+		/**
+		 * Closes the side connection, and for good when the monitor closes.
+		 */
+		synchronized void shut(boolean forGood) {
+			this.closed |= forGood;
 			Connection open = this.connection;
 			this.connection = null;
 			if (open != null) {

@@ -20,18 +20,21 @@ public final class ReplicaSet {
 
 	private final Duration maxLag;
 
+	private final Duration interval;
+
 	private final Routing routing;
 
 	private final ReplicaMonitor monitor;
 
 	private final @Nullable ReadYourWrites writes;
 
-	private ReplicaSet(String pool, String poolName, List<Replica> replicas, Duration maxLag, Routing routing,
-			ReplicaMonitor monitor, @Nullable ReadYourWrites writes) {
+	private ReplicaSet(String pool, String poolName, List<Replica> replicas, Duration maxLag, Duration interval,
+			Routing routing, ReplicaMonitor monitor, @Nullable ReadYourWrites writes) {
 		this.pool = pool;
 		this.poolName = poolName;
 		this.replicas = replicas;
 		this.maxLag = maxLag;
+		this.interval = interval;
 		this.routing = routing;
 		this.monitor = monitor;
 		this.writes = writes;
@@ -52,7 +55,7 @@ public final class ReplicaSet {
 	public static ReplicaSet attach(RoutingDataSource routing, String pool, HikariDataSource primary,
 			List<Replica> replicas, Duration maxLag, Duration interval, boolean readYourWrites) {
 		ReplicaMonitor monitor = new ReplicaMonitor(primary, replicas, interval, maxLag);
-		ReplicaSet set = new ReplicaSet(pool, primary.getPoolName(), List.copyOf(replicas), maxLag,
+		ReplicaSet set = new ReplicaSet(pool, primary.getPoolName(), List.copyOf(replicas), maxLag, interval,
 				new Routing(primary.getPoolName()), monitor, readYourWrites ? new ReadYourWrites(monitor) : null);
 		try {
 			monitor.start();
@@ -87,6 +90,14 @@ public final class ReplicaSet {
 
 	public Duration maxLag() {
 		return this.maxLag;
+	}
+
+	/**
+	 * Time between two checks of each replica.
+	 * @return the check interval
+	 */
+	public Duration checkInterval() {
+		return this.interval;
 	}
 
 	public Routing routing() {

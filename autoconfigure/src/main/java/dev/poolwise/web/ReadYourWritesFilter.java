@@ -24,7 +24,8 @@ import dev.poolwise.replica.ConsistencyTokens;
  * browsers, a header for other clients) reads only where the write it names is replayed, and a response to a
  * request that wrote carries a new token, in both forms. The token is set just before the response is
  * committed (when the body starts, or on a redirect or error), so it covers every write the handler made
- * before it answered; a write made after the body started streaming is not covered.
+ * before it answered; a write made after the body started streaming, or on another thread of an asynchronous
+ * request, is not covered. A token brought to an asynchronous request also holds on its async dispatch.
  */
 public final class ReadYourWritesFilter extends OncePerRequestFilter {
 
@@ -58,21 +59,28 @@ public final class ReadYourWritesFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		ConsistencyTokens tokens = this.tokens.get();
-		TokenResponse wrapped = new TokenResponse(response, tokens, tokens.begin(token(request)));
+		TokenResponse wrapped = new TokenResponse(response, tokens,
+				tokens.begin(request.getHeader(this.headerName), cookie(request)));
 		try {
 			chain.doFilter(request, wrapped);
-			wrapped.beforeCommit();
 		}
 		finally {
+			if (request.isAsyncStarted()) {
+				wrapped.done = true;
+			}
+			else {
+				wrapped.beforeCommit();
+			}
 			tokens.end();
 		}
 	}
 
-	private @Nullable String token(HttpServletRequest request) {
-		String header = request.getHeader(this.headerName);
-		if (header != null) {
-			return header;
-		}
+	@Override
+	protected boolean shouldNotFilterAsyncDispatch() {
+		return false;
+	}
+
+	private @Nullable String cookie(HttpServletRequest request) {
 		Cookie[] cookies = request.getCookies();
 		if (cookies != null) {
 			for (Cookie cookie : cookies) {
@@ -93,7 +101,7 @@ public final class ReadYourWritesFilter extends OncePerRequestFilter {
 
 		private final long began;
 
-		private boolean done;
+		private volatile boolean done;
 
 		TokenResponse(HttpServletResponse response, ConsistencyTokens tokens, long began) {
 			super(response);

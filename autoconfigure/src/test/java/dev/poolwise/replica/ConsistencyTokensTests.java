@@ -29,7 +29,7 @@ class ConsistencyTokensTests {
 	@Test
 	void aRequestThatWroteGetsATokenThatAnotherThreadReadsAtOrPastItsPosition() {
 		ConsistencyTokens tokens = tokens(SECRET);
-		long began = tokens.begin(null);
+		long began = tokens.begin();
 		this.writes.wrote();
 		String token = tokens.issue(began);
 		tokens.end();
@@ -52,15 +52,15 @@ class ConsistencyTokensTests {
 	void aRequestThatWroteNothingGetsNoToken() {
 		this.writes.wrote();
 		ConsistencyTokens tokens = tokens(SECRET);
-		assertThat(tokens.issue(tokens.begin(null))).as("a write of an earlier request on the same thread").isNull();
+		assertThat(tokens.issue(tokens.begin())).as("a write of an earlier request on the same thread").isNull();
 	}
 
 	@Test
 	void aTokenAlteredForgedSignedWithAnotherKeyOrExpiredIsIgnored() {
 		ConsistencyTokens tokens = tokens(SECRET);
-		long began = tokens.begin(null);
+		long issued = tokens.begin();
 		this.writes.wrote();
-		String token = tokens.issue(began);
+		String token = tokens.issue(issued);
 		assertThat(tokens.verify(token)).isEqualTo(POSITION);
 		String[] parts = token.split("\\.");
 		assertThat(tokens.verify("ffffffffff." + parts[1] + "." + parts[2])).isEqualTo(Lsn.UNKNOWN);
@@ -69,6 +69,15 @@ class ConsistencyTokensTests {
 		assertThat(tokens("another key of at least 32 chars!".getBytes(StandardCharsets.UTF_8)).verify(token))
 			.isEqualTo(Lsn.UNKNOWN);
 		assertThat(tokens.verify("garbage")).isEqualTo(Lsn.UNKNOWN);
+		assertThat(CompletableFuture.supplyAsync(() -> {
+			tokens.begin("garbage", token);
+			try {
+				return this.writes.required();
+			}
+			finally {
+				tokens.end();
+			}
+		}).join()).as("a valid cookie beside an invalid header").isEqualTo(POSITION);
 		assertThat(tokens.verify("..")).isEqualTo(Lsn.UNKNOWN);
 		this.clock = Clock.offset(this.clock, Duration.ofSeconds(3));
 		assertThat(tokens(SECRET).verify(token)).as("past max-lag").isEqualTo(Lsn.UNKNOWN);

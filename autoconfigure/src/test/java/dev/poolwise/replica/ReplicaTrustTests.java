@@ -37,6 +37,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.PriorityOrdered;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseBuilder;
+import org.springframework.jdbc.datasource.embedded.EmbeddedDatabaseType;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -376,6 +378,12 @@ class ReplicaTrustTests {
 	}
 
 	@Test
+	void anEmbeddedTestDatabaseStartsWithReplicaKeysSetForTheRealOne() {
+		this.contextRunner.withUserConfiguration(EmbeddedDatabaseConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void aReplicaUrlWithoutAConnectTimeoutKeepsHealthyReplicasInRotation() {
 		this.contextRunner
 			.withPropertyValues("db.pool.replicas.url=" + servers.standbysUrl(0, 1) + "?connectTimeout=0",
@@ -493,6 +501,16 @@ class ReplicaTrustTests {
 		public Connection getConnection() throws SQLException {
 			this.connections.incrementAndGet();
 			return super.getConnection();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EmbeddedDatabaseConfiguration {
+
+		@Bean
+		DataSource dataSource() {
+			return new EmbeddedDatabaseBuilder().setType(EmbeddedDatabaseType.H2).generateUniqueName(true).build();
 		}
 
 	}
