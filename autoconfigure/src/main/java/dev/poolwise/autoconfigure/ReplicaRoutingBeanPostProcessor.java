@@ -81,6 +81,7 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 			return bean;
 		}
 		if (!PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext, beanName)) {
+			ownDataSource(dataSource, beanName);
 			return bean;
 		}
 		HikariDataSource pool = PoolUnwrapper.find(dataSource);
@@ -137,7 +138,6 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 			return bean;
 		}
 		if (template == null) {
-			ownDataSource((DataSource) bean, beanName);
 			return bean;
 		}
 		TunedPool primary = this.pools.getObject().get(beanName);
@@ -177,12 +177,11 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 
 	/**
 	 * Replica keys apply to the DataSource Spring Boot creates; on a context whose only DataSource is the
-	 * application's own they would route nothing, so startup says so.
+	 * application's own they would route nothing, so startup says so, before the pool is tuned and so before
+	 * anything is opened for it.
 	 */
 	private void ownDataSource(DataSource dataSource, String beanName) {
-		if (!replicasSet() || !this.properties.getObject().getReplicas().isEnabled()
-				|| PoolwiseDataSourceBeanPostProcessor.isCreatedBySpringBoot(this.applicationContext, beanName)
-				|| bootDataSourceDefined()) {
+		if (!this.properties.getObject().getReplicas().isEnabled() || bootDataSourceDefined()) {
 			return;
 		}
 		HikariDataSource pool = PoolUnwrapper.find(dataSource);
