@@ -45,6 +45,7 @@ import org.springframework.web.client.RestClient;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.test.FaultProxy;
+import dev.poolwise.test.LocalHttp;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.web.PoolTimeoutExceptionResolver;
 
@@ -129,7 +130,7 @@ class PoolTimeoutWebAutoConfigurationTests {
 		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl());
 				ConfigurableApplicationContext context = start(new Class<?>[0],
 						"spring.datasource.url=" + proxy.jdbcUrl())) {
-			RestClient http = http(context);
+			RestClient http = LocalHttp.client(context);
 			assertThat(get(http, "/count").getStatusCode()).isEqualTo(HttpStatus.OK);
 			proxy.refuse();
 			proxy.closeConnections();
@@ -153,7 +154,7 @@ class PoolTimeoutWebAutoConfigurationTests {
 			String... properties) throws SQLException {
 		try (ConfigurableApplicationContext context = start(extraSources, properties);
 				Connection held = context.getBean(HikariDataSource.class).getConnection()) {
-			calls.accept(http(context));
+			calls.accept(LocalHttp.client(context));
 		}
 	}
 
@@ -166,14 +167,6 @@ class PoolTimeoutWebAutoConfigurationTests {
 			.properties("server.port=0", "db.pool.size=1", "db.pool.overflow=0", "db.pool.timeout=250ms")
 			.properties(properties)
 			.run();
-	}
-
-	private static RestClient http(ConfigurableApplicationContext context) {
-		return RestClient.builder()
-			.baseUrl("http://localhost:" + context.getEnvironment().getProperty("local.server.port"))
-			.defaultStatusHandler((status) -> true, (request, response) -> {
-			})
-			.build();
 	}
 
 	private static ResponseEntity<String> get(RestClient http, String uri) {

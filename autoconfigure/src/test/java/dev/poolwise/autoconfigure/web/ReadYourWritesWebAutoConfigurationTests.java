@@ -40,6 +40,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.test.LocalHttp;
 import dev.poolwise.test.ReplicatedServers;
 import dev.poolwise.web.ReadYourWritesFilter;
 
@@ -75,7 +76,7 @@ class ReadYourWritesWebAutoConfigurationTests {
 		servers.delayStandby(0, Duration.ofSeconds(2));
 		servers.delayStandby(1, Duration.ofSeconds(2));
 		try (ConfigurableApplicationContext context = start(SECRET)) {
-			RestClient http = http(context);
+			RestClient http = LocalHttp.client(context);
 			int found = 0;
 			for (int i = 0; i < 10; i++) {
 				ResponseEntity<String> created = http.post().uri("/owners").retrieve().toEntity(String.class);
@@ -145,14 +146,6 @@ class ReadYourWritesWebAutoConfigurationTests {
 					"db.pool.replicas.consistency.enabled=true", "server.port=0")
 			.properties(properties)
 			.run();
-	}
-
-	private static RestClient http(ConfigurableApplicationContext context) {
-		return RestClient.builder()
-			.baseUrl("http://localhost:" + context.getEnvironment().getProperty("local.server.port"))
-			.defaultStatusHandler((status) -> true, (request, response) -> {
-			})
-			.build();
 	}
 
 	@Configuration(proxyBeanMethods = false)
