@@ -3,7 +3,6 @@ package dev.poolwise.autoconfigure;
 import com.zaxxer.hikari.HikariDataSource;
 import org.postgresql.Driver;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -47,11 +46,6 @@ public final class PoolwiseAutoConfiguration {
 		return new ReplicaSets();
 	}
 
-	@Bean
-	ReplicaRoutingCheck poolwiseReplicaRoutingCheck(ReplicaSets replicaSets, ListableBeanFactory beanFactory,
-			Environment environment) {
-		return new ReplicaRoutingCheck(replicaSets, beanFactory, environment);
-	}
 
 	@Bean
 	TunedPools poolwisePools() {

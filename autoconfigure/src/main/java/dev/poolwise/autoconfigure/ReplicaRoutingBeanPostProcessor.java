@@ -99,6 +99,7 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 		}
 		Map<String, String> urls = new ReplicaRules(replicas, this.environment).validate(violations);
 		isolation(pool, violations);
+		new ReplicaRoutingCheck(this.applicationContext, this.environment).check(violations);
 		violations.throwIfAny();
 		RoutingDataSource routing = new RoutingDataSource(pool);
 		this.templates.put(beanName, new Template(ReplicaPools.template(pool), urls, routing));

@@ -5,17 +5,16 @@ import java.util.List;
 import java.util.Locale;
 
 import org.springframework.beans.factory.ListableBeanFactory;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.transaction.jta.JtaTransactionManager;
 import org.springframework.util.ClassUtils;
 
-import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.validation.Violations;
 
 /**
- * Fails startup, in one report, when read replicas are configured in an application whose transactions
- * would never be routed or would be routed wrongly:
+ * The checks of an application whose transactions would never be routed to read replicas, or would be
+ * routed wrongly, made from the bean definitions while the DataSource is created, so they land in the same
+ * report as every other problem of {@code db.pool.replicas} (a bad URL among them):
  * <ul>
  * <li>open-in-view (on by default in a Spring Boot JPA web application) keeps one entity manager, and so one
  * connection, for the whole web request: the request's first transaction would decide where every later one
@@ -28,7 +27,7 @@ import dev.poolwise.validation.Violations;
  * Found at runtime these are a misrouting counter, refused requests or a replica that serves nothing; found
  * here each is one sentence naming the fix.
  */
-final class ReplicaRoutingCheck implements SmartInitializingSingleton {
+final class ReplicaRoutingCheck {
 
 	private static final String OPEN_IN_VIEW = "spring.jpa.open-in-view";
 
@@ -38,28 +37,23 @@ final class ReplicaRoutingCheck implements SmartInitializingSingleton {
 			"org.springframework.orm.jpa.support.OpenEntityManagerInViewInterceptor",
 			"org.springframework.orm.jpa.support.OpenEntityManagerInViewFilter" };
 
-	private final ReplicaSets replicaSets;
-
 	private final ListableBeanFactory beanFactory;
 
 	private final Environment environment;
 
-	ReplicaRoutingCheck(ReplicaSets replicaSets, ListableBeanFactory beanFactory, Environment environment) {
-		this.replicaSets = replicaSets;
+	ReplicaRoutingCheck(ListableBeanFactory beanFactory, Environment environment) {
 		this.beanFactory = beanFactory;
 		this.environment = environment;
 	}
 
-	@Override
-	public void afterSingletonsInstantiated() {
-		if (this.replicaSets.all().isEmpty()) {
-			return;
-		}
-		Violations violations = new Violations();
+	/**
+	 * Adds what keeps the application's transactions from being routed.
+	 * @param violations the report the replica keys' problems go to
+	 */
+	void check(Violations violations) {
 		openInView(violations);
 		handlingMode(violations);
 		jta(violations);
-		violations.throwIfAny();
 	}
 
 	private void openInView(Violations violations) {

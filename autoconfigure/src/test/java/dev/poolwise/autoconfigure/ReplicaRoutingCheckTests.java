@@ -82,6 +82,16 @@ class ReplicaRoutingCheckTests {
 	}
 
 	@Test
+	void aBadReplicaUrlAndOpenInViewAreReportedTogetherOnOneStart() {
+		this.contextRunner.withPropertyValues("db.pool.replicas.url=jdbc:mysql://replica:3306/app").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new PoolConfigurationFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("db.pool.replicas.url=jdbc:mysql://replica:3306/app")
+				.contains("spring.jpa.open-in-view=true (Spring Boot's default in a web application) is invalid");
+		});
+	}
+
+	@Test
 	void aHandlingModeThatHoldsTheConnectionRoutes() {
 		this.contextRunner
 			.withPropertyValues(REPLICAS, "spring.jpa.open-in-view=false",
