@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -103,8 +104,16 @@ public class DbPoolEndpoint {
 			IndexUsage indexes = (primary != null) ? primary.indexes() : null;
 			if (primary != null && indexes != null) {
 				Set<String> onReplicas = new HashSet<>();
-				set.replicas().forEach((replica) -> onReplicas.addAll(scanned.get(replica.pool().getPoolName())));
-				descriptors.put(set.pool(), primary.withIndexes(indexes.withReplicas(onReplicas)));
+				List<String> notRead = new ArrayList<>();
+				set.replicas().forEach((replica) -> {
+					String name = replica.pool().getPoolName();
+					PoolDescriptor read = descriptors.get(name);
+					if (read == null || read.indexes() == null) {
+						notRead.add(name);
+					}
+					onReplicas.addAll(scanned.get(name));
+				});
+				descriptors.put(set.pool(), primary.withIndexes(indexes.withReplicas(onReplicas, notRead)));
 			}
 		}
 		List<RegisteredPool> registry = JvmPoolRegistry.get()
@@ -166,10 +175,10 @@ public class DbPoolEndpoint {
 		try (Connection connection = SideConnections.open(dataSource, SideConnections.ENDPOINT, QUERY_TIMEOUT)) {
 			connectedTo = ConnectedTo.of(ConnectedServer.of(connection));
 			server = ServerReport.read(connection, SideConnections.applicationName(dataSource), showQueries);
-			indexes = IndexUsage.read(connection);
 			if (scanned != null) {
 				scanned.addAll(IndexUsage.scanned(connection));
 			}
+			indexes = IndexUsage.read(connection);
 			backends = Backend.read(connection, holders.stream().map(Holder::pid).filter(Objects::nonNull).toList());
 		}
 		catch (SQLException ex) {

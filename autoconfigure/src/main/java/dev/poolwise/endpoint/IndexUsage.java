@@ -21,8 +21,11 @@ import java.util.Set;
  * @param unused up to fifty never scanned indexes that enforce nothing, largest first
  * @param usedOnReplicas indexes never scanned on this server that a read replica scanned: dropping one slows
  * the replicas' reads
+ * @param replicasNotRead replica pools whose scans could not be read, so an index in {@code unused} may still
+ * be used there
  */
-public record IndexUsage(List<Index> largest, List<Index> unused, List<Index> usedOnReplicas) {
+public record IndexUsage(List<Index> largest, List<Index> unused, List<Index> usedOnReplicas,
+		List<String> replicasNotRead) {
 
 	private static final String SCANNED = "SELECT schemaname, indexrelname FROM pg_stat_user_indexes WHERE idx_scan > 0";
 
@@ -42,7 +45,7 @@ public record IndexUsage(List<Index> largest, List<Index> unused, List<Index> us
 	 * @throws SQLException if the server cannot answer
 	 */
 	static IndexUsage read(Connection connection) throws SQLException {
-		return new IndexUsage(read(connection, true), read(connection, false), List.of());
+		return new IndexUsage(read(connection, true), read(connection, false), List.of(), List.of());
 	}
 
 	/**
@@ -64,15 +67,16 @@ public record IndexUsage(List<Index> largest, List<Index> unused, List<Index> us
 	/**
 	 * This server's usage with the replicas' scans taken into account.
 	 * @param scannedOnReplicas what {@link #scanned(Connection)} read on each replica
+	 * @param notRead the replica pools whose scans could not be read
 	 * @return the usage, with indexes a replica scanned moved from unused to used on replicas
 	 */
-	IndexUsage withReplicas(Set<String> scannedOnReplicas) {
+	IndexUsage withReplicas(Set<String> scannedOnReplicas, List<String> notRead) {
 		List<Index> unused = new ArrayList<>();
 		List<Index> onReplicas = new ArrayList<>();
 		for (Index index : this.unused) {
 			(scannedOnReplicas.contains(index.schema() + "." + index.name()) ? onReplicas : unused).add(index);
 		}
-		return new IndexUsage(this.largest, unused, onReplicas);
+		return new IndexUsage(this.largest, unused, onReplicas, notRead);
 	}
 
 	private static List<Index> read(Connection connection, boolean all) throws SQLException {

@@ -157,9 +157,14 @@ public final class Replica {
 		evictIdle();
 	}
 
+	/**
+	 * Gives the pool its minimum idle back, unless a runtime resize set one meanwhile.
+	 */
 	private synchronized void unpark() {
 		if (this.parkedMinimumIdle != -1) {
-			this.pool.getHikariConfigMXBean().setMinimumIdle(this.parkedMinimumIdle);
+			if (this.pool.getMinimumIdle() == 0) {
+				this.pool.getHikariConfigMXBean().setMinimumIdle(this.parkedMinimumIdle);
+			}
 			this.parkedMinimumIdle = -1;
 		}
 	}

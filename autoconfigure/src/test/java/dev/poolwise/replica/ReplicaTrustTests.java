@@ -361,6 +361,7 @@ class ReplicaTrustTests {
 					.contains("trusted_replica_only_idx");
 				assertThat(indexes.unused()).extracting(IndexUsage.Index::name)
 					.doesNotContain("trusted_replica_only_idx");
+				assertThat(indexes.replicasNotRead()).isEmpty();
 			});
 		});
 	}
