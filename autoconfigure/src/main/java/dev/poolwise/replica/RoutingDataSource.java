@@ -75,14 +75,6 @@ public final class RoutingDataSource extends LazyConnectionDataSourceProxy {
 		return this.replicas;
 	}
 
-	/**
-	 * The isolation of a transaction that sets none.
-	 * @return the JDBC level, or -1 for the driver's default
-	 */
-	int defaultIsolation() {
-		return this.defaultIsolation;
-	}
-
 	@Override
 	public Connection getConnection() throws SQLException {
 		return wrap(super.getConnection());
