@@ -345,7 +345,7 @@ public class PoolProperties {
 				this.leakDetectionThreshold, this.lazyStart, driver, session, sizing, this.budget.isEnforce(), health,
 				new PoolSettings.Monitor(this.monitor.isEnabled(), this.monitor.getInterval()),
 				this.endpoint.isResizeEnabled(), new PoolSettings.Pgbouncer(this.pgbouncer.isEnabled(),
-						this.pgbouncer.isPreparedStatements(), this.pgbouncer.getClientIdleTimeout()),
+						this.pgbouncer.getPreparedStatements(), this.pgbouncer.getClientIdleTimeout()),
 				new PoolSettings.Ssl(this.ssl.getBundle(), this.ssl.getMode(), this.ssl.getRotationWindow(),
 						this.ssl.isRequireVerified(), this.ssl.getExpiryWarning()),
 				this.autosize.toSettings());
@@ -752,10 +752,10 @@ public class PoolProperties {
 		private boolean enabled;
 
 		/**
-		 * Whether PgBouncer handles protocol-level prepared statements (1.21+ with max_prepared_statements
-		 * above 0); otherwise server-side prepared statements are switched off.
+		 * Whether to keep server-side prepared statements, which only PgBouncer 1.21+ with
+		 * max_prepared_statements above 0 routes. When unset, a probe at startup finds out.
 		 */
-		private boolean preparedStatements;
+		private @Nullable Boolean preparedStatements;
 
 		/**
 		 * PgBouncer's client_idle_timeout, when it is set there; idle pool connections must be pinged more
@@ -771,11 +771,11 @@ public class PoolProperties {
 			this.enabled = enabled;
 		}
 
-		public boolean isPreparedStatements() {
+		public @Nullable Boolean getPreparedStatements() {
 			return this.preparedStatements;
 		}
 
-		public void setPreparedStatements(boolean preparedStatements) {
+		public void setPreparedStatements(@Nullable Boolean preparedStatements) {
 			this.preparedStatements = preparedStatements;
 		}
 

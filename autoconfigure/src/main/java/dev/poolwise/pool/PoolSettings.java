@@ -135,10 +135,11 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 	 * PgBouncer transaction-pooling mode.
 	 *
 	 * @param enabled whether the URL points at PgBouncer
-	 * @param preparedStatements whether PgBouncer handles protocol-level prepared statements
+	 * @param preparedStatements whether to keep server-side prepared statements, or null to probe PgBouncer
 	 * @param clientIdleTimeout PgBouncer's client_idle_timeout, or null
 	 */
-	public record Pgbouncer(boolean enabled, boolean preparedStatements, @Nullable Duration clientIdleTimeout) {
+	public record Pgbouncer(boolean enabled, @Nullable Boolean preparedStatements,
+			@Nullable Duration clientIdleTimeout) {
 
 	}
 

@@ -30,6 +30,11 @@ public final class SessionSettingsVerifier {
 
 	private static final String TRY_VALUE = "SELECT set_config(?, ?, true)";
 
+	/** Session settings of recent PostgreSQL versions, with the version that brought each. */
+	private static final Map<String, Integer> SINCE = Map.of("idle_session_timeout", 14,
+			"client_connection_check_interval", 14, "enable_presorted_aggregate", 16, "transaction_timeout", 17,
+			"enable_group_by_reordering", 17, "io_combine_limit", 17, "enable_distinct_reordering", 18);
+
 	private SessionSettingsVerifier() {
 	}
 
@@ -50,7 +55,16 @@ public final class SessionSettingsVerifier {
 		server.forEach((name, setting) -> contexts.put(name, setting.context()));
 		for (SessionSetting setting : settings.all()) {
 			String context = contexts.get(setting.name());
-			if (context == null && !setting.isCustom()) {
+			Integer since = SINCE.get(setting.name());
+			if (context == null && since != null) {
+				ServerSetting version = server.get("server_version");
+				violations.add(setting.property(), setting.value(),
+						setting.name() + " came in PostgreSQL " + since + ", and this server is PostgreSQL "
+								+ ((version != null) ? version.current() : "of an earlier version"),
+						"Remove it until the server runs PostgreSQL " + since + " or later" + olderFix(settings.prefix(), setting.name())
+								+ ".");
+			}
+			else if (context == null && !setting.isCustom()) {
 				violations.add(setting.property(), setting.value(),
 						"the server has no setting named " + setting.name(),
 						unknownNameFix(settings.prefix(), setting, contexts));
@@ -84,6 +98,11 @@ public final class SessionSettingsVerifier {
 			}
 		}
 		return settings;
+	}
+
+	private static String olderFix(String prefix, String name) {
+		return name.equals("transaction_timeout") ? "; until then " + prefix + ".statement-timeout bounds each "
+				+ "statement and " + prefix + ".idle-in-transaction-timeout the pauses between them" : "";
 	}
 
 	private static String unknownNameFix(String prefix, SessionSetting setting, Map<String, String> contexts) {

@@ -97,21 +97,28 @@ public final class PoolTuner {
 		ConnectionBirths births = new ConnectionBirths();
 		TlsFailures failures = (this.tls != null)
 				? new TlsFailures(this.tls, this.keys.suggested("ssl.bundle"), this.keys.suggested("ssl.mode")) : null;
-		String server = PoolTarget.of(dataSource.getJdbcUrl(), null).server();
-		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births,
-				(failures != null) ? (ex) -> failures.explained(ex, server) : (ex) -> ex);
-		HolderTracking.install(dataSource);
-		if (!this.settings.pgbouncer().enabled()) {
-			SessionDrift.install(dataSource, tuning.session());
-		}
 		Violations violations = new Violations();
 		TransportSecurity security = TransportSecurity.of(this.tls, this.keys.suggested("ssl.mode"),
 				dataSource.getJdbcUrl(), dataSource.getDataSourceProperties());
 		checkSecurity(security, beanName, violations);
 		violations.throwIfAny();
 		ServerCheck.Result checked = check(dataSource, tuning, violations, failures);
-		BudgetRule budget = (checked != null) ? budget(checked, dataSource, beanName, tuning, violations) : null;
+		boolean pgbouncer = this.settings.pgbouncer().enabled();
+		BudgetRule budget = (checked != null && !pgbouncer)
+				? budget(checked, dataSource, beanName, tuning, violations) : null;
 		violations.throwIfAny();
+		if (pgbouncer) {
+			tuning = preparedStatements(tuning, dataSource, beanName, checked);
+			checked = null;
+		}
+		// Hikari's connections come from what these wrap, built from the driver properties as they are now.
+		String server = PoolTarget.of(dataSource.getJdbcUrl(), null).server();
+		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births,
+				(failures != null) ? (ex) -> failures.explained(ex, server) : (ex) -> ex);
+		HolderTracking.install(dataSource);
+		if (!pgbouncer) {
+			SessionDrift.install(dataSource, tuning.session());
+		}
 		LivePool live = new LivePool(beanName, owner,
 				PoolTarget.of(dataSource.getJdbcUrl(), PoolCredentials.of(dataSource).getUsername()), dataSource);
 		List<LivePool> others = JvmPoolRegistry.get().register(live);
@@ -159,22 +166,50 @@ public final class PoolTuner {
 	 */
 	private ServerCheck.@Nullable Result check(HikariDataSource dataSource, PoolTuning tuning,
 			Violations violations, @Nullable TlsFailures failures) {
-		if (this.settings.pgbouncer().enabled()) {
-			ServerCheck.run(dataSource, tuning.session(), violations, failures);
-			return null;
-		}
-		if (!this.settings.lazyStart()) {
-			return ServerCheck.run(dataSource, tuning.session(), violations, failures);
+		boolean probe = tuning.preparedStatementsProbed();
+		if (this.settings.pgbouncer().enabled() || !this.settings.lazyStart()) {
+			return ServerCheck.run(dataSource, tuning.session(), violations, failures, probe);
 		}
 		dataSource.setInitializationFailTimeout(-1);
 		try {
-			return ServerCheck.run(dataSource, tuning.session(), violations, failures);
+			return ServerCheck.run(dataSource, tuning.session(), violations, failures, probe);
 		}
 		catch (DatabaseUnavailableException ex) {
 			logger.warn(ex.getMessage() + "; " + this.unreachable + ". Session settings and the "
 					+ "connection budget were not checked.");
 			return null;
 		}
+	}
+
+	/**
+	 * Behind PgBouncer, server-side prepared statements stay off unless the user keeps them or the startup
+	 * probe found a PgBouncer that routes them; the pool has not started, so its driver properties can still
+	 * change. Said in one line either way, with how it was decided.
+	 */
+	private PoolTuning preparedStatements(PoolTuning tuning, HikariDataSource dataSource, String beanName,
+			ServerCheck.@Nullable Result checked) {
+		String key = this.keys.suggested("pgbouncer.prepared-statements");
+		PreparedStatementProbe.Outcome probed = (checked != null) ? checked.pgbouncer() : null;
+		String decision;
+		PoolTuning decided = tuning;
+		if (probed != null && probed.routed()) {
+			dataSource.getDataSourceProperties().remove(PoolTuning.PREPARE_THRESHOLD);
+			decided = tuning.withoutDriverProperty(PoolTuning.PREPARE_THRESHOLD);
+			decision = "kept: " + probed.evidence() + " (" + key + "=false turns them off)";
+		}
+		else if (probed != null) {
+			decision = "off (prepareThreshold=0): " + probed.evidence() + " (" + key + "=true keeps them anyway)";
+		}
+		else if (tuning.preparedStatementsProbed()) {
+			decision = "off (prepareThreshold=0): the startup check did not reach PgBouncer to probe it";
+		}
+		else {
+			Tuned<String> threshold = tuning.driverProperties().get(PoolTuning.PREPARE_THRESHOLD);
+			decision = (threshold != null) ? "off (prepareThreshold=0), as " + threshold.source() + " says"
+					: "as " + key + " or the URL and data-source properties set them";
+		}
+		logger.info("Pool '" + beanName + "' behind PgBouncer: server-side prepared statements " + decision);
+		return decided;
 	}
 
 	/**

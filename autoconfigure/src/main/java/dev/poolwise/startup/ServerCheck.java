@@ -40,18 +40,19 @@ final class ServerCheck {
 	 * @param session its session settings
 	 * @param violations where refused settings are recorded
 	 * @param tls explains a failed TLS connection of a pool with an SSL bundle, or null
-	 * @return the server's connection budget, the other instances and the connection's TLS
+	 * @param probePgBouncer whether to find out if the PgBouncer in front routes prepared statements
+	 * @return the server's connection budget, the other instances, the connection's TLS and the probe's outcome
 	 * @throws DatabaseUnavailableException if the server cannot be reached
 	 * @throws dev.poolwise.validation.PoolConfigurationException if TLS with the pool's bundle failed
 	 */
 	static Result run(HikariDataSource dataSource, SessionSettings session, Violations violations,
-			@Nullable TlsFailures tls) {
+			@Nullable TlsFailures tls, boolean probePgBouncer) {
 		try (Connection connection = SideConnections.openWithinLoginTimeout(dataSource,
 				SideConnections.STARTUP_CHECK)) {
 			SessionSettingsVerifier.verify(connection, session, violations);
 			ConnectionBudget budget = ConnectionBudget.read(connection);
 			return new Result(budget, Fleet.read(connection, SideConnections.applicationName(dataSource)),
-					tls(connection));
+					tls(connection), probePgBouncer ? PreparedStatementProbe.run(connection) : null);
 		}
 		catch (SQLException ex) {
 			Violation explained = (tls != null)
@@ -80,8 +81,10 @@ final class ServerCheck {
 	 * @param budget the connection budget
 	 * @param fleet the application's other instances
 	 * @param tls protocol and cipher of the connection per {@code pg_stat_ssl}, or null when it is plain
+	 * @param pgbouncer whether the PgBouncer in front routes prepared statements, or null when not probed
 	 */
-	record Result(ConnectionBudget budget, Fleet fleet, @Nullable String tls) {
+	record Result(ConnectionBudget budget, Fleet fleet, @Nullable String tls,
+			PreparedStatementProbe.@Nullable Outcome pgbouncer) {
 
 	}
 

@@ -45,10 +45,12 @@ final class DriverProperties {
 	 * @param jdbcUrl the pool's URL
 	 * @param hikariProperties the pool's data-source properties as already bound
 	 * @param tls the pool's TLS from an SSL bundle, or null
+	 * @param pgbouncer the PgBouncer mode, which decides server-side prepared statements
 	 * @return the properties to set, by pgjdbc name
 	 */
 	Map<String, Tuned<String>> resolve(PoolSettings.Driver driver, @Nullable String defaultApplicationName,
-			SessionSettings session, String jdbcUrl, Properties hikariProperties, @Nullable PoolTls tls) {
+			SessionSettings session, String jdbcUrl, Properties hikariProperties, @Nullable PoolTls tls,
+			PoolSettings.Pgbouncer pgbouncer) {
 		Map<String, Tuned<String>> properties = new LinkedHashMap<>();
 		properties.put("connectTimeout", seconds("connect-timeout", driver.connectTimeout(), 1));
 		properties.put("loginTimeout", seconds("login-timeout", driver.loginTimeout(), 1));
@@ -80,6 +82,10 @@ final class DriverProperties {
 				this.keys.own("rewrite-batched-inserts")));
 		if (!session.isEmpty()) {
 			properties.put("options", new Tuned<>(session.toStartupOptions(), this.keys.name("session")));
+		}
+		if (pgbouncer.enabled() && !Boolean.TRUE.equals(pgbouncer.preparedStatements())) {
+			// Off until the startup probe finds a PgBouncer that routes them, unless the user decided.
+			properties.put(PoolTuning.PREPARE_THRESHOLD, new Tuned<>("0", this.keys.own("pgbouncer.prepared-statements")));
 		}
 		yieldToUrl(properties, jdbcUrl, hikariProperties);
 		if (tls != null) {

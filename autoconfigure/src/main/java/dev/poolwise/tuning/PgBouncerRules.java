@@ -1,7 +1,6 @@
 package dev.poolwise.tuning;
 
 import java.time.Duration;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,8 +27,8 @@ final class PgBouncerRules {
 		this.violations = violations;
 	}
 
-	void check(PoolSettings.Pgbouncer pgbouncer, SessionSettings session, Map<String, Tuned<String>> driver,
-			Tuned<Duration> keepalive, Tuned<Duration> recycle, Tuned<Duration> idleTimeout) {
+	void check(PoolSettings.Pgbouncer pgbouncer, SessionSettings session, Tuned<Duration> keepalive,
+			Tuned<Duration> recycle, Tuned<Duration> idleTimeout) {
 		for (SessionSetting setting : session.all()) {
 			this.violations.add(setting.property(), setting.value(),
 					"session settings cannot work through PgBouncer in transaction pooling: each transaction may "
@@ -37,9 +36,6 @@ final class PgBouncerRules {
 					"Remove it and use ALTER ROLE <user> SET " + setting.name() + " = '" + setting.value()
 							+ "' (every server connection of that role gets it) or SET LOCAL " + setting.name()
 							+ " inside each transaction.");
-		}
-		if (!pgbouncer.preparedStatements()) {
-			driver.put("prepareThreshold", new Tuned<>("0", this.keys.name("pgbouncer.prepared-statements")));
 		}
 		checkClientIdleTimeout(pgbouncer.clientIdleTimeout(), keepalive, recycle, idleTimeout);
 	}

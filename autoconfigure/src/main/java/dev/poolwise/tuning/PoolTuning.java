@@ -1,6 +1,7 @@
 package dev.poolwise.tuning;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,12 +25,37 @@ public record PoolTuning(Tuned<Integer> size, Tuned<Integer> overflow, Tuned<Dur
 		Tuned<Duration> idleTimeout, Tuned<Duration> keepalive, Tuned<Duration> leakDetectionThreshold,
 		SessionSettings session, Map<String, Tuned<String>> driverProperties, List<String> overrides) {
 
+	/** pgjdbc's switch for server-side prepared statements; 0 turns them off. */
+	public static final String PREPARE_THRESHOLD = "prepareThreshold";
+
 	/**
 	 * Hikari's maximumPoolSize.
 	 * @return size + overflow
 	 */
 	public int maxPoolSize() {
 		return this.size.value() + this.overflow.value();
+	}
+
+	/**
+	 * Whether server-side prepared statements are off only until a probe of the PgBouncer in front says
+	 * whether it routes them: PgBouncer mode, and neither the user's key nor their driver properties decided.
+	 * @return whether to probe
+	 */
+	public boolean preparedStatementsProbed() {
+		Tuned<String> threshold = this.driverProperties.get(PREPARE_THRESHOLD);
+		return threshold != null && threshold.source().equals(Tuned.DEFAULT);
+	}
+
+	/**
+	 * This tuning without one driver property.
+	 * @param name the pgjdbc property's name
+	 * @return a copy
+	 */
+	public PoolTuning withoutDriverProperty(String name) {
+		Map<String, Tuned<String>> driver = new LinkedHashMap<>(this.driverProperties);
+		driver.remove(name);
+		return new PoolTuning(this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout, this.keepalive,
+				this.leakDetectionThreshold, this.session, driver, this.overrides);
 	}
 
 }

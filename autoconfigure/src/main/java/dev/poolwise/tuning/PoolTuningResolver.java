@@ -94,9 +94,10 @@ public final class PoolTuningResolver {
 		SessionSettings session = SessionSettings.of(this.keys.name("session"), s.statementTimeout(),
 				s.lockTimeout(), s.idleInTransactionTimeout(), s.settings(), this.violations);
 		Map<String, Tuned<String>> driver = new DriverProperties(this.keys, this.violations).resolve(p.driver(),
-				this.defaultApplicationName, session, hikari.jdbcUrl(), hikari.dataSourceProperties(), tls);
+				this.defaultApplicationName, session, hikari.jdbcUrl(), hikari.dataSourceProperties(), tls,
+				p.pgbouncer());
 		if (p.pgbouncer().enabled()) {
-			new PgBouncerRules(this.keys, this.violations).check(p.pgbouncer(), session, driver, keepalive, recycle,
+			new PgBouncerRules(this.keys, this.violations).check(p.pgbouncer(), session, keepalive, recycle,
 					idleTimeout);
 		}
 		this.violations.throwIfAny();

@@ -20,10 +20,11 @@ import org.postgresql.Driver;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real PgBouncer (the Debian package's binary) in transaction pooling mode in front of
- * {@link PostgresServer}, on a free loopback port. Outside CI a missing binary ({@code pgbouncer}, or
- * {@code psql} for the admin console) skips the calling test with the install command; in CI
- * ({@code CI=true}) it fails, so the suite can never pass without it.
+ * A real PgBouncer in transaction pooling mode in front of {@link PostgresServer}, on a free loopback port:
+ * the Debian package's binary (1.18 on bookworm), or 1.24.1 built from Debian trixie's source by
+ * {@code .ci/pgbouncer-1.24}. Outside CI a missing binary ({@code pgbouncer}, or {@code psql} for the admin
+ * console) skips the calling test with the command that installs it; in CI ({@code CI=true}) it fails, so
+ * the suite can never pass without it.
  */
 public final class PgBouncerServer implements AutoCloseable {
 
@@ -31,30 +32,54 @@ public final class PgBouncerServer implements AutoCloseable {
 
 	private static final String PSQL_INSTALL = "apt-get install -y postgresql-client";
 
+	/** Where {@code .ci/pgbouncer-1.24} installs PgBouncer 1.24.1. */
+	private static final String RECENT = "/opt/pgbouncer-1.24.1/bin";
+
+	private final Path binary;
+
 	private final Path directory;
 
 	private final int port;
 
 	private Process process;
 
-	private PgBouncerServer(Path directory, int port) {
+	private PgBouncerServer(Path binary, Path directory, int port) {
+		this.binary = binary;
 		this.directory = directory;
 		this.port = port;
 	}
 
 	/**
-	 * Starts PgBouncer with a fresh configuration.
+	 * Starts the Debian package's PgBouncer with a fresh configuration.
 	 * @param defaultPoolSize server connections per database/user pair
 	 * @return the running server
 	 */
 	public static PgBouncerServer start(int defaultPoolSize) {
-		Path binary = findBinary();
+		return start(find("pgbouncer", "PgBouncer is not installed: " + INSTALL, "/usr/sbin", "/usr/bin",
+				"/usr/local/bin"), defaultPoolSize);
+	}
+
+	/**
+	 * Starts PgBouncer 1.24.1, which routes prepared statements in transaction pooling
+	 * ({@code max_prepared_statements}, 200 by default since 1.24), with a fresh configuration.
+	 * @param defaultPoolSize server connections per database/user pair
+	 * @param settings more {@code name = value} lines for its {@code [pgbouncer]} section
+	 * @return the running server
+	 */
+	public static PgBouncerServer startRecent(int defaultPoolSize, String... settings) {
+		return start(findIn(RECENT, "pgbouncer",
+				"PgBouncer 1.24.1 is not built: run .ci/pgbouncer-1.24 (builds it from Debian trixie's source into "
+						+ RECENT + ")"),
+				defaultPoolSize, settings);
+	}
+
+	private static PgBouncerServer start(Path binary, int defaultPoolSize, String... settings) {
 		try {
 			Path directory = Files.createTempDirectory("pgbouncer");
 			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxrwxrwx"));
-			PgBouncerServer server = new PgBouncerServer(directory, freePort());
-			server.writeConfiguration(defaultPoolSize);
-			server.launch(binary);
+			PgBouncerServer server = new PgBouncerServer(binary, directory, freePort());
+			server.writeConfiguration(defaultPoolSize, settings);
+			server.launch();
 			return server;
 		}
 		catch (IOException ex) {
@@ -62,8 +87,9 @@ public final class PgBouncerServer implements AutoCloseable {
 		}
 	}
 
-	private static Path findBinary() {
-		return find("pgbouncer", "PgBouncer is not installed: " + INSTALL, "/usr/sbin", "/usr/bin", "/usr/local/bin");
+	private static Path findIn(String directory, String name, String missing) {
+		Path candidate = Paths.get(directory, name);
+		return Files.isExecutable(candidate) ? candidate : missing(missing);
 	}
 
 	/**
@@ -82,6 +108,10 @@ public final class PgBouncerServer implements AutoCloseable {
 				return candidate;
 			}
 		}
+		return missing(missing);
+	}
+
+	private static Path missing(String missing) {
 		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
 			throw new IllegalStateException(missing + " (CI must install it, see .ci/run)");
 		}
@@ -95,7 +125,7 @@ public final class PgBouncerServer implements AutoCloseable {
 		}
 	}
 
-	private void writeConfiguration(int defaultPoolSize) throws IOException {
+	private void writeConfiguration(int defaultPoolSize, String... settings) throws IOException {
 		Properties target = Driver.parseURL(PostgresServer.jdbcUrl(), new Properties());
 		// Clients are trusted, so PgBouncer logs in to the server with the password from this file.
 		Path users = this.directory.resolve("userlist.txt");
@@ -107,7 +137,7 @@ public final class PgBouncerServer implements AutoCloseable {
 				"pool_mode = transaction", "default_pool_size = " + defaultPoolSize, "max_client_conn = 500",
 				"ignore_startup_parameters = extra_float_digits", "server_check_delay = 1", "server_login_retry = 1",
 				"logfile = " + this.directory.resolve("pgbouncer.log"),
-				"pidfile = " + this.directory.resolve("pgbouncer.pid"), ""));
+				"pidfile = " + this.directory.resolve("pgbouncer.pid"), String.join("\n", settings), ""));
 	}
 
 	private Path configuration() {
@@ -117,13 +147,13 @@ public final class PgBouncerServer implements AutoCloseable {
 	/**
 	 * (Re)starts the process on the same port and waits until it accepts connections.
 	 */
-	private void launch(Path binary) throws IOException {
+	private void launch() throws IOException {
 		List<String> command = new ArrayList<>();
 		if ("root".equals(System.getProperty("user.name"))) {
 			// PgBouncer refuses to run as root.
 			command.addAll(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
 		}
-		command.add(binary.toString());
+		command.add(this.binary.toString());
 		command.add(configuration().toString());
 		this.process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.directory.resolve("stdout.log").toFile())
@@ -153,7 +183,7 @@ public final class PgBouncerServer implements AutoCloseable {
 	 */
 	public void restart() {
 		try {
-			launch(findBinary());
+			launch();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

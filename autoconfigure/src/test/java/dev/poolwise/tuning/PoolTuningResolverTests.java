@@ -171,10 +171,14 @@ class PoolTuningResolverTests {
 	}
 
 	@Test
-	void pgBouncerRefusesSessionSettingsAndSwitchesOffPreparedStatements() {
+	void pgBouncerRefusesSessionSettingsAndSwitchesOffPreparedStatementsUntilTheProbeKeepsThem() {
 		this.properties.getPgbouncer().setEnabled(true);
+		assertThat(resolve().driverProperties().get("prepareThreshold")).isEqualTo(new Tuned<>("0", Tuned.DEFAULT));
+		assertThat(resolve().preparedStatementsProbed()).isTrue();
+		set("pgbouncer.prepared-statements", (p) -> p.getPgbouncer().setPreparedStatements(false));
 		assertThat(resolve().driverProperties().get("prepareThreshold"))
 			.isEqualTo(new Tuned<>("0", "db.pool.pgbouncer.prepared-statements"));
+		assertThat(resolve().preparedStatementsProbed()).isFalse();
 		this.properties.getSession().setStatementTimeout(Duration.ofSeconds(5));
 		assertThat(violation("db.pool.session.statement-timeout").rule())
 			.startsWith("session settings cannot work through PgBouncer");

@@ -5,6 +5,7 @@ import dev.poolwise.benchmarks.studies.Study;
 import dev.poolwise.benchmarks.studies.autosize.AutosizeStudy;
 import dev.poolwise.benchmarks.studies.batched.BatchedWrites;
 import dev.poolwise.benchmarks.studies.health.HealthLatency;
+import dev.poolwise.benchmarks.studies.pgbouncer.PgBouncerPreparedStatements;
 import dev.poolwise.benchmarks.studies.replicas.ReadReplicas;
 import dev.poolwise.benchmarks.studies.soak.FaultSoakRuns;
 import dev.poolwise.benchmarks.studies.throughput.Attribution;
@@ -40,6 +41,7 @@ public final class LoadBenchmark {
 			case READ_REPLICAS -> new ReadReplicas(settings);
 			case FAULT_SOAK -> new FaultSoakRuns(settings);
 			case AUTOSIZING -> new AutosizeStudy(settings);
+			case PGBOUNCER -> new PgBouncerPreparedStatements(settings);
 		};
 	}
 

@@ -34,7 +34,10 @@ public enum Mode {
 	FAULT_SOAK("fault-soak", "fault-soak.md"),
 
 	/** Fixed pools, FlexyPool and Poolwise's autosize under step, spike, CPU-bound and fleet workloads. */
-	AUTOSIZING("autosizing", "autosizing.md");
+	AUTOSIZING("autosizing", "autosizing.md"),
+
+	/** Server-side prepared statements through PgBouncer 1.24.1, kept against off. */
+	PGBOUNCER("pgbouncer", "pgbouncer.md");
 
 	private final String id;
 
