@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * the JDK nor a framework between the application and its database (Spring, Hikari, pgjdbc, Hibernate,
  * Poolwise, servlet containers), nor a generated proxy.
  */
-final class ApplicationFrames {
+public final class ApplicationFrames {
 
 	private static final List<String> FRAMEWORK_PACKAGES = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
 			"jakarta.", "org.springframework.", "com.zaxxer.", "org.postgresql.", "org.hibernate.", "dev.poolwise.",
@@ -25,7 +25,7 @@ final class ApplicationFrames {
 	 * @param stack the thread's stack, top first
 	 * @return the frame, or null when every frame is the JDK's or a framework's
 	 */
-	static @Nullable StackTraceElement first(StackTraceElement[] stack) {
+	public static @Nullable StackTraceElement first(StackTraceElement[] stack) {
 		for (StackTraceElement frame : stack) {
 			if (isApplication(frame.getClassName())) {
 				return frame;
@@ -40,7 +40,7 @@ final class ApplicationFrames {
 	 * @param frame the frame
 	 * @return the short name
 	 */
-	static String describe(StackTraceElement frame) {
+	public static String describe(StackTraceElement frame) {
 		String className = frame.getClassName();
 		String simple = className.substring(className.lastIndexOf('.') + 1);
 		return simple + "." + frame.getMethodName();

@@ -22,7 +22,7 @@ import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.registry.LivePool;
 import dev.poolwise.registry.PoolTarget;
-import dev.poolwise.session.SessionDrift;
+import dev.poolwise.session.SessionState;
 import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tls.TlsFailures;
 import dev.poolwise.tls.TlsRotation;
@@ -117,7 +117,7 @@ public final class PoolTuner {
 				(failures != null) ? (ex) -> failures.explained(ex, server) : (ex) -> ex);
 		HolderTracking.install(dataSource);
 		if (!pgbouncer) {
-			SessionDrift.install(dataSource, tuning.session());
+			SessionState.install(dataSource, tuning.session());
 		}
 		LivePool live = new LivePool(beanName, owner,
 				PoolTarget.of(dataSource.getJdbcUrl(), PoolCredentials.of(dataSource).getUsername()), dataSource);

@@ -168,15 +168,38 @@ class SessionSettingsIntegrationTests {
 	}
 
 	@Test
-	void aConnectionWhoseSettingWasChangedBySetIsReplacedWithOneWarningNamingTheSetting(CapturedOutput output) {
+	void aSettingChangedBySetIsRestoredWhenTheConnectionIsReturned(CapturedOutput output) {
 		this.contextRunner
 			.withPropertyValues("db.pool.session.statement-timeout=5s", "db.pool.size=1", "db.pool.overflow=0")
 			.run((context) -> {
 				DataSource pool = context.getBean(DataSource.class);
+				int changed;
+				try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+					changed = connection.unwrap(PgConnection.class).getBackendPID();
+					statement.execute("SET statement_timeout = 0");
+				}
+				try (Connection connection = pool.getConnection()) {
+					assertThat(connection.unwrap(PgConnection.class).getBackendPID()).isEqualTo(changed);
+					assertThat(show(connection, "statement_timeout")).isEqualTo("5s");
+				}
+				assertThat(output).contains("returned a connection that ran a session setting");
+			});
+	}
+
+	@Test
+	void aConnectionWhoseSettingDriftedOutOfSightIsReplacedWithOneWarningNamingTheSetting(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("db.pool.session.statement-timeout=5s", "db.pool.size=1", "db.pool.overflow=0")
+			.run((context) -> {
+				DataSource pool = context.getBean(DataSource.class);
+				try (Connection connection = PostgresServer.connect(); Statement statement = connection.createStatement()) {
+					statement.execute("CREATE OR REPLACE FUNCTION poolwise_drift() RETURNS void LANGUAGE plpgsql AS "
+							+ "$$ BEGIN PERFORM set_config('statement_timeout', '0', false); END $$");
+				}
 				int drifted;
 				try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
 					drifted = connection.unwrap(PgConnection.class).getBackendPID();
-					statement.execute("SET statement_timeout = 0");
+					statement.execute("SELECT poolwise_drift()");
 				}
 				// Hikari validates a connection that has been idle for more than 500ms, so poll slower than that
 				await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(700)).untilAsserted(() -> {

@@ -52,7 +52,13 @@ public final class PgBouncerPreparedStatements implements Study {
 
 	private static final String SELECT = "SELECT abalance FROM pgbench_accounts WHERE aid = ?";
 
+	private static final String OFF = "prepared statements off (prepareThreshold=0)";
+
+	private static final String KEPT = "prepared statements kept (pgjdbc's default, 5)";
+
 	private final Settings settings;
+
+	private String load = "unknown";
 
 	public PgBouncerPreparedStatements(Settings settings) {
 		this.settings = settings;
@@ -64,6 +70,7 @@ public final class PgBouncerPreparedStatements implements Study {
 			throw new IllegalStateException(BINARY + " is missing: run .ci/pgbouncer-1.24 to build PgBouncer 1.24.1");
 		}
 		long started = System.nanoTime();
+		this.load = load();
 		try (BenchmarkDatabase database = BenchmarkDatabase.start()) {
 			int accounts = database.initialisePgbench();
 			Path directory = Files.createTempDirectory("poolwise-bench-pgbouncer");
@@ -75,8 +82,8 @@ public final class PgBouncerPreparedStatements implements Study {
 			ExecutorService workers = Executors.newFixedThreadPool(THREADS);
 			try {
 				String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + BenchmarkDatabase.DATABASE;
-				pools.put("prepared statements off (prepareThreshold=0)", pool(url, database, "0"));
-				pools.put("prepared statements kept (pgjdbc's default, 5)", pool(url, database, null));
+				pools.put(OFF, pool(url, database, "0"));
+				pools.put(KEPT, pool(url, database, null));
 				List<String> names = new ArrayList<>(pools.keySet());
 				for (String name : names) {
 					burst(workers, pools.get(name), accounts, Duration.ofSeconds(2));
@@ -116,15 +123,37 @@ public final class PgBouncerPreparedStatements implements Study {
 		ReportSection.line(out, "");
 		ReportSection.line(out, "| variant | ops/s | / off | p50 µs | p99 µs | errors |");
 		ReportSection.line(out, "|---|---:|---:|---:|---:|---:|");
-		double off = median(bursts.values().iterator().next(), Burst::opsPerSecond);
+		double offMedian = median(bursts.get(OFF), Burst::opsPerSecond);
 		bursts.forEach((name, rounds) -> ReportSection.line(out, "| " + name + " | "
 				+ range(rounds, Burst::opsPerSecond, "%,.0f") + " | "
-				+ ReportSection.format("%.2f", median(rounds, Burst::opsPerSecond) / off) + " | "
+				+ ReportSection.format("%.2f", median(rounds, Burst::opsPerSecond) / offMedian) + " | "
 				+ range(rounds, (burst) -> burst.percentile(50), "%.1f") + " | "
 				+ range(rounds, (burst) -> burst.percentile(99), "%.1f") + " | "
 				+ rounds.stream().mapToLong(Burst::errors).sum() + " |"));
+		List<Burst> off = bursts.get(OFF);
+		List<Burst> kept = bursts.get(KEPT);
+		double[] ratios = new double[off.size()];
+		for (int round = 0; round < ratios.length; round++) {
+			ratios[round] = kept.get(round).opsPerSecond() / off.get(round).opsPerSecond();
+		}
+		Arrays.sort(ratios);
+		ReportSection.line(out, "");
+		ReportSection.line(out, "Kept / off, paired by round: median "
+				+ ReportSection.format("%.2f", ratios[ratios.length / 2]) + " (" + ReportSection.format("%.2f", ratios[0])
+				+ "–" + ReportSection.format("%.2f", ratios[ratios.length - 1]) + "). Load average while it ran: "
+				+ this.load + " at the start, " + load() + " at the end (1, 5 and 15 minutes).");
 		ReportSection.line(out, "");
 		return out.toString();
+	}
+
+	private static String load() {
+		try {
+			String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+			return fields[0] + ", " + fields[1] + ", " + fields[2];
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
 	}
 
 	private static Process start(BenchmarkDatabase database, Path directory, int port)
