@@ -544,7 +544,7 @@ class DbPoolEndpointWebIntegrationTests {
 	void resizeIsNotOfferedUnlessTheEndpointsAccessIsUnrestricted() {
 		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true").run(withMockMvc((mvc, pool) -> {
 			MvcTestResult result = resize(mvc, "dataSource", "{\"size\":1,\"overflow\":0}");
-			assertThat(result.getResponse().getStatus()).isIn(404, 405);
+			assertThat(result).hasStatus(HttpStatus.NOT_FOUND);
 			assertThat(pool.getMinimumIdle()).isEqualTo(2);
 			assertThat(pool.getMaximumPoolSize()).isEqualTo(5);
 			assertThat(mvc.get().uri("/actuator/dbpool")).hasStatusOk();
@@ -569,6 +569,15 @@ class DbPoolEndpointWebIntegrationTests {
 				assertThat(resizeAs(mvc, () -> "operator", "ops", "{\"size\":1,\"overflow\":2}")).hasStatusOk();
 				assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
 			}));
+	}
+
+	@Test
+	void aNegativeSampleTimeToLiveFailsStartupNamingThePropertyAndTheFix() {
+		this.contextRunner.withPropertyValues("management.endpoint.dbpool.sample-ttl=-1s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("management.endpoint.dbpool.sample-ttl=-1s is invalid: must not be negative."));
 	}
 
 	@Test
