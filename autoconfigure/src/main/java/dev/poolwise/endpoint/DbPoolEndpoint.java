@@ -1,7 +1,5 @@
 package dev.poolwise.endpoint;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,13 +8,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -25,12 +24,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.poolwise.autosize.AutosizeControls;
 import dev.poolwise.autosize.AutosizeState;
-import dev.poolwise.endpoint.PoolDescriptor.ConnectedTo;
 import dev.poolwise.endpoint.PoolDescriptor.Recommendation;
 import dev.poolwise.endpoint.PoolDescriptor.Setting;
 import dev.poolwise.endpoint.PoolDescriptor.Statistics;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
-import dev.poolwise.failover.ConnectedServer;
 import dev.poolwise.holders.Backend;
 import dev.poolwise.holders.Holder;
 import dev.poolwise.holders.HolderTracking;
@@ -38,7 +35,6 @@ import dev.poolwise.metrics.PoolSizeAdvisor;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolStatistics;
-import dev.poolwise.pool.Redaction;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.replica.ReplicaSet;
 import dev.poolwise.replica.ReplicaSets;
@@ -50,15 +46,18 @@ import dev.poolwise.tuned.TunedPools;
 /**
  * {@link Endpoint @Endpoint} that shows each tuned pool: its configuration and where each number came from,
  * its counters, the threads that hold its connections with what their backends do, the server's sessions
- * and index usage, and a size recommendation; and, when enabled, resizes a pool at runtime. The server is
- * read over a short-lived connection of the endpoint's own with a statement timeout, so an exhausted pool or
- * a slow server cannot hang the endpoint. Query texts and the holders' stacks may carry values, so they are
- * shown only as {@code management.endpoint.dbpool.show-values} allows.
+ * and, when enabled, index usage, and a size recommendation; and resizes a pool at runtime where allowed.
+ * <p>
+ * The server is read by {@link ServerSamples}: at most one read in flight per pool, on a short-lived
+ * connection of the endpoint's own with a statement timeout, shared by concurrent callers and reused for the
+ * sample's time-to-live, so neither an exhausted pool, a slow server nor a loop of requests makes the endpoint
+ * hold backends beyond one per pool. Values (session setting values, query texts, the holders' stacks, role
+ * names and what the server quotes in its messages) are shown only as
+ * {@code management.endpoint.dbpool.show-values} allows ({@link Disclosure}). Its default access is read-only:
+ * resizing needs {@code management.endpoint.dbpool.access=unrestricted}, as Spring Boot's write operations do.
  */
-@Endpoint(id = "dbpool")
+@Endpoint(id = "dbpool", defaultAccess = Access.READ_ONLY)
 public class DbPoolEndpoint {
-
-	private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
 
 	private final TunedPools pools;
 
@@ -66,23 +65,32 @@ public class DbPoolEndpoint {
 
 	private final Show showValues;
 
+	private final Sanitizer sanitizer;
+
 	private final ReplicaSets replicaSets;
+
 	private final @Nullable AutosizeControls autosize;
+
+	private final ServerSamples samples;
 
 	/**
 	 * @param pools the tuned pools
 	 * @param advisor source of size recommendations, or null without Micrometer
-	 * @param showValues when query texts are shown
+	 * @param showValues when values are shown
+	 * @param sanitizer Spring Boot's sanitizer with the application's sanitizing functions
 	 * @param replicaSets the read replicas of the pools
 	 * @param autosize the autosize controllers, or null when no pool has one
+	 * @param sampling how the server is read
 	 */
-	public DbPoolEndpoint(TunedPools pools, @Nullable PoolSizeAdvisor advisor, Show showValues,
-			ReplicaSets replicaSets, @Nullable AutosizeControls autosize) {
+	public DbPoolEndpoint(TunedPools pools, @Nullable PoolSizeAdvisor advisor, Show showValues, Sanitizer sanitizer,
+			ReplicaSets replicaSets, @Nullable AutosizeControls autosize, Sampling sampling) {
 		this.pools = pools;
 		this.advisor = advisor;
 		this.showValues = showValues;
+		this.sanitizer = sanitizer;
 		this.replicaSets = replicaSets;
 		this.autosize = autosize;
+		this.samples = new ServerSamples(sampling.timeToLive(), sampling.indexUsage());
 	}
 
 	@ReadOperation
@@ -90,14 +98,18 @@ public class DbPoolEndpoint {
 		return pools(this.showValues.isShown(true));
 	}
 
-	PoolsDescriptor pools(boolean showQueries) {
+	PoolsDescriptor pools(boolean showValues) {
+		Disclosure disclosure = new Disclosure(this.sanitizer, showValues);
+		Set<String> replicaPools = new HashSet<>();
+		for (ReplicaSet set : this.replicaSets.all()) {
+			set.replicas().forEach((replica) -> replicaPools.add(replica.pool().getPoolName()));
+		}
 		Map<String, PoolDescriptor> descriptors = new LinkedHashMap<>();
 		Map<String, Set<String>> scanned = new HashMap<>();
-		for (ReplicaSet set : this.replicaSets.all()) {
-			set.replicas().forEach((replica) -> scanned.put(replica.pool().getPoolName(), new HashSet<>()));
-		}
 		for (TunedPool pool : this.pools.all()) {
-			descriptors.put(pool.beanName(), describe(pool, showQueries, scanned.get(pool.beanName())));
+			ServerSamples.Sample sample = this.samples.get(pool, replicaPools.contains(pool.beanName()));
+			scanned.put(pool.beanName(), sample.scanned());
+			descriptors.put(pool.beanName(), describe(pool, sample, disclosure));
 		}
 		for (ReplicaSet set : this.replicaSets.all()) {
 			PoolDescriptor primary = descriptors.get(set.pool());
@@ -111,7 +123,7 @@ public class DbPoolEndpoint {
 					if (read == null || read.indexes() == null) {
 						notRead.add(name);
 					}
-					onReplicas.addAll(scanned.get(name));
+					onReplicas.addAll(scanned.getOrDefault(name, Set.of()));
 				});
 				descriptors.put(set.pool(), primary.withIndexes(indexes.withReplicas(onReplicas, notRead)));
 			}
@@ -119,12 +131,13 @@ public class DbPoolEndpoint {
 		List<RegisteredPool> registry = JvmPoolRegistry.get()
 			.all()
 			.stream()
-			.map((live) -> new RegisteredPool(live.name(), live.owner(), live.target().toString(), live.maxPoolSize(),
-					live.openConnections()))
+			.map((live) -> new RegisteredPool(live.name(), live.owner(), disclosure.target(live.target()),
+					live.maxPoolSize(), live.openConnections()))
 			.toList();
 		Map<String, ReplicaDescriptor> replicas = new LinkedHashMap<>();
 		for (ReplicaSet set : this.replicaSets.all()) {
-			set.replicas().forEach((replica) -> replicas.put(replica.name(), ReplicaDescriptor.of(set, replica)));
+			set.replicas()
+				.forEach((replica) -> replicas.put(replica.name(), ReplicaDescriptor.of(set, replica, disclosure)));
 		}
 		return new PoolsDescriptor(descriptors, replicas, registry);
 	}
@@ -151,10 +164,7 @@ public class DbPoolEndpoint {
 		return (tls != null) ? TlsReport.of(tls, Instant.now()) : null;
 	}
 
-	/**
-	 * @param scanned where a replica pool's scanned indexes go, or null for other pools
-	 */
-	private PoolDescriptor describe(TunedPool pool, boolean showQueries, @Nullable Set<String> scanned) {
+	private PoolDescriptor describe(TunedPool pool, ServerSamples.Sample sample, Disclosure disclosure) {
 		HikariDataSource dataSource = pool.dataSource();
 		PoolStatistics statistics = pool.statistics();
 		Map<String, Setting> driverProperties = new LinkedHashMap<>();
@@ -163,36 +173,24 @@ public class DbPoolEndpoint {
 				driverProperties.put(name, Setting.of(value));
 			}
 		});
-		Map<String, String> session = new LinkedHashMap<>();
-		pool.tuning().session().all().forEach((setting) -> session.put(setting.name(), setting.value()));
+		Map<String, Object> session = new LinkedHashMap<>();
+		pool.tuning()
+			.session()
+			.all()
+			.forEach((setting) -> session.put(setting.name(), disclosure.value(setting.property(), setting.value())));
 		HolderTracking tracking = HolderTracking.of(dataSource);
-		List<Holder> holders = (tracking != null) ? tracking.holders() : List.of();
-		Map<Integer, Backend> backends = Map.of();
-		ConnectedTo connectedTo = null;
-		ServerReport server = null;
-		IndexUsage indexes = null;
-		String serverError = null;
-		try (Connection connection = SideConnections.open(dataSource, SideConnections.ENDPOINT, QUERY_TIMEOUT)) {
-			connectedTo = ConnectedTo.of(ConnectedServer.of(connection));
-			server = ServerReport.read(connection, SideConnections.applicationName(dataSource), showQueries);
-			if (scanned != null) {
-				scanned.addAll(IndexUsage.scanned(connection));
-			}
-			indexes = IndexUsage.read(connection);
-			backends = Backend.read(connection, holders.stream().map(Holder::pid).filter(Objects::nonNull).toList());
-		}
-		catch (SQLException ex) {
-			serverError = Redaction.describe(ex, dataSource);
-		}
+		ServerReport server = sample.server();
 		AutosizeState autosized = (this.autosize != null) ? this.autosize.state(pool.beanName()) : null;
 		Integer ceiling = (autosized != null) ? autosized.ceiling() : null;
 		Recommendation recommendation = Recommendation
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
-		List<HolderDescriptor> holderDescriptors = (tracking != null) ? describe(holders, backends, showQueries) : null;
-		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), connectedTo,
+		List<HolderDescriptor> holderDescriptors = (tracking != null)
+				? describe(tracking.holders(), sample.backends(), disclosure.shown()) : null;
+		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), sample.connectedTo(),
 				PoolDescriptor.configuration(pool.tuning(), dataSource, ceiling), driverProperties, session,
-				Statistics.of(statistics), holderDescriptors, server, indexes, serverError, recommendation, tls(pool),
-				autosized);
+				Statistics.of(statistics), holderDescriptors,
+				(server != null) ? server.disclosed(disclosure, SideConnections.applicationName(dataSource)) : null,
+				sample.indexes(), disclosure.message(sample.error()), recommendation, tls(pool), autosized);
 	}
 
 	private static List<HolderDescriptor> describe(List<Holder> holders, Map<Integer, Backend> backends,
@@ -217,11 +215,22 @@ public class DbPoolEndpoint {
 	 *
 	 * @param name its DataSource bean name
 	 * @param owner the application context that owns it
-	 * @param target user, server and database it connects to
+	 * @param target user, server and database it connects to; the user is {@code ******} unless show-values
+	 * allows it
 	 * @param max its maximum pool size
 	 * @param open connections it holds open now
 	 */
 	public record RegisteredPool(String name, String owner, String target, int max, int open) {
+
+	}
+
+	/**
+	 * How the endpoint reads the server.
+	 *
+	 * @param timeToLive how long one read serves every caller after it ended
+	 * @param indexUsage whether index usage is read, a scan of every index's statistics and size
+	 */
+	public record Sampling(Duration timeToLive, boolean indexUsage) {
 
 	}
 

@@ -15,9 +15,10 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 import dev.poolwise.endpoint.DbPoolEndpoint.PoolsDescriptor;
 
 /**
- * {@link EndpointWebExtension @EndpointWebExtension} for the {@link DbPoolEndpoint}: over HTTP, query texts
- * are shown only to the users {@code show-values} and {@code roles} allow, and a resize answers with a
- * status that says what happened.
+ * {@link EndpointWebExtension @EndpointWebExtension} for the {@link DbPoolEndpoint}: over HTTP, values are
+ * shown only to the users {@code show-values} and {@code roles} allow; a resize, mapped only when the
+ * endpoint's access is {@code unrestricted}, is taken only from a user in one of the {@code roles} when any
+ * are set, and answers with a status that says what happened.
  */
 @EndpointWebExtension(endpoint = DbPoolEndpoint.class)
 public class DbPoolEndpointWebExtension {
@@ -42,9 +43,13 @@ public class DbPoolEndpointWebExtension {
 	}
 
 	@WriteOperation
-	public WebEndpointResponse<ResizeDescriptor> resize(@Selector String name, @Nullable Integer size,
-			@Nullable Integer overflow) {
-		ResizeDescriptor result = this.delegate.resize(name, size, overflow);
+	public WebEndpointResponse<ResizeDescriptor> resize(SecurityContext securityContext, @Selector String name,
+			@Nullable Integer size, @Nullable Integer overflow) {
+		ResizeDescriptor result = isAllowedToResize(securityContext) ? this.delegate.resize(name, size, overflow)
+				: ResizeDescriptor.rejected(name, ResizeDescriptor.Outcome.REFUSED,
+						"Resizing pools needs a user in one of the roles of management.endpoint.dbpool.roles; "
+								+ "the request's user is in none of them.",
+						null);
 		int status = switch (result.outcome()) {
 			case APPLIED -> WebEndpointResponse.STATUS_OK;
 			case REFUSED -> STATUS_FORBIDDEN;
@@ -52,6 +57,11 @@ public class DbPoolEndpointWebExtension {
 			case UNKNOWN_POOL -> WebEndpointResponse.STATUS_NOT_FOUND;
 		};
 		return new WebEndpointResponse<>(result, status);
+	}
+
+	private boolean isAllowedToResize(SecurityContext securityContext) {
+		return this.roles.isEmpty() || (securityContext.getPrincipal() != null
+				&& this.roles.stream().anyMatch(securityContext::isUserInRole));
 	}
 
 }

@@ -25,19 +25,22 @@ import dev.poolwise.validation.Durations;
  * itself; null if the server could not be read
  * @param configuration each effective number with where it came from
  * @param driverProperties pgjdbc properties Poolwise set, with where they came from
- * @param session session settings applied to every connection
+ * @param session session settings applied to every connection; each value {@code ******} unless show-values
+ * allows it
  * @param statistics the pool's own counters now
  * @param holders the threads that hold its connections, longest first; null when the pool's holders are not
  * tracked (it has a Dropwizard or Prometheus metric registry)
- * @param server the server's sessions, read now; null if the server could not be read
- * @param indexes index usage of the database; null if the server could not be read
- * @param serverError why the server could not be read, or null
+ * @param server the server's sessions, as read at its {@code sampledAt}; null if the server could not be read
+ * @param indexes index usage of the database; null unless {@code management.endpoint.dbpool.index-usage} is
+ * on and the server was read
+ * @param serverError why the server could not be read, what the server quoted hidden unless show-values
+ * allows it; or null
  * @param recommendation the measured size recommendation and its reasoning
  * @param tls the SSL bundle's TLS with its certificates, or null when the pool has no bundle
  * @param autosize the autosize controller's state and last decisions, null when the pool has none
  */
 public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<String, Setting> configuration,
-		Map<String, Setting> driverProperties, Map<String, String> session, Statistics statistics,
+		Map<String, Setting> driverProperties, Map<String, Object> session, Statistics statistics,
 		@Nullable List<HolderDescriptor> holders, @Nullable ServerReport server, @Nullable IndexUsage indexes,
 		@Nullable String serverError, Recommendation recommendation, @Nullable TlsReport tls,
 		@Nullable AutosizeState autosize) {

@@ -18,19 +18,20 @@ import dev.poolwise.replica.ReplicaSet;
  * @param lagMillis replay lag behind the primary, or null when unknown
  * @param maxLagMillis the lag bound
  * @param replayLsn last replay position seen, or null
- * @param problem why it takes no read-only transactions, or null
+ * @param problem why it takes no read-only transactions, what the server quoted in it (role and database
+ * names) hidden unless show-values allows it; or null
  * @param reads read-only transactions it served
  * @param failures calls that failed on a broken connection of it
  */
 public record ReplicaDescriptor(String primary, String pool, String state, @Nullable Long lagMillis,
 		long maxLagMillis, @Nullable String replayLsn, @Nullable String problem, long reads, long failures) {
 
-	static ReplicaDescriptor of(ReplicaSet set, Replica replica) {
+	static ReplicaDescriptor of(ReplicaSet set, Replica replica, Disclosure disclosure) {
 		Duration lag = replica.lag();
 		return new ReplicaDescriptor(set.pool(), replica.pool().getPoolName(), replica.state().label(),
 				(lag != null) ? lag.toMillis() : null, set.maxLag().toMillis(),
-				Lsn.format(replica.replayed()), replica.problem(), set.routing().servedBy(replica.name()),
-				set.routing().failuresOn(replica.name()));
+				Lsn.format(replica.replayed()), disclosure.message(replica.problem()),
+				set.routing().servedBy(replica.name()), set.routing().failuresOn(replica.name()));
 	}
 
 }

@@ -38,7 +38,9 @@ public record ResizeDescriptor(String pool, Outcome outcome, String message, @Nu
 		/** The pool has the new size. */
 		APPLIED,
 
-		/** Resizing at runtime is not enabled. */
+		/**
+		 * Resizing at runtime is not enabled for the pool, or roles are configured and the user holds none.
+		 */
 		REFUSED,
 
 		/** The numbers break a rule; nothing changed. */

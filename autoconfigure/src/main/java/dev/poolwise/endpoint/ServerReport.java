@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.poolwise.metrics.ServerStatistics;
 import dev.poolwise.metrics.ServerStatistics.Scope;
 import dev.poolwise.metrics.ServerStatistics.State;
@@ -18,7 +20,8 @@ import dev.poolwise.metrics.ServerStatistics.State;
  * The server's sessions as the endpoint shows them: the counts the meters sample, read fresh, and the
  * sessions that have been busy the longest.
  *
- * @param sampledAt when the server was asked
+ * @param sampledAt when the server was asked: the endpoint reuses a read for
+ * {@code management.endpoint.dbpool.sample-ttl}
  * @param sessions session counts by scope ({@code application}, {@code database}) and state
  * @param maxConnections slots an application may use
  * @param oldestTransactionSeconds age of the oldest open transaction in the database
@@ -30,9 +33,6 @@ import dev.poolwise.metrics.ServerStatistics.State;
 public record ServerReport(Instant sampledAt, Map<String, Map<String, Integer>> sessions, int maxConnections,
 		double oldestTransactionSeconds, double oldestQuerySeconds, int waiting, boolean allSessionsVisible,
 		List<RunningSession> longestRunning) {
-
-	/** What stands in for a query text the caller may not see, as in Spring Boot's sanitizer. */
-	static final String HIDDEN = "******";
 
 	private static final String LONGEST_RUNNING = """
 			SELECT pid, application_name, state, wait_event_type, wait_event, query,
@@ -49,12 +49,10 @@ public record ServerReport(Instant sampledAt, Map<String, Map<String, Integer>> 
 	 * Reads the report.
 	 * @param connection a connection outside the pool
 	 * @param applicationName the application_name of the pool's sessions
-	 * @param showQueries whether query texts may be shown
-	 * @return the report
+	 * @return the report, with query texts and application names as the server gave them
 	 * @throws SQLException if the server cannot answer
 	 */
-	static ServerReport read(Connection connection, String applicationName, boolean showQueries)
-			throws SQLException {
+	static ServerReport read(Connection connection, String applicationName) throws SQLException {
 		ServerStatistics statistics = ServerStatistics.read(connection, applicationName);
 		Map<String, Map<String, Integer>> sessions = new LinkedHashMap<>();
 		for (Scope scope : Scope.values()) {
@@ -66,11 +64,34 @@ public record ServerReport(Instant sampledAt, Map<String, Map<String, Integer>> 
 		}
 		return new ServerReport(statistics.sampledAt(), sessions, statistics.maxConnections(),
 				statistics.oldestTransactionSeconds(), statistics.oldestQuerySeconds(), statistics.waiting(),
-				statistics.allSessionsVisible(), longestRunning(connection, showQueries));
+				statistics.allSessionsVisible(), longestRunning(connection));
 	}
 
-	private static List<RunningSession> longestRunning(Connection connection, boolean showQueries)
-			throws SQLException {
+	/**
+	 * The report as one caller may see it: query texts, and the names of other applications' sessions, are
+	 * values.
+	 * @param disclosure what the caller may see
+	 * @param applicationName the application_name of the pool's sessions, whose own side connections are
+	 * named after it
+	 * @return the report
+	 */
+	ServerReport disclosed(Disclosure disclosure, String applicationName) {
+		List<RunningSession> sessions = this.longestRunning.stream()
+			.map((session) -> new RunningSession(session.pid(),
+					isOwn(session.applicationName(), applicationName) ? session.applicationName()
+							: disclosure.text(session.applicationName()),
+					session.state(), session.transactionSeconds(), session.querySeconds(), session.waitEventType(),
+					session.waitEvent(), disclosure.text(session.query())))
+			.toList();
+		return new ServerReport(this.sampledAt, this.sessions, this.maxConnections, this.oldestTransactionSeconds,
+				this.oldestQuerySeconds, this.waiting, this.allSessionsVisible, sessions);
+	}
+
+	private static boolean isOwn(@Nullable String name, String applicationName) {
+		return name != null && (name.equals(applicationName) || name.startsWith(applicationName + " (dbPool "));
+	}
+
+	private static List<RunningSession> longestRunning(Connection connection) throws SQLException {
 		List<RunningSession> sessions = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement(LONGEST_RUNNING);
 				ResultSet rows = statement.executeQuery()) {
@@ -78,7 +99,7 @@ public record ServerReport(Instant sampledAt, Map<String, Map<String, Integer>> 
 				sessions.add(new RunningSession(rows.getInt("pid"), rows.getString("application_name"),
 						rows.getString("state"), (Double) rows.getObject("transaction_seconds"),
 						(Double) rows.getObject("query_seconds"), rows.getString("wait_event_type"),
-						rows.getString("wait_event"), showQueries ? rows.getString("query") : HIDDEN));
+						rows.getString("wait_event"), rows.getString("query")));
 			}
 		}
 		return sessions;
@@ -88,7 +109,8 @@ public record ServerReport(Instant sampledAt, Map<String, Map<String, Integer>> 
 	 * A session that is running a statement or sitting in a transaction.
 	 *
 	 * @param pid the server process
-	 * @param applicationName its application_name
+	 * @param applicationName its application_name; another application's is {@code ******} unless
+	 * show-values allows it
 	 * @param state its state as the server names it
 	 * @param transactionSeconds age of its transaction, null outside one
 	 * @param querySeconds time since its current or last statement started
@@ -96,8 +118,9 @@ public record ServerReport(Instant sampledAt, Map<String, Map<String, Integer>> 
 	 * @param waitEvent what it waits for, or null
 	 * @param query the statement text, or {@code ******} unless show-values allows it
 	 */
-	public record RunningSession(int pid, String applicationName, String state, Double transactionSeconds,
-			Double querySeconds, String waitEventType, String waitEvent, String query) {
+	public record RunningSession(int pid, @Nullable String applicationName, @Nullable String state,
+			@Nullable Double transactionSeconds, @Nullable Double querySeconds, @Nullable String waitEventType,
+			@Nullable String waitEvent, @Nullable String query) {
 
 	}
 

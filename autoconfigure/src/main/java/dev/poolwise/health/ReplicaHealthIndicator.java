@@ -9,6 +9,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.pool.Redaction;
 import dev.poolwise.replica.Lsn;
 import dev.poolwise.replica.Replica;
 import dev.poolwise.replica.Routing;
@@ -17,7 +18,8 @@ import dev.poolwise.replica.Routing;
  * Health of one read replica, from what the replica monitor last measured: it touches no server, so it
  * answers at once whatever the replica does. UP while the replica takes read-only transactions; otherwise
  * the configured out-of-rotation status, which by default is outside the status order, so a lagging or
- * stopped replica shows here without taking overall health down while the primary serves the reads.
+ * stopped replica shows here without taking overall health down while the primary serves the reads. Health
+ * shows no values: what a problem quotes from the server (role and database names) is hidden.
  */
 public class ReplicaHealthIndicator implements HealthIndicator {
 
@@ -57,7 +59,7 @@ public class ReplicaHealthIndicator implements HealthIndicator {
 		}
 		@Nullable String problem = this.replica.problem();
 		if (problem != null) {
-			health.withDetail("problem", problem);
+			health.withDetail("problem", Redaction.quotedValues(problem));
 		}
 		PoolStatistics statistics = PoolStatistics.of(this.replica.pool());
 		health.withDetail(PoolHealthIndicator.POOL, this.replica.pool().getPoolName())

@@ -1,5 +1,7 @@
 package dev.poolwise.pool;
 
+import java.util.regex.Pattern;
+
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -11,6 +13,9 @@ import org.jspecify.annotations.Nullable;
 public final class Redaction {
 
 	private static final String MASK = "******";
+
+	/** What the server quotes in its messages: {@code user "app"}, {@code Key (email)=(a@example.com)}. */
+	private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"|=\\([^)]*\\)");
 
 	private Redaction() {
 	}
@@ -39,6 +44,19 @@ public final class Redaction {
 		}
 		safe = mask(safe, pool.getPassword());
 		return (pool.getCredentialsProvider() != null) ? mask(safe, PoolCredentials.of(pool).getPassword()) : safe;
+	}
+
+	/**
+	 * A message with what the server quotes in it hidden: role, database and host names in double quotes,
+	 * and the values of a key in a constraint's detail. Where values may not be shown (Spring Boot's
+	 * {@code show-values}), a server message such as {@code password authentication failed for user "app"}
+	 * keeps its sense and loses the name.
+	 * @param message the message, already {@link #message(String, HikariDataSource) redacted}
+	 * @return e.g. {@code password authentication failed for user "******"}
+	 */
+	public static String quotedValues(String message) {
+		return QUOTED.matcher(message)
+			.replaceAll((match) -> match.group().startsWith("\"") ? "\"" + MASK + "\"" : "=(" + MASK + ")");
 	}
 
 	private static String mask(String message, @Nullable String password) {

@@ -8,6 +8,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.pool.Redaction;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.tls.TlsRotation;
 
@@ -135,11 +136,12 @@ public final class Replica {
 	/**
 	 * Takes the replica out of rotation until a sample succeeds, and has its pool replace its
 	 * connections, which died with the server.
-	 * @param reason what failed, without secrets
+	 * @param reason what failed, which may quote a driver message: the replica pool's URL and password are
+	 * redacted here, once for the log, health and the endpoint
 	 */
 	void unreachable(String reason) {
 		this.lag = null;
-		if (change(State.UNREACHABLE, reason)) {
+		if (change(State.UNREACHABLE, Redaction.message(reason, this.pool))) {
 			evictIdle();
 		}
 	}

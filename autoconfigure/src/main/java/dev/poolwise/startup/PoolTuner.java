@@ -146,7 +146,9 @@ public final class PoolTuner {
 		}
 		String bundleKey = this.keys.suggested("ssl.bundle");
 		String rule = "pool '" + beanName + "' connects to " + String.join(",", security.hosts())
-				+ " with its " + security.describe() + ", so anyone on the network path can read or change its traffic";
+				+ " with its " + security.describe() + ", so anyone on the network path "
+				+ ((security.level() == TransportSecurity.Level.UNKNOWN) ? "may be able to" : "can")
+				+ " read or change its traffic";
 		String fix = "Set " + bundleKey + " to a Spring Boot SSL bundle holding the server's CA certificate "
 				+ "(spring.ssl.bundle.pem.<name>.truststore.certificate) for verify-full";
 		if (this.settings.ssl().requireVerified()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.Driver;
@@ -13,7 +14,8 @@ import dev.poolwise.registry.PoolTarget;
 
 /**
  * How well a pool's connections are protected as configured: verified in full, by chain only, or not at
- * all, and in words that name the setting responsible. pgjdbc's default {@code sslmode=prefer} encrypts
+ * all, and in words that name the setting responsible. Only what Poolwise knows is verified counts: a custom
+ * {@code sslfactory} or {@code sslhostnameverifier} may accept any server, so it is not reported as verified. pgjdbc's default {@code sslmode=prefer} encrypts
  * when the server offers TLS but verifies nothing, which an attacker on the path defeats.
  *
  * @param level what is verified
@@ -34,9 +36,24 @@ public record TransportSecurity(Level level, String how, List<String> hosts) {
 		CHAIN,
 
 		/** Nothing: plain or encryption-only connections. */
-		NONE
+		NONE,
+
+		/**
+		 * Whatever a custom {@code sslfactory} does: its trust managers, not pgjdbc's, decide whether the
+		 * chain is checked, so Poolwise cannot say it was.
+		 */
+		UNKNOWN
 
 	}
+
+	/**
+	 * pgjdbc's factories that check the server's chain: {@code LibPQFactory} (the default) against
+	 * {@code sslrootcert}, {@code DefaultJavaSSLFactory} against the JVM's trust store and
+	 * {@code SingleCertValidatingFactory} against the one certificate it is given.
+	 */
+	private static final Set<String> CHECKING_FACTORIES = Set.of("org.postgresql.ssl.LibPQFactory",
+			"org.postgresql.ssl.jdbc4.LibPQFactory", "org.postgresql.ssl.DefaultJavaSSLFactory",
+			"org.postgresql.ssl.SingleCertValidatingFactory");
 
 	/**
 	 * Judges a pool's configuration.
@@ -64,11 +81,23 @@ public record TransportSecurity(Level level, String how, List<String> hosts) {
 		boolean ssl = Boolean.parseBoolean(effective.getProperty("ssl"));
 		String mode = (sslmode != null) ? sslmode.toLowerCase(Locale.ROOT) : (ssl ? "verify-full" : "prefer");
 		String factory = effective.getProperty("sslfactory");
-		boolean checksChain = factory == null || !factory.endsWith("NonValidatingFactory");
-		Level level = !checksChain ? Level.NONE
-				: mode.equals("verify-full") ? Level.FULL : mode.equals("verify-ca") ? Level.CHAIN : Level.NONE;
-		String how = (sslmode != null) ? "sslmode=" + sslmode : ssl ? "ssl=true" : "sslmode=prefer, pgjdbc's default";
-		return new TransportSecurity(level, how + ((factory != null) ? ", sslfactory=" + factory : ""), hosts);
+		String verifier = effective.getProperty("sslhostnameverifier");
+		String how = ((sslmode != null) ? "sslmode=" + sslmode : ssl ? "ssl=true" : "sslmode=prefer, pgjdbc's default")
+				+ ((factory != null) ? ", sslfactory=" + factory : "");
+		boolean verifiesChain = mode.equals("verify-full") || mode.equals("verify-ca");
+		if (factory != null && factory.endsWith("NonValidatingFactory")) {
+			return new TransportSecurity(Level.NONE, how, hosts);
+		}
+		if (factory != null && !CHECKING_FACTORIES.contains(factory)) {
+			return new TransportSecurity(Level.UNKNOWN, how + ", a custom factory that decides what is verified",
+					hosts);
+		}
+		if (mode.equals("verify-full") && verifier != null) {
+			return new TransportSecurity(Level.CHAIN, how + "; host name left to sslhostnameverifier=" + verifier
+					+ ", which Poolwise cannot judge", hosts);
+		}
+		Level level = !verifiesChain ? Level.NONE : mode.equals("verify-full") ? Level.FULL : Level.CHAIN;
+		return new TransportSecurity(level, how, hosts);
 	}
 
 	/**
@@ -88,6 +117,7 @@ public record TransportSecurity(Level level, String how, List<String> hosts) {
 			case FULL -> "server verified (certificate chain and host name; " + this.how + ")";
 			case CHAIN -> "server verified by certificate chain only, not host name (" + this.how + ")";
 			case NONE -> "server NOT verified (" + this.how + ")";
+			case UNKNOWN -> "server verification unknown to Poolwise (" + this.how + ")";
 		};
 	}
 

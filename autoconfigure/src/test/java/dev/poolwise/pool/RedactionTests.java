@@ -25,6 +25,18 @@ class RedactionTests {
 	}
 
 	@Test
+	void quotedValuesHidesTheNamesAndKeyValuesAServerMessageQuotesAndKeepsItsSense() {
+		assertThat(Redaction.quotedValues("its check failed (28P01: FATAL: password authentication failed for user "
+				+ "\"app\")")).isEqualTo("its check failed (28P01: FATAL: password authentication failed for user "
+						+ "\"******\")");
+		assertThat(Redaction.quotedValues("duplicate key value violates unique constraint \"users_email_key\" "
+				+ "Detail: Key (email)=(ann@example.com) already exists.")).isEqualTo("duplicate key value violates "
+						+ "unique constraint \"******\" Detail: Key (email)=(******) already exists.");
+		assertThat(Redaction.quotedValues("replay lag 1200 ms exceeds db.pool.replicas.max-lag (1000 ms)"))
+			.isEqualTo("replay lag 1200 ms exceeds db.pool.replicas.max-lag (1000 ms)");
+	}
+
+	@Test
 	void aMissingMessageIsSaidAsSuch() {
 		try (HikariDataSource pool = new HikariDataSource()) {
 			assertThat(Redaction.message(null, pool)).isEqualTo("null");

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.health.actuate.endpoint.SimpleStatusAggregator;
 import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
@@ -171,8 +172,8 @@ class ReplicaRoutingTests {
 				assertThat(new SimpleStatusAggregator("down", "out-of-service", "out-of-rotation", "up", "unknown")
 					.getAggregateStatus(Status.UP, health.health().getStatus()))
 					.as("a readiness group with the docs' status order").isEqualTo(new Status("OUT_OF_ROTATION"));
-				assertThat(new DbPoolEndpoint(context.getBean(TunedPools.class), null, Show.NEVER,
-						context.getBean(ReplicaSets.class), null)
+				assertThat(new DbPoolEndpoint(context.getBean(TunedPools.class), null, Show.NEVER, new Sanitizer(),
+						context.getBean(ReplicaSets.class), null, new DbPoolEndpoint.Sampling(Duration.ZERO, false))
 					.pools()
 					.replicas()
 					.get(delayed.name())

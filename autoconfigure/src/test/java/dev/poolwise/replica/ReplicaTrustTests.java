@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -347,7 +348,8 @@ class ReplicaTrustTests {
 		this.contextRunner.run((context) -> {
 			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 			DbPoolEndpoint endpoint = new DbPoolEndpoint(context.getBean(TunedPools.class), null, Show.NEVER,
-					context.getBean(ReplicaSets.class), null);
+					new Sanitizer(), context.getBean(ReplicaSets.class), null,
+					new DbPoolEndpoint.Sampling(Duration.ZERO, true));
 			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
 				for (int i = 0; i < 2; i++) {
 					ReplicaRoutingTests.run(ReplicaRoutingTests.readOnly(context), (s) -> {

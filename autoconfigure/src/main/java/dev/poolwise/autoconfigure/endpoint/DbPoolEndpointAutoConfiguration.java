@@ -1,8 +1,13 @@
 package dev.poolwise.autoconfigure.endpoint;
 
+import java.time.Duration;
+import java.util.List;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -19,6 +24,9 @@ import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
 import dev.poolwise.metrics.PoolSizeAdvisor;
 import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tuned.TunedPools;
+import dev.poolwise.validation.Durations;
+import dev.poolwise.validation.PoolConfigurationException;
+import dev.poolwise.validation.Violation;
 
 /**
  * Auto-configuration of the {@code dbpool} actuator endpoint. After the metrics, whose size advisor it
@@ -35,9 +43,18 @@ public final class DbPoolEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DbPoolEndpoint dbPoolEndpoint(TunedPools pools, ObjectProvider<PoolSizeAdvisor> poolSizeAdvisor,
-			DbPoolEndpointProperties properties, ReplicaSets replicaSets, ObjectProvider<AutosizeControls> autosize) {
-		return new DbPoolEndpoint(pools, poolSizeAdvisor.getIfAvailable(), properties.getShowValues(), replicaSets,
-				autosize.getIfAvailable());
+			DbPoolEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions,
+			ReplicaSets replicaSets, ObjectProvider<AutosizeControls> autosize) {
+		Duration sampleTtl = properties.getSampleTtl();
+		if (sampleTtl.isNegative()) {
+			throw new PoolConfigurationException(List.of(new Violation("management.endpoint.dbpool.sample-ttl",
+					Durations.format(sampleTtl), "must not be negative",
+					"Set it to how long one read of the server may serve requests, e.g. 10s, or 0s to read "
+							+ "whenever no read is in flight.")));
+		}
+		return new DbPoolEndpoint(pools, poolSizeAdvisor.getIfAvailable(), properties.getShowValues(),
+				new Sanitizer(sanitizingFunctions.orderedStream().toList()), replicaSets, autosize.getIfAvailable(),
+				new DbPoolEndpoint.Sampling(sampleTtl, properties.isIndexUsage()));
 	}
 
 	@Bean

@@ -3,8 +3,14 @@ package dev.poolwise.autoconfigure.endpoint;
 import java.security.Principal;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,7 +23,11 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfi
 import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementContextAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -29,6 +39,7 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.core.convert.support.ConfigurableConversionService;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -36,6 +47,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 import org.springframework.web.context.WebApplicationContext;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
+import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
 import dev.poolwise.autoconfigure.metrics.PoolMetricsAutoConfiguration;
 import dev.poolwise.endpoint.DbPoolEndpoint;
 import dev.poolwise.endpoint.DbPoolEndpointWebExtension;
@@ -51,6 +63,12 @@ import static org.awaitility.Awaitility.await;
  */
 class DbPoolEndpointWebIntegrationTests {
 
+	private static final int CONCURRENT_READS = 20;
+
+	private static final String UNRESTRICTED = "management.endpoint.dbpool.access=unrestricted";
+
+	private static final String API_KEY = "k3y-7f2a9c41";
+
 	private static final String LONGEST_RUNNING_QUERY = "$.pools.dataSource.server.longestRunning[0].query";
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -63,6 +81,9 @@ class DbPoolEndpointWebIntegrationTests {
 				DataSourcePoolMetricsAutoConfiguration.class, PoolMetricsAutoConfiguration.class,
 				DbPoolEndpointAutoConfiguration.class))
 		.withBean(SimpleMeterRegistry.class)
+		// as SpringApplication sets it, so that "access=unrestricted" converts as in an application
+		.withInitializer((context) -> context.getEnvironment()
+			.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()))
 		.withPropertyValues(PostgresServer.datasourceProperties())
 		.withPropertyValues("management.endpoints.web.exposure.include=dbpool",
 				"management.metrics.use-global-registry=false", "db.pool.size=2", "db.pool.overflow=3",
@@ -93,7 +114,7 @@ class DbPoolEndpointWebIntegrationTests {
 						.isEqualTo("spring.application.name");
 					assertThat(result).bodyJson()
 						.extractingPath("$.pools.dataSource.session.work_mem")
-						.isEqualTo("8MB");
+						.isEqualTo("******");
 					assertThat(result).bodyJson().extractingPath("$.pools.dataSource.statistics.max").isEqualTo(5);
 					assertThat(result).bodyJson()
 						.extractingPath("$.pools.dataSource.server.sessions.application.idle_in_transaction")
@@ -151,13 +172,14 @@ class DbPoolEndpointWebIntegrationTests {
 	}
 
 	@Test
-	void indexUsageListsANeverScannedIndexButNotAUniqueOne() throws SQLException {
+	void indexUsageWhenEnabledListsANeverScannedIndexButNotAUniqueOne() throws SQLException {
 		try (Connection admin = PostgresServer.connect()) {
 			Sessions.execute(admin, "CREATE TABLE endpoint_orders (id bigint PRIMARY KEY, code text UNIQUE, "
 					+ "customer bigint)");
 			Sessions.execute(admin, "CREATE INDEX endpoint_orders_customer ON endpoint_orders (customer)");
 			try {
-				this.contextRunner.run(withMockMvc((mvc, pool) -> {
+				this.contextRunner.withPropertyValues("management.endpoint.dbpool.index-usage=true")
+					.run(withMockMvc((mvc, pool) -> {
 					MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
 					assertThat(result).bodyJson()
 						.extractingPath("$.pools.dataSource.indexes.unused[*].name")
@@ -198,6 +220,44 @@ class DbPoolEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void concurrentReadsShareOneServerReadPerPool() {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
+			this.contextRunner
+				// a time-to-live longer than the burst takes on a loaded machine: one read serves all
+				.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(), "db.pool.monitor.enabled=false",
+						"management.endpoint.dbpool.sample-ttl=1m")
+				.run(withMockMvc((mvc, pool) -> {
+					try (Connection connection = pool.getConnection()) {
+						assertThat(connection.isValid(1)).isTrue();
+					}
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> pool.getHikariPoolMXBean().getTotalConnections() == 2);
+					int before = proxy.acceptedConnections();
+					ExecutorService callers = Executors.newFixedThreadPool(CONCURRENT_READS);
+					try {
+						CountDownLatch start = new CountDownLatch(1);
+						List<Future<Integer>> reads = new ArrayList<>();
+						for (int i = 0; i < CONCURRENT_READS; i++) {
+							reads.add(callers.submit(() -> {
+								start.await();
+								return mvc.get().uri("/actuator/dbpool").exchange().getResponse().getStatus();
+							}));
+						}
+						start.countDown();
+						for (Future<Integer> read : reads) {
+							assertThat(read.get()).isEqualTo(200);
+						}
+					}
+					finally {
+						callers.shutdownNow();
+					}
+					assertThat(proxy.acceptedConnections() - before).as("connections the endpoint opened")
+						.isEqualTo(1);
+				}));
+		}
+	}
+
+	@Test
 	void readListsTheJvmWideRegistryOfLivePools() {
 		this.contextRunner.run(withMockMvc((mvc, pool) -> {
 			MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
@@ -205,7 +265,7 @@ class DbPoolEndpointWebIntegrationTests {
 			assertThat(result).bodyJson()
 				.extractingPath("$.registry[0].target")
 				.asString()
-				.startsWith(PostgresServer.username() + "@");
+				.startsWith("******@");
 			assertThat(result).bodyJson().extractingPath("$.registry[0].max").isEqualTo(pool.getMaximumPoolSize());
 		}));
 	}
@@ -263,7 +323,7 @@ class DbPoolEndpointWebIntegrationTests {
 
 	@Test
 	void resizeIsRefusedUnlessEnabled() {
-		this.contextRunner.run(withMockMvc((mvc, pool) -> {
+		this.contextRunner.withPropertyValues(UNRESTRICTED).run(withMockMvc((mvc, pool) -> {
 			MvcTestResult result = resize(mvc, "dataSource", "{\"size\":4,\"overflow\":6}");
 			assertThat(result).hasStatus(HttpStatus.FORBIDDEN);
 			assertThat(result).bodyJson()
@@ -277,7 +337,7 @@ class DbPoolEndpointWebIntegrationTests {
 
 	@Test
 	void resizeChangesTheLivePoolWhenEnabled() {
-		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true").run(withMockMvc((mvc, pool) -> {
+		this.contextRunner.withPropertyValues(UNRESTRICTED, "db.pool.endpoint.resize-enabled=true").run(withMockMvc((mvc, pool) -> {
 			try (Connection connection = pool.getConnection()) {
 				MvcTestResult result = resize(mvc, "dataSource", "{\"size\":4,\"overflow\":6}");
 				assertThat(result).hasStatusOk();
@@ -299,7 +359,7 @@ class DbPoolEndpointWebIntegrationTests {
 
 	@Test
 	void resizeBeyondTheConnectionBudgetWarns() {
-		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true", "db.pool.instances=2")
+		this.contextRunner.withPropertyValues(UNRESTRICTED, "db.pool.endpoint.resize-enabled=true", "db.pool.instances=2")
 			.run(withMockMvc((mvc, pool) -> {
 				MvcTestResult result = resize(mvc, "dataSource", "{\"overflow\":198}");
 				assertThat(result).hasStatusOk();
@@ -318,7 +378,7 @@ class DbPoolEndpointWebIntegrationTests {
 	@Test
 	void resizeBeyondAnEnforcedConnectionBudgetIsRefusedAsStartupWouldBe() {
 		this.contextRunner
-			.withPropertyValues("db.pool.endpoint.resize-enabled=true", "db.pool.instances=2",
+			.withPropertyValues(UNRESTRICTED, "db.pool.endpoint.resize-enabled=true", "db.pool.instances=2",
 					"db.pool.budget.enforce=true")
 			.run(withMockMvc((mvc, pool) -> {
 				MvcTestResult result = resize(mvc, "dataSource", "{\"overflow\":198}");
@@ -349,7 +409,7 @@ class DbPoolEndpointWebIntegrationTests {
 		try (FaultProxy proxy = FaultProxy.inFrontOf(PostgresServer.jdbcUrl())) {
 			proxy.refuse();
 			this.contextRunner
-				.withPropertyValues("spring.datasource.url=" + proxy.jdbcUrl(), "db.pool.lazy-start=true",
+				.withPropertyValues(UNRESTRICTED, "spring.datasource.url=" + proxy.jdbcUrl(), "db.pool.lazy-start=true",
 						"db.pool.connect-timeout=1s", "db.pool.timeout=1s", "db.pool.endpoint.resize-enabled=true",
 						"db.pool.instances=2", "db.pool.budget.enforce=true")
 				.run(withMockMvc((mvc, pool) -> {
@@ -366,7 +426,7 @@ class DbPoolEndpointWebIntegrationTests {
 
 	@Test
 	void invalidResizeAnswersBadRequestNamingPropertyValueRuleAndFix() {
-		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true").run(withMockMvc((mvc, pool) -> {
+		this.contextRunner.withPropertyValues(UNRESTRICTED, "db.pool.endpoint.resize-enabled=true").run(withMockMvc((mvc, pool) -> {
 			MvcTestResult result = resize(mvc, "dataSource", "{\"size\":0}");
 			assertThat(result).hasStatus(HttpStatus.BAD_REQUEST);
 			assertThat(result).bodyJson()
@@ -382,7 +442,7 @@ class DbPoolEndpointWebIntegrationTests {
 
 	@Test
 	void resizeOfAnUnknownPoolIsNotFound() {
-		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true")
+		this.contextRunner.withPropertyValues(UNRESTRICTED, "db.pool.endpoint.resize-enabled=true")
 			.run(withMockMvc((mvc, pool) -> assertThat(resize(mvc, "orders", "{\"size\":3}"))
 				.hasStatus(HttpStatus.NOT_FOUND)
 				.bodyJson()
@@ -402,6 +462,124 @@ class DbPoolEndpointWebIntegrationTests {
 					.startsWith("No load measured yet");
 				assertThat(result).bodyJson().extractingPath("$.pools.dataSource.server.maxConnections").isEqualTo(297);
 			}));
+	}
+
+	@Test
+	void aSessionSettingValueIsHiddenByDefaultInTheEndpointAndNeverInHealth() {
+		this.contextRunner.withPropertyValues("db.pool.session.settings.[myapp.api-key]=" + API_KEY)
+			.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class,
+					HealthEndpointAutoConfiguration.class, PoolHealthContributorAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=dbpool,health",
+					"management.endpoint.health.show-details=always")
+			.run(withMockMvc((mvc, pool) -> {
+				MvcTestResult endpoint = mvc.get().uri("/actuator/dbpool").exchange();
+				assertThat(endpoint).bodyText().doesNotContain(API_KEY);
+				assertThat(endpoint).bodyJson()
+					.extractingPath("$.pools.dataSource.session['myapp.api_key']")
+					.isEqualTo("******");
+				MvcTestResult health = mvc.get().uri("/actuator/health").exchange();
+				assertThat(health).bodyText().contains("dbPool").doesNotContain(API_KEY);
+			}));
+	}
+
+	@Test
+	void aSessionSettingValueIsShownWhenShowValuesIsAlwaysUnlessASanitizingFunctionHidesIt() {
+		this.contextRunner
+			.withPropertyValues("db.pool.session.settings.[myapp.api-key]=" + API_KEY,
+					"db.pool.session.settings.[myapp.tenant]=acme", "management.endpoint.dbpool.show-values=always")
+			.withBean(SanitizingFunction.class,
+					() -> (data) -> data.getLowerCaseKey().contains("api-key") ? data.withSanitizedValue() : data)
+			.run(withMockMvc((mvc, pool) -> {
+				MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.dataSource.session['myapp.tenant']")
+					.isEqualTo("acme");
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.dataSource.session['myapp.api_key']")
+					.isEqualTo("******");
+			}));
+		this.contextRunner
+			.withPropertyValues("db.pool.session.settings.[myapp.api-key]=" + API_KEY,
+					"management.endpoint.dbpool.show-values=always")
+			.run(withMockMvc((mvc, pool) -> assertThat(mvc.get().uri("/actuator/dbpool")).bodyJson()
+				.extractingPath("$.pools.dataSource.session['myapp.api_key']")
+				.isEqualTo(API_KEY)));
+	}
+
+	@ParameterizedTest(name = "show-values={0}")
+	@CsvSource({ "always, true", "never, false" })
+	void otherApplicationsAndTheRoleAreNamedOnlyWhenShowValuesAllowsIt(String showValues, boolean named) {
+		this.contextRunner.withPropertyValues("management.endpoint.dbpool.show-values=" + showValues)
+			.run(withMockMvc((mvc, pool) -> {
+				try (Connection session = Sessions.idleInTransaction("billing-batch")) {
+					Sessions.execute(session, "SELECT 1");
+					MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
+					assertThat(result).bodyJson()
+						.extractingPath("$.pools.dataSource.server.longestRunning[*].applicationName")
+						.asArray()
+						.contains(named ? "billing-batch" : "******")
+						.doesNotContain(named ? "******" : "billing-batch");
+					assertThat(result).bodyJson()
+						.extractingPath("$.registry[0].target")
+						.asString()
+						.startsWith((named ? PostgresServer.username() : "******") + "@");
+				}
+			}));
+	}
+
+	@Test
+	void aServerMessageKeepsItsSenseButNotTheNamesItQuotes() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=" + PostgresServer.jdbcUrl().replace("/postgres?", "/billing?"),
+					"db.pool.lazy-start=true", "db.pool.connect-timeout=1s", "db.pool.timeout=1s")
+			.run(withMockMvc((mvc, pool) -> {
+				MvcTestResult result = mvc.get().uri("/actuator/dbpool").exchange();
+				assertThat(result).bodyJson()
+					.extractingPath("$.pools.dataSource.serverError")
+					.asString()
+					.contains("database \"******\" does not exist")
+					.doesNotContain("billing");
+			}));
+	}
+
+	@Test
+	void resizeIsNotOfferedUnlessTheEndpointsAccessIsUnrestricted() {
+		this.contextRunner.withPropertyValues("db.pool.endpoint.resize-enabled=true").run(withMockMvc((mvc, pool) -> {
+			MvcTestResult result = resize(mvc, "dataSource", "{\"size\":1,\"overflow\":0}");
+			assertThat(result).hasStatus(HttpStatus.NOT_FOUND);
+			assertThat(pool.getMinimumIdle()).isEqualTo(2);
+			assertThat(pool.getMaximumPoolSize()).isEqualTo(5);
+			assertThat(mvc.get().uri("/actuator/dbpool")).hasStatusOk();
+		}));
+	}
+
+	@Test
+	void withRolesResizeIsTakenOnlyFromAUserInOneOfThem() {
+		this.contextRunner
+			.withPropertyValues(UNRESTRICTED, "db.pool.endpoint.resize-enabled=true",
+					"management.endpoint.dbpool.roles=ops")
+			.run(withMockMvc((mvc, pool) -> {
+				MvcTestResult anonymous = resize(mvc, "dataSource", "{\"size\":1,\"overflow\":0}");
+				assertThat(anonymous).hasStatus(HttpStatus.FORBIDDEN);
+				assertThat(anonymous).bodyJson()
+					.extractingPath("$.message")
+					.asString()
+					.contains("management.endpoint.dbpool.roles");
+				assertThat(resizeAs(mvc, () -> "developer", "dev", "{\"size\":1,\"overflow\":0}"))
+					.hasStatus(HttpStatus.FORBIDDEN);
+				assertThat(pool.getMaximumPoolSize()).isEqualTo(5);
+				assertThat(resizeAs(mvc, () -> "operator", "ops", "{\"size\":1,\"overflow\":2}")).hasStatusOk();
+				assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
+			}));
+	}
+
+	@Test
+	void aNegativeSampleTimeToLiveFailsStartupNamingThePropertyAndTheFix() {
+		this.contextRunner.withPropertyValues("management.endpoint.dbpool.sample-ttl=-1s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessage("management.endpoint.dbpool.sample-ttl=-1s is invalid: must not be negative."));
 	}
 
 	@Test
@@ -426,6 +604,19 @@ class DbPoolEndpointWebIntegrationTests {
 			request.addUserRole(role);
 			return request;
 		}).exchange();
+	}
+
+	private static MvcTestResult resizeAs(MockMvcTester mvc, Principal user, String role, String body) {
+		return mvc.post()
+			.uri("/actuator/dbpool/dataSource")
+			.contentType(MediaType.APPLICATION_JSON)
+			.content(body)
+			.principal(user)
+			.with((request) -> {
+				request.addUserRole(role);
+				return request;
+			})
+			.exchange();
 	}
 
 	private static MvcTestResult resize(MockMvcTester mvc, String pool, String body) {
