@@ -174,6 +174,20 @@ class PgBouncerPreparedStatementsTests {
 		});
 	}
 
+	@Test
+	void theApplicationNameFollowsEachTransactionToItsServerConnection() {
+		this.contextRunner.withPropertyValues(url(recent), "spring.application.name=orders").run((context) -> {
+			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			for (int i = 0; i < 4; i++) {
+				try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+						ResultSet row = statement.executeQuery("SELECT current_setting('application_name')")) {
+					row.next();
+					assertThat(row.getString(1)).isEqualTo("orders");
+				}
+			}
+		});
+	}
+
 	/**
 	 * Whether a statement executed often enough inside one transaction runs as a named server-side statement,
 	 * as the server lists it in the same transaction.
