@@ -225,17 +225,11 @@ public final class SessionState extends DelegatingDataSource {
 		@Override
 		public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
 			String name = method.getName();
-			if (name.equals("equals") && args != null && args.length == 1) {
-				return proxy == args[0];
-			}
-			if (name.equals("hashCode") && args == null) {
-				return System.identityHashCode(proxy);
+			if (isIdentity(proxy, this.target, name, args)) {
+				return identity(proxy, this.target, name, args);
 			}
 			if (name.equals("isValid") && args != null && args.length == 1) {
 				return SessionState.this.isValid(this.target, (Integer) args[0]);
-			}
-			if (name.equals("unwrap") && args != null && ((Class<?>) args[0]).isInstance(this.target)) {
-				return this.target;
 			}
 			if (name.equals("clearWarnings") && this.residue != 0) {
 				// Hikari's return of the connection, after its rollback and reset, before anyone can borrow it.
@@ -450,14 +444,8 @@ public final class SessionState extends DelegatingDataSource {
 		@Override
 		public @Nullable Object invoke(Object proxy, Method method, Object @Nullable [] args) throws Throwable {
 			String name = method.getName();
-			if (name.equals("equals") && args != null && args.length == 1) {
-				return proxy == args[0];
-			}
-			if (name.equals("hashCode") && args == null) {
-				return System.identityHashCode(proxy);
-			}
-			if (name.equals("unwrap") && args != null && ((Class<?>) args[0]).isInstance(this.target)) {
-				return this.target;
+			if (isIdentity(proxy, this.target, name, args)) {
+				return identity(proxy, this.target, name, args);
 			}
 			if ((name.startsWith("execute") || name.equals("addBatch")) && args != null && args.length > 0
 					&& args[0] instanceof String sql) {
@@ -466,6 +454,23 @@ public final class SessionState extends DelegatingDataSource {
 			return call(this.target, method, args);
 		}
 
+	}
+
+	/**
+	 * Whether a proxy answers the call itself: {@code equals} and {@code hashCode} by identity, and
+	 * {@code unwrap} to what it watches.
+	 */
+	private static boolean isIdentity(Object proxy, Object target, String name, Object @Nullable [] args) {
+		return (name.equals("equals") && args != null && args.length == 1) || (name.equals("hashCode") && args == null)
+				|| (name.equals("unwrap") && args != null && ((Class<?>) args[0]).isInstance(target));
+	}
+
+	private static Object identity(Object proxy, Object target, String name, Object @Nullable [] args) {
+		return switch (name) {
+			case "equals" -> args != null && proxy == args[0];
+			case "hashCode" -> System.identityHashCode(proxy);
+			default -> target;
+		};
 	}
 
 	private static @Nullable Object call(Object target, Method method, Object @Nullable [] args) throws Throwable {
