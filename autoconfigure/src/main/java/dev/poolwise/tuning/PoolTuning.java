@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.poolwise.login.AuthFailures;
 import dev.poolwise.session.SessionSettings;
 
 /**
@@ -19,10 +20,12 @@ import dev.poolwise.session.SessionSettings;
  * @param session session settings
  * @param driverProperties pgjdbc properties to set, with their sources
  * @param overrides sentences naming each {@code spring.datasource.hikari} key that db.pool overrode
+ * @param auth explains a login that the pool's login switches refused, naming the key that set them
  */
 public record PoolTuning(Tuned<Integer> size, Tuned<Integer> overflow, Tuned<Duration> timeout, Tuned<Duration> recycle,
 		Tuned<Duration> idleTimeout, Tuned<Duration> keepalive, Tuned<Duration> leakDetectionThreshold,
-		SessionSettings session, Map<String, Tuned<String>> driverProperties, List<String> overrides) {
+		SessionSettings session, Map<String, Tuned<String>> driverProperties, List<String> overrides,
+		AuthFailures auth) {
 
 	/**
 	 * Hikari's maximumPoolSize.
