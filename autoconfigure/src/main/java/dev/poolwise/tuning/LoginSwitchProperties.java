@@ -80,15 +80,15 @@ final class LoginSwitchProperties {
 		String requireAuth = (require != null) ? require : defaultRefusal;
 		String requireSource = (require != null) ? this.keys.name(requireKey)
 				: this.keys.own(cleartextKey);
+		String explicitRequire = this.keys.explicit(requireKey);
 		String userRequireAuth = put(properties, "requireAuth", requireAuth, requireSource,
-				(this.keys.explicit(requireKey) != null) ? this.keys.explicit(requireKey)
-						: this.keys.explicit(cleartextKey),
+				(explicitRequire != null) ? explicitRequire : this.keys.explicit(cleartextKey),
+				(require != null) ? require : auth.allowCleartextPassword(), jdbcUrl, hikariProperties);
+		String userChannelBinding = put(properties, "channelBinding", channelBinding,
+				this.keys.own("auth.channel-binding"), this.keys.explicit("auth.channel-binding"), channelBinding,
 				jdbcUrl, hikariProperties);
-		String channelSource = this.keys.own("auth.channel-binding");
-		String userChannelBinding = put(properties, "channelBinding", channelBinding, channelSource,
-				this.keys.explicit("auth.channel-binding"), jdbcUrl, hikariProperties);
 		put(properties, "sslNegotiation", sslNegotiation, this.keys.own("ssl.negotiation"),
-				this.keys.explicit("ssl.negotiation"), jdbcUrl, hikariProperties);
+				this.keys.explicit("ssl.negotiation"), sslNegotiation, jdbcUrl, hikariProperties);
 		LoginSwitches effective = LoginSwitches.of(jdbcUrl, merged(properties, hikariProperties));
 		boolean ours = userRequireAuth == null && defaultRefusal != null;
 		return new AuthFailures(effective.requireAuth(),
@@ -100,21 +100,23 @@ final class LoginSwitchProperties {
 	/**
 	 * Sets one switch, unless the user set the driver property: then theirs wins over a default, and an
 	 * explicit key beside it is an error naming both.
-	 * @return where the user set the driver property, or null when Poolwise's value goes out
+	 * @param shown the explicit key's value, for the error
+	 * @return the driver property the user set, as messages name it, or null when Poolwise's value goes out
 	 */
 	private @Nullable String put(Map<String, Tuned<String>> properties, String name, @Nullable String value,
-			String source, @Nullable String explicit, String jdbcUrl, Properties hikariProperties) {
-		String user = JdbcUrls.parameterNames(jdbcUrl).contains(name) ? "spring.datasource.url"
-				: hikariProperties.containsKey(name) ? KeyPrecedence.HIKARI + "data-source-properties." + name : null;
-		if (user != null && explicit != null) {
-			this.violations.add(explicit, String.valueOf(value), user + " sets " + name
+			String source, @Nullable String explicit, Object shown, String jdbcUrl, Properties hikariProperties) {
+		boolean inUrl = JdbcUrls.parameterNames(jdbcUrl).contains(name);
+		String hikariKey = KeyPrecedence.HIKARI + "data-source-properties." + name;
+		String where = inUrl ? "spring.datasource.url" : hikariProperties.containsKey(name) ? hikariKey : null;
+		if (where != null && explicit != null) {
+			this.violations.add(explicit, shown, where + " sets " + name
 					+ " too, and Poolwise does not choose between two security settings",
-					"Keep one: remove " + name + " from " + user + ", or remove " + explicit + ".");
+					"Keep one: remove " + name + " from " + where + ", or remove " + explicit + ".");
 		}
-		if (user == null && value != null) {
+		if (where == null && value != null) {
 			properties.put(name, new Tuned<>(value, source));
 		}
-		return user;
+		return (where == null) ? null : inUrl ? "spring.datasource.url parameter " + name : hikariKey;
 	}
 
 	private String oneOf(String key, String configured, List<String> allowed, String fallback) {

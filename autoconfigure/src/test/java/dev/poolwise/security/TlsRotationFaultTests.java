@@ -135,10 +135,8 @@ class TlsRotationFaultTests {
 	void aClientCertificateTheServerDoesNotAcceptAtReloadIsRefusedWithoutAFailedCall(CapturedOutput output)
 			throws Exception {
 		Path trust = trustFile(read("ca.crt"));
-		Path certificate = trust.resolveSibling("client.crt");
-		Path key = trust.resolveSibling("client.key");
-		Files.copy(server.file("client.crt"), certificate);
-		Files.copy(server.file("client.key"), key);
+		Path certificate = ownCopy(trust, "client.crt");
+		Path key = ownCopy(trust, "client.key");
 		rotating(trust, certificate, key).run((context) -> {
 			assertThat(context).hasNotFailed();
 			HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
@@ -169,14 +167,12 @@ class TlsRotationFaultTests {
 	void aRotationStopsAtTheFirstReplacementThatFailsAndThePoolKeepsItsOtherConnections(CapturedOutput output)
 			throws Exception {
 		Path trust = trustFile(read("ca.crt"));
-		Path certificate = trust.resolveSibling("client.crt");
-		Path key = trust.resolveSibling("client.key");
-		Files.copy(server.file("client.crt"), certificate);
-		Files.copy(server.file("client.key"), key);
+		Path certificate = ownCopy(trust, "client.crt");
+		Path key = ownCopy(trust, "client.key");
 		String oldSerial = serialOf(certificate);
-		rotating(trust, certificate, key)
-			.withPropertyValues("spring.datasource.hikari.data-source-properties.assumeMinServerVersion=18")
-			.run((context) -> {
+		ApplicationContextRunner runner = rotating(trust, certificate, key)
+			.withPropertyValues("spring.datasource.hikari.data-source-properties.assumeMinServerVersion=18");
+		runner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			HikariDataSource pool = context.getBean(HikariDataSource.class);
 			try (Load load = Load.start(pool, 2, "SELECT 1")) {
@@ -352,6 +348,15 @@ class TlsRotationFaultTests {
 				.getSerialNumber()
 				.toString();
 		}
+	}
+
+	/**
+	 * A copy of one of the server's files beside the trust file, for the test to replace.
+	 */
+	private static Path ownCopy(Path trust, String name) throws IOException {
+		Path copy = trust.resolveSibling(name);
+		Files.copy(server.file(name), copy);
+		return copy;
 	}
 
 	private static Path trustFile(String content) throws IOException {
