@@ -3,11 +3,14 @@ package dev.poolwise.security;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +30,7 @@ import dev.poolwise.validation.PoolConfigurationException;
 import dev.poolwise.validation.Violation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * pgjdbc's login switches as {@code db.pool.auth.*} and {@code db.pool.ssl.negotiation}, against a real server
@@ -51,11 +55,13 @@ class LoginSwitchTests {
 		.withPropertyValues("db.pool.size=1", "db.pool.overflow=0", "db.pool.timeout=2s",
 				"spring.datasource.password=" + PASSWORD);
 
+	private static final List<String> HBA = List.of("host all " + CLEAR + " 127.0.0.1/32 password",
+			"host all " + CLEAR + " ::1/128 password", "host all " + SCRAM + " 127.0.0.1/32 scram-sha-256",
+			"host all " + SCRAM + " ::1/128 scram-sha-256");
+
 	@BeforeAll
 	static void startServer() {
-		server = TlsServer.start(List.of("host all " + CLEAR + " 127.0.0.1/32 password",
-				"host all " + CLEAR + " ::1/128 password", "host all " + SCRAM + " 127.0.0.1/32 scram-sha-256",
-				"host all " + SCRAM + " ::1/128 scram-sha-256"));
+		server = TlsServer.start(HBA);
 		server.execute("CREATE ROLE " + CLEAR + " LOGIN PASSWORD '" + PASSWORD + "'");
 		server.execute("CREATE ROLE " + SCRAM + " LOGIN PASSWORD '" + PASSWORD + "'");
 	}
@@ -79,6 +85,32 @@ class LoginSwitchTests {
 					.contains("set db.pool.auth.allow-cleartext-password=true to send it anyway");
 			});
 		assertThat(output).doesNotContain(PASSWORD);
+	}
+
+	@Test
+	void aServerThatSwitchesToACleartextPasswordAtRunTimeIsRefusedNamingTheKey(CapturedOutput output)
+			throws SQLException {
+		this.contextRunner.withPropertyValues("spring.datasource.url=" + server.url("localhost") + "?sslmode=disable",
+				"spring.datasource.username=" + SCRAM)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HikariDataSource pool = context.getBean(HikariDataSource.class);
+				pool.getConnection().close();
+				try {
+					server.hba(List.of("host all " + SCRAM + " 127.0.0.1/32 password",
+							"host all " + SCRAM + " ::1/128 password"));
+					pool.getHikariPoolMXBean().softEvictConnections();
+					assertThatExceptionOfType(SQLException.class).isThrownBy(pool::getConnection)
+						.havingCause()
+						.withMessageContaining("db.pool.auth.allow-cleartext-password=false is invalid: the server at "
+								+ "localhost:" + port() + " asked for the password in cleartext");
+				}
+				finally {
+					server.hba(HBA);
+				}
+			});
+		assertThat(output).contains("Pool 'dataSource' cannot open a connection: "
+				+ "db.pool.auth.allow-cleartext-password=false is invalid").doesNotContain(PASSWORD);
 	}
 
 	@Test
