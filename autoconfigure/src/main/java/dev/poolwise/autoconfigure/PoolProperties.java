@@ -134,6 +134,9 @@ public class PoolProperties {
 	private final Pgbouncer pgbouncer = new Pgbouncer();
 
 	private final Ssl ssl = new Ssl();
+
+	private final Auth auth = new Auth();
+
 	private final Autosize autosize = new Autosize();
 
 	public boolean isEnabled() {
@@ -316,6 +319,10 @@ public class PoolProperties {
 		return this.ssl;
 	}
 
+	public Auth getAuth() {
+		return this.auth;
+	}
+
 	public Autosize getAutosize() {
 		return this.autosize;
 	}
@@ -347,7 +354,9 @@ public class PoolProperties {
 				this.endpoint.isResizeEnabled(), new PoolSettings.Pgbouncer(this.pgbouncer.isEnabled(),
 						this.pgbouncer.getPreparedStatements(), this.pgbouncer.getClientIdleTimeout()),
 				new PoolSettings.Ssl(this.ssl.getBundle(), this.ssl.getMode(), this.ssl.getRotationWindow(),
-						this.ssl.isRequireVerified(), this.ssl.getExpiryWarning()),
+						this.ssl.isRequireVerified(), this.ssl.getExpiryWarning(), this.ssl.getNegotiation()),
+				new PoolSettings.Auth(this.auth.getRequire(), this.auth.isAllowCleartextPassword(),
+						this.auth.getChannelBinding()),
 				this.autosize.toSettings());
 	}
 
@@ -822,6 +831,12 @@ public class PoolProperties {
 		 */
 		private Duration expiryWarning = Duration.ofDays(14);
 
+		/**
+		 * How TLS is started (pgjdbc sslNegotiation): postgres (PostgreSQL's SSL request first) or direct (a TLS
+		 * handshake at once, one round trip less, PostgreSQL 17 or later); direct needs TLS required.
+		 */
+		private String negotiation = "postgres";
+
 		public @Nullable String getBundle() {
 			return this.bundle;
 		}
@@ -860,6 +875,64 @@ public class PoolProperties {
 
 		public void setExpiryWarning(Duration expiryWarning) {
 			this.expiryWarning = expiryWarning;
+		}
+
+		public String getNegotiation() {
+			return this.negotiation;
+		}
+
+		public void setNegotiation(String negotiation) {
+			this.negotiation = negotiation;
+		}
+
+	}
+
+	/**
+	 * How the pool logs in: the authentication methods the server may ask for, and channel binding.
+	 */
+	public static class Auth {
+
+		/**
+		 * Authentication methods the server may ask for (pgjdbc requireAuth): those allowed (scram-sha-256,md5) or
+		 * those refused (!password,!md5), from password, md5, gss, sspi, scram-sha-256 and none; replaces the
+		 * refusal of a cleartext password without TLS.
+		 */
+		private @Nullable String require;
+
+		/**
+		 * Whether the password may be sent in cleartext (pg_hba.conf method password) over a connection that the
+		 * configuration does not require to use TLS, when require is not set.
+		 */
+		private boolean allowCleartextPassword;
+
+		/**
+		 * Whether a SCRAM login is bound to the TLS session (SCRAM-SHA-256-PLUS, pgjdbc channelBinding): disable,
+		 * prefer (when the server offers it) or require (refuse any other login; needs TLS required).
+		 */
+		private String channelBinding = "prefer";
+
+		public @Nullable String getRequire() {
+			return this.require;
+		}
+
+		public void setRequire(@Nullable String require) {
+			this.require = require;
+		}
+
+		public boolean isAllowCleartextPassword() {
+			return this.allowCleartextPassword;
+		}
+
+		public void setAllowCleartextPassword(boolean allowCleartextPassword) {
+			this.allowCleartextPassword = allowCleartextPassword;
+		}
+
+		public String getChannelBinding() {
+			return this.channelBinding;
+		}
+
+		public void setChannelBinding(String channelBinding) {
+			this.channelBinding = channelBinding;
 		}
 
 	}

@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 import dev.poolwise.autosize.AutosizeControls;
+import dev.poolwise.login.DriverAdvisories;
 import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tuned.TunedPools;
 
@@ -55,6 +56,11 @@ public final class PoolwiseAutoConfiguration {
 	@Bean
 	AutosizeCheck poolwiseAutosizeCheck(TunedPools pools, ObjectProvider<AutosizeControls> autosize) {
 		return new AutosizeCheck(pools, autosize);
+	}
+
+	@Bean
+	DriverAdvisoryCheck poolwiseDriverAdvisoryCheck(TunedPools pools) {
+		return new DriverAdvisoryCheck(pools, DriverAdvisories::installedVersion);
 	}
 
 	@Bean

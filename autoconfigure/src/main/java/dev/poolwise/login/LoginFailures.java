@@ -1,6 +1,7 @@
 package dev.poolwise.login;
 
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,13 @@ public final class LoginFailures {
 	private volatile @Nullable String rejection;
 
 	private volatile @Nullable Failure latest;
+
+	private final AtomicInteger opening = new AtomicInteger();
+
+	private volatile boolean succeededOnce;
+
+	/** When the latest successful login started, in {@link System#nanoTime()}. */
+	private volatile long succeededStarted;
 
 	/**
 	 * Whether the server refused the login itself rather than failing to answer.
@@ -58,11 +66,45 @@ public final class LoginFailures {
 	}
 
 	/**
-	 * Records a login the server accepted.
+	 * Records that the pool starts opening a connection.
 	 */
-	void succeeded() {
+	void opening() {
+		this.opening.incrementAndGet();
+	}
+
+	/**
+	 * Records that an opening ended, whatever its outcome.
+	 */
+	void opened() {
+		this.opening.decrementAndGet();
+	}
+
+	/**
+	 * Records a login the server accepted.
+	 * @param startedNanos when its opening started, in {@link System#nanoTime()}
+	 */
+	void succeeded(long startedNanos) {
 		this.rejection = null;
 		this.latest = null;
+		this.succeededStarted = startedNanos;
+		this.succeededOnce = true;
+	}
+
+	/**
+	 * Whether a connection of the pool is being opened now, its outcome not known yet.
+	 * @return true while a login is under way
+	 */
+	public boolean isOpening() {
+		return this.opening.get() > 0;
+	}
+
+	/**
+	 * Whether a connection whose opening started at or after a moment logged in.
+	 * @param nanos a {@link System#nanoTime()}
+	 * @return true if the latest successful login started then or later
+	 */
+	public boolean succeededSince(long nanos) {
+		return this.succeededOnce && this.succeededStarted - nanos >= 0;
 	}
 
 	/**

@@ -91,10 +91,11 @@ public final class LoginRecordingDataSource implements DataSource {
 
 	private Connection recorded(@Nullable String username, Login login) throws SQLException {
 		long started = System.nanoTime();
+		this.failures.opening();
 		try {
 			Connection connection = login.connect();
 			this.births.born(connection, started);
-			this.failures.succeeded();
+			this.failures.succeeded(started);
 			this.logged = null;
 			return connection;
 		}
@@ -106,6 +107,9 @@ public final class LoginRecordingDataSource implements DataSource {
 				logger.warn("Pool '" + this.poolName + "' cannot open a connection: " + explained.getMessage());
 			}
 			throw explained;
+		}
+		finally {
+			this.failures.opened();
 		}
 	}
 

@@ -35,13 +35,14 @@ import dev.poolwise.sizing.WorkerCountSizing;
  * @param resizeEnabled whether the endpoint may resize the pool
  * @param pgbouncer PgBouncer transaction-pooling mode
  * @param ssl TLS from a Spring Boot SSL bundle
+ * @param auth the login's security switches
  * @param autosize the controller that moves the working maximum between size and size + overflow
  */
 public record PoolSettings(boolean enabled, int size, int overflow, Duration timeout, Duration recycle,
 		Duration idleTimeout, boolean prePing, Duration keepalive, @Nullable Integer workerCount, int instances,
 		@Nullable String credentialsProvider, @Nullable Duration leakDetectionThreshold, boolean lazyStart,
 		Driver driver, Session session, Sizing sizing, boolean budgetEnforced, Health health, Monitor monitor,
-		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl, Autosize autosize) {
+		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl, Auth auth, Autosize autosize) {
 
 	/**
 	 * These settings with another lazy start.
@@ -52,7 +53,7 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
 				this.prePing, this.keepalive, this.workerCount, this.instances, this.credentialsProvider,
 				this.leakDetectionThreshold, lazy, this.driver, this.session, this.sizing, this.budgetEnforced,
-				this.health, this.monitor, this.resizeEnabled, this.pgbouncer, this.ssl, this.autosize);
+				this.health, this.monitor, this.resizeEnabled, this.pgbouncer, this.ssl, this.auth, this.autosize);
 	}
 
 	/**
@@ -151,9 +152,21 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 	 * @param rotationWindow time over which open connections are replaced after the bundle is reloaded
 	 * @param requireVerified whether a pool to another host than this one must verify the server in full
 	 * @param expiryWarning time before a certificate expires from which health warns
+	 * @param negotiation how TLS is started, pgjdbc's sslNegotiation as configured
 	 */
 	public record Ssl(@Nullable String bundle, TlsMode mode, Duration rotationWindow, boolean requireVerified,
-			Duration expiryWarning) {
+			Duration expiryWarning, String negotiation) {
+
+	}
+
+	/**
+	 * The login's security switches, as configured.
+	 *
+	 * @param require pgjdbc's requireAuth as configured, or null for Poolwise's default
+	 * @param allowCleartextPassword whether a cleartext password may be sent without TLS required
+	 * @param channelBinding pgjdbc's channelBinding as configured
+	 */
+	public record Auth(@Nullable String require, boolean allowCleartextPassword, String channelBinding) {
 
 	}
 

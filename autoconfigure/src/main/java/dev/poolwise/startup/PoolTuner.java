@@ -1,5 +1,6 @@
 package dev.poolwise.startup;
 
+import java.sql.SQLException;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -12,8 +13,10 @@ import dev.poolwise.budget.BudgetPolicy;
 import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.failover.FailoverEviction;
 import dev.poolwise.holders.HolderTracking;
+import dev.poolwise.login.AuthFailures;
 import dev.poolwise.login.LoginFailures;
 import dev.poolwise.login.LoginRecordingDataSource;
+import dev.poolwise.login.LoginSwitches;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.ConnectionBirths;
 import dev.poolwise.pool.HikariValues;
@@ -113,8 +116,11 @@ public final class PoolTuner {
 		}
 		// Hikari's connections come from what these wrap, built from the driver properties as they are now.
 		String server = PoolTarget.of(dataSource.getJdbcUrl(), null).server();
-		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births,
-				(failures != null) ? (ex) -> failures.explained(ex, server) : (ex) -> ex);
+		AuthFailures auth = tuning.auth();
+		LoginFailures logins = LoginRecordingDataSource.install(dataSource, births, (ex) -> {
+			SQLException explained = (failures != null) ? failures.explained(ex, server) : ex;
+			return (explained != ex) ? explained : auth.explained(ex, server);
+		});
 		HolderTracking.install(dataSource);
 		if (!pgbouncer) {
 			SessionState.install(dataSource, tuning.session());
@@ -130,7 +136,8 @@ public final class PoolTuner {
 		}
 		tuning.overrides().forEach((override) -> logger.info("Pool '" + beanName + "': " + override));
 		logger.info(StartupReport.describe(beanName, dataSource, tuning));
-		logger.info(StartupReport.describeTls(beanName, security, checked));
+		logger.info(StartupReport.describeTls(beanName, security, checked,
+				LoginSwitches.of(dataSource.getJdbcUrl(), dataSource.getDataSourceProperties())));
 		TlsRotation rotation = (this.tls != null && failures != null) ? new TlsRotation(this.tls, dataSource, births,
 				this.settings.ssl().rotationWindow(), logins, failures) : null;
 		return new TunedPool(beanName, dataSource, tuning, budget, this.settings, logins, this.tls, rotation);
@@ -170,11 +177,11 @@ public final class PoolTuner {
 			Violations violations, @Nullable TlsFailures failures) {
 		boolean probe = tuning.preparedStatementsProbed();
 		if (this.settings.pgbouncer().enabled() || !this.settings.lazyStart()) {
-			return ServerCheck.run(dataSource, tuning.session(), violations, failures, probe);
+			return ServerCheck.run(dataSource, tuning.session(), violations, failures, tuning.auth(), probe);
 		}
 		dataSource.setInitializationFailTimeout(-1);
 		try {
-			return ServerCheck.run(dataSource, tuning.session(), violations, failures, probe);
+			return ServerCheck.run(dataSource, tuning.session(), violations, failures, tuning.auth(), probe);
 		}
 		catch (DatabaseUnavailableException ex) {
 			logger.warn(ex.getMessage() + "; " + this.unreachable + ". Session settings and the "

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.ConnectionBudget;
 import dev.poolwise.budget.Fleet;
+import dev.poolwise.login.AuthFailures;
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.registry.PoolTarget;
 import dev.poolwise.session.SessionSettings;
@@ -40,13 +41,15 @@ final class ServerCheck {
 	 * @param session its session settings
 	 * @param violations where refused settings are recorded
 	 * @param tls explains a failed TLS connection of a pool with an SSL bundle, or null
+	 * @param auth explains a login the pool's login switches refused
 	 * @param probePgBouncer whether to find out if the PgBouncer in front routes prepared statements
 	 * @return the server's connection budget, the other instances, the connection's TLS and the probe's outcome
 	 * @throws DatabaseUnavailableException if the server cannot be reached
-	 * @throws dev.poolwise.validation.PoolConfigurationException if TLS with the pool's bundle failed
+	 * @throws dev.poolwise.validation.PoolConfigurationException if TLS with the pool's bundle failed, or
+	 * a login switch refused the login
 	 */
 	static Result run(HikariDataSource dataSource, SessionSettings session, Violations violations,
-			@Nullable TlsFailures tls, boolean probePgBouncer) {
+			@Nullable TlsFailures tls, AuthFailures auth, boolean probePgBouncer) {
 		try (Connection connection = SideConnections.openWithinLoginTimeout(dataSource,
 				SideConnections.STARTUP_CHECK)) {
 			SessionSettingsVerifier.verify(connection, session, violations);
@@ -55,8 +58,11 @@ final class ServerCheck {
 					tls(connection), probePgBouncer ? PreparedStatementProbe.run(connection) : null);
 		}
 		catch (SQLException ex) {
-			Violation explained = (tls != null)
-					? tls.explain(ex, PoolTarget.of(dataSource.getJdbcUrl(), null).server()) : null;
+			String server = PoolTarget.of(dataSource.getJdbcUrl(), null).server();
+			Violation explained = (tls != null) ? tls.explain(ex, server) : null;
+			if (explained == null) {
+				explained = auth.explain(ex, server);
+			}
 			if (explained != null) {
 				throw new PoolConfigurationException(List.of(explained));
 			}

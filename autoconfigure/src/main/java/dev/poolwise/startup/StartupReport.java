@@ -5,6 +5,7 @@ import java.time.Duration;
 import com.zaxxer.hikari.HikariDataSource;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.login.LoginSwitches;
 import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.tls.TransportSecurity;
 import dev.poolwise.tuning.PoolTuning;
@@ -38,9 +39,11 @@ final class StartupReport {
 
 	/**
 	 * The one INFO line that says whether the pool's connections are encrypted, as the server reports it in
-	 * {@code pg_stat_ssl}, and what is verified about the server, naming the setting that decides it.
+	 * {@code pg_stat_ssl}, what is verified about the server, naming the setting that decides it, and the
+	 * login switches in effect.
 	 */
-	static String describeTls(String beanName, TransportSecurity security, ServerCheck.@Nullable Result checked) {
+	static String describeTls(String beanName, TransportSecurity security, ServerCheck.@Nullable Result checked,
+			LoginSwitches login) {
 		String transport;
 		if (checked == null) {
 			transport = "TLS not confirmed (the startup check did not reach the server, or PgBouncer stands between)";
@@ -51,7 +54,8 @@ final class StartupReport {
 		else {
 			transport = "plain TCP, NOT encrypted (per pg_stat_ssl)";
 		}
-		return "Pool '" + beanName + "' connections: " + transport + ", " + security.describe();
+		return "Pool '" + beanName + "' connections: " + transport + ", " + security.describe() + "; login: "
+				+ login.describe();
 	}
 
 	private static void append(StringBuilder line, String name, Tuned<?> tuned) {

@@ -34,8 +34,9 @@ import dev.poolwise.validation.Violation;
  * would drain the pool. So the new material first makes an SSL context and opens one side connection (the
  * canary, bounded by the pool's connection timeout); only if that connection logs in does the material go
  * in use. Otherwise the previous material stays in use, the open connections are kept, and one WARN names
- * the bundle's properties and the reason. A replacement that fails once the rotation runs stops it and puts
- * the previous material back. When only the trust material changed (the client certificate is the same),
+ * the bundle's properties and the reason. Each connection is evicted only once the previous one's
+ * replacement logged in, and a replacement that fails stops the rotation and puts the previous material
+ * back, so a failing material costs the pool one connection, not all of them. When only the trust material changed (the client certificate is the same),
  * the sessions open were verified already and are kept; new connections verify with the new trust.
  * <p>
  * New connections take the accepted material at once ({@link PoolTls}); the open ones keep the old
@@ -74,6 +75,9 @@ public final class TlsRotation implements AutoCloseable {
 
 	/** The reload the running replacement belongs to, so that a superseded one cannot stop its successor. */
 	private long cutoff;
+
+	/** When the latest connection was evicted, while its replacement's outcome is awaited. */
+	private @Nullable Long evicted;
 
 	/**
 	 * @param tls the pool's TLS
@@ -168,6 +172,7 @@ public final class TlsRotation implements AutoCloseable {
 		stopRunning();
 		long cutoff = System.nanoTime();
 		this.cutoff = cutoff;
+		this.evicted = null;
 		int open = this.births.before(cutoff).size();
 		if (this.pool.isClosed() || open == 0) {
 			logger.info(reloaded + "no connection was open");
@@ -208,12 +213,34 @@ public final class TlsRotation implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the replacement of the latest evicted connection is still under way. The next connection is
+	 * evicted only once a connection opened after the eviction logged in: a server slow to refuse the new
+	 * material (a login that fails after seconds) would otherwise see every tick evict another working
+	 * connection before the first failure is known, and the pool drain. When no opening follows within the
+	 * pool's connection timeout, the pool did not refill (the evicted one was an overflow connection), and
+	 * the rotation goes on.
+	 */
+	private boolean awaitingReplacement() {
+		Long since = this.evicted;
+		if (since == null || this.logins.succeededSince(since)) {
+			this.evicted = null;
+			return false;
+		}
+		if (this.logins.isOpening()
+				|| System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(this.pool.getConnectionTimeout())) {
+			return true;
+		}
+		this.evicted = null;
+		return false;
+	}
+
+	/**
 	 * Evicts one connection opened before the cutoff. A borrowed connection that turns out new is handed back
 	 * and the next one tried for up to one interval, so a saturated pool, which hands out whatever was
 	 * returned last, does not stretch the window.
 	 */
 	private void retireOne(long cutoff, int open, long intervalNanos) {
-		if (stoppedByFailure(cutoff, open)) {
+		if (stoppedByFailure(cutoff, open) || awaitingReplacement()) {
 			return;
 		}
 		long start = System.nanoTime();
@@ -227,6 +254,7 @@ public final class TlsRotation implements AutoCloseable {
 				if (this.births.isBefore(borrowed.unwrap(Connection.class), cutoff)) {
 					this.pool.evictConnection(borrowed);
 					borrowed.close();
+					this.evicted = System.nanoTime();
 					if (this.births.before(cutoff).isEmpty()) {
 						finished(cutoff, open);
 					}

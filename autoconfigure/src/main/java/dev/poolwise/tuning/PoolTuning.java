@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.poolwise.login.AuthFailures;
 import dev.poolwise.session.SessionSettings;
 
 /**
@@ -20,10 +21,12 @@ import dev.poolwise.session.SessionSettings;
  * @param session session settings
  * @param driverProperties pgjdbc properties to set, with their sources
  * @param overrides sentences naming each {@code spring.datasource.hikari} key that db.pool overrode
+ * @param auth explains a login that the pool's login switches refused, naming the key that set them
  */
 public record PoolTuning(Tuned<Integer> size, Tuned<Integer> overflow, Tuned<Duration> timeout, Tuned<Duration> recycle,
 		Tuned<Duration> idleTimeout, Tuned<Duration> keepalive, Tuned<Duration> leakDetectionThreshold,
-		SessionSettings session, Map<String, Tuned<String>> driverProperties, List<String> overrides) {
+		SessionSettings session, Map<String, Tuned<String>> driverProperties, List<String> overrides,
+		AuthFailures auth) {
 
 	/** pgjdbc's switch for server-side prepared statements; 0 turns them off. */
 	public static final String PREPARE_THRESHOLD = "prepareThreshold";
@@ -55,7 +58,7 @@ public record PoolTuning(Tuned<Integer> size, Tuned<Integer> overflow, Tuned<Dur
 		Map<String, Tuned<String>> driver = new LinkedHashMap<>(this.driverProperties);
 		driver.remove(name);
 		return new PoolTuning(this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout, this.keepalive,
-				this.leakDetectionThreshold, this.session, driver, this.overrides);
+				this.leakDetectionThreshold, this.session, driver, this.overrides, this.auth);
 	}
 
 }

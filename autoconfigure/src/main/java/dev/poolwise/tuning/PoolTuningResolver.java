@@ -5,6 +5,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.login.AuthFailures;
 import dev.poolwise.pool.HikariValues;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.session.SessionSettings;
@@ -18,6 +19,7 @@ import dev.poolwise.validation.Violations;
  * into one validated {@link PoolTuning}, collecting every problem before failing so that one restart fixes
  * them all. Each job has a class of its own: {@link KeyPrecedence} (which key wins), {@link TimeRules}
  * (Hikari's silent replacements), {@link DriverProperties} (pgjdbc properties and URL conflicts),
+ * {@link LoginSwitchProperties} (requireAuth, channelBinding, sslNegotiation),
  * {@link PgBouncerRules}, {@link CountRules}, {@link ObservabilityRules} and {@link AutosizeRules}. Needs no
  * Spring, no Hikari, no JDBC and no server.
  */
@@ -96,13 +98,15 @@ public final class PoolTuningResolver {
 		Map<String, Tuned<String>> driver = new DriverProperties(this.keys, this.violations).resolve(p.driver(),
 				this.defaultApplicationName, session, hikari.jdbcUrl(), hikari.dataSourceProperties(), tls,
 				p.pgbouncer());
+		AuthFailures auth = new LoginSwitchProperties(this.keys, this.violations).resolve(driver, p.auth(),
+				p.ssl().negotiation(), hikari.jdbcUrl(), hikari.dataSourceProperties(), tls != null);
 		if (p.pgbouncer().enabled()) {
 			new PgBouncerRules(this.keys, this.violations).check(p.pgbouncer(), session, keepalive, recycle,
 					idleTimeout);
 		}
 		this.violations.throwIfAny();
 		return new PoolTuning(size, overflow, timeout, recycle, idleTimeout, keepalive, leak, session, driver,
-				this.keys.overrides());
+				this.keys.overrides(), auth);
 	}
 
 	/**

@@ -1,10 +1,16 @@
 package dev.poolwise.security;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,10 +135,8 @@ class TlsRotationFaultTests {
 	void aClientCertificateTheServerDoesNotAcceptAtReloadIsRefusedWithoutAFailedCall(CapturedOutput output)
 			throws Exception {
 		Path trust = trustFile(read("ca.crt"));
-		Path certificate = trust.resolveSibling("client.crt");
-		Path key = trust.resolveSibling("client.key");
-		Files.copy(server.file("client.crt"), certificate);
-		Files.copy(server.file("client.key"), key);
+		Path certificate = ownCopy(trust, "client.crt");
+		Path key = ownCopy(trust, "client.key");
 		rotating(trust, certificate, key).run((context) -> {
 			assertThat(context).hasNotFailed();
 			HealthIndicator health = context.getBean("dbPoolHealthContributor", HealthIndicator.class);
@@ -148,6 +152,63 @@ class TlsRotationFaultTests {
 			}
 			assertThat(output).contains("SSL bundle 'rot' was reloaded (spring.ssl.bundle.pem.rot), but its new "
 					+ "material was refused: a test connection with it failed: ");
+			assertThat(output).doesNotContain("were replaced in");
+		});
+	}
+
+	/**
+	 * The test connection logs in, the pool's own replacements are refused: a login event trigger refuses the
+	 * role's sessions that are not Poolwise's side connections, after 1.5 s (a server slow to say no, as one
+	 * asking an LDAP server does), three times the rotation's interval. The rotation must wait for each
+	 * replacement's outcome and stop at the first failure, keeping the other three connections. pgjdbc sends
+	 * the application name in the startup packet, where the trigger sees it, only from assumeMinServerVersion 9.0.
+	 */
+	@Test
+	void aRotationStopsAtTheFirstReplacementThatFailsAndThePoolKeepsItsOtherConnections(CapturedOutput output)
+			throws Exception {
+		Path trust = trustFile(read("ca.crt"));
+		Path certificate = ownCopy(trust, "client.crt");
+		Path key = ownCopy(trust, "client.key");
+		String oldSerial = serialOf(certificate);
+		ApplicationContextRunner runner = rotating(trust, certificate, key)
+			.withPropertyValues("spring.datasource.hikari.data-source-properties.assumeMinServerVersion=18");
+		runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			HikariDataSource pool = context.getBean(HikariDataSource.class);
+			try (Load load = Load.start(pool, 2, "SELECT 1")) {
+				await().atMost(Duration.ofSeconds(30)).until(() -> load.done() > 200);
+				await().atMost(Duration.ofSeconds(30)).until(() -> sessions(oldSerial).size() == 4);
+				List<Integer> before = sessions(oldSerial);
+				try {
+					server.execute("CREATE FUNCTION refuse_pool_logins() RETURNS event_trigger LANGUAGE plpgsql AS $$ "
+							+ "BEGIN IF session_user = '" + TlsServer.CERT_USER + "' AND current_setting('application_name') "
+							+ "NOT LIKE '%(dbPool %' THEN PERFORM pg_sleep(1.5); "
+							+ "RAISE EXCEPTION 'logins of the pool are refused by the test'; END IF; END $$");
+					server.execute("CREATE EVENT TRIGGER refuse_pool_logins ON login "
+							+ "EXECUTE FUNCTION refuse_pool_logins()");
+					server.issueClient("renewed", "ca");
+					Files.copy(server.file("renewed.key"), key, StandardCopyOption.REPLACE_EXISTING);
+					Files.copy(server.file("renewed.crt"), certificate, StandardCopyOption.REPLACE_EXISTING);
+					await().atMost(Duration.ofSeconds(30))
+						.untilAsserted(() -> assertThat(output).contains("The replacement stopped with"));
+					long stopped = System.nanoTime();
+					await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - stopped > 3 * WINDOW.toNanos());
+					List<Integer> after = sessions(oldSerial);
+					long kept = before.stream().filter(after::contains).count();
+					System.out.println("TLS rotation with failing replacements: " + kept + " of 4 connections kept, "
+							+ load.failed() + " failed calls, pool total "
+							+ pool.getHikariPoolMXBean().getTotalConnections());
+					assertThat(kept).as("connections with the previous certificate kept").isEqualTo(3);
+					assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isEqualTo(3);
+					assertThat(output).contains("The replacement stopped with 3 of 4 connection(s) not replaced");
+				}
+				finally {
+					server.execute("DROP EVENT TRIGGER IF EXISTS refuse_pool_logins");
+					server.execute("DROP FUNCTION IF EXISTS refuse_pool_logins()");
+				}
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> pool.getHikariPoolMXBean().getTotalConnections() == 4);
+			}
 			assertThat(output).doesNotContain("were replaced in");
 		});
 	}
@@ -262,6 +323,40 @@ class TlsRotationFaultTests {
 					"spring.ssl.bundle.pem.rot.reload-on-update=true", "spring.ssl.bundle.watch.file.quiet-period=300ms")
 			.withPropertyValues("spring.datasource.url=" + server.url("localhost"), "db.pool.ssl.bundle=rot",
 					"db.pool.ssl.rotation-window=" + WINDOW.toMillis() + "ms");
+	}
+
+	/**
+	 * The backends of the role's sessions, other than Poolwise's side connections, that present the client
+	 * certificate of this serial number.
+	 */
+	private static List<Integer> sessions(String serial) throws SQLException {
+		List<Integer> pids = new ArrayList<>();
+		try (Connection connection = server.connect(); Statement statement = connection.createStatement();
+				ResultSet row = statement.executeQuery("SELECT pid FROM pg_stat_activity a JOIN pg_stat_ssl s "
+						+ "USING (pid) WHERE a.usename = '" + TlsServer.CERT_USER + "' AND a.application_name NOT LIKE "
+						+ "'%(dbPool %' AND a.state IS NOT NULL AND s.client_serial = " + serial)) {
+			while (row.next()) {
+				pids.add(row.getInt(1));
+			}
+		}
+		return pids;
+	}
+
+	private static String serialOf(Path certificate) throws Exception {
+		try (InputStream in = Files.newInputStream(certificate)) {
+			return ((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in))
+				.getSerialNumber()
+				.toString();
+		}
+	}
+
+	/**
+	 * A copy of one of the server's files beside the trust file, for the test to replace.
+	 */
+	private static Path ownCopy(Path trust, String name) throws IOException {
+		Path copy = trust.resolveSibling(name);
+		Files.copy(server.file(name), copy);
+		return copy;
 	}
 
 	private static Path trustFile(String content) throws IOException {

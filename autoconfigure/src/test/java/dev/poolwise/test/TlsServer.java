@@ -46,6 +46,16 @@ public final class TlsServer implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static TlsServer start() {
+		return start(List.of());
+	}
+
+	/**
+	 * Makes the certificates and starts the server with some {@code pg_hba.conf} lines of the test's own
+	 * before the fixture's, e.g. {@code host all clear 127.0.0.1/32 password}.
+	 * @param hbaLines the lines, which win over the fixture's for the roles they name
+	 * @return the running server
+	 */
+	public static TlsServer start(List<String> hbaLines) {
 		try {
 			Path directory = Files.createTempDirectory("poolwise-tls");
 			authority(directory, "ca");
@@ -53,9 +63,7 @@ public final class TlsServer implements AutoCloseable {
 			issue(directory, "server", "localhost", "ca", 2, "subjectAltName=DNS:localhost");
 			Files.setPosixFilePermissions(directory.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
 			Path hba = directory.resolve("pg_hba.conf");
-			Files.writeString(hba, String.join("\n", "local all all trust",
-					"hostssl all " + CERT_USER + " 127.0.0.1/32 cert", "hostssl all " + CERT_USER + " ::1/128 cert",
-					"host all all 127.0.0.1/32 trust", "host all all ::1/128 trust", ""));
+			writeHba(hba, hbaLines);
 			EmbeddedPostgres server = EmbeddedPostgres.builder()
 				.setServerConfig("ssl", "on")
 				.setServerConfig("ssl_cert_file", directory.resolve("server.crt").toString())
@@ -158,6 +166,29 @@ public final class TlsServer implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Rewrites {@code pg_hba.conf} with some lines of the test's own before the fixture's, and reloads the
+	 * server's configuration: new connections follow it, open ones keep their session.
+	 * @param hbaLines the lines, which win over the fixture's for the roles they name
+	 */
+	public void hba(List<String> hbaLines) {
+		try {
+			writeHba(file("pg_hba.conf"), hbaLines);
+			execute("SELECT pg_reload_conf()");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void writeHba(Path hba, List<String> hbaLines) throws IOException {
+		List<String> lines = new ArrayList<>(hbaLines);
+		lines.addAll(List.of("local all all trust", "hostssl all " + CERT_USER + " 127.0.0.1/32 cert",
+				"hostssl all " + CERT_USER + " ::1/128 cert", "host all all 127.0.0.1/32 trust",
+				"host all all ::1/128 trust", ""));
+		Files.writeString(hba, String.join("\n", lines));
 	}
 
 	/**

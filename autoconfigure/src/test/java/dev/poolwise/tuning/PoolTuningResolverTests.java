@@ -222,6 +222,62 @@ class PoolTuningResolverTests {
 		setter.accept(this.properties);
 	}
 
+	@Test
+	void aCleartextPasswordIsRefusedUnlessTheConfigurationRequiresTlsOrTheUserAllowsIt() {
+		assertThat(resolve().driverProperties().get("requireAuth"))
+			.isEqualTo(new Tuned<>("!password", Tuned.DEFAULT));
+		assertThat(resolve().driverProperties()).containsEntry("channelBinding", new Tuned<>("prefer", Tuned.DEFAULT))
+			.containsEntry("sslNegotiation", new Tuned<>("postgres", Tuned.DEFAULT));
+		this.hikari.setJdbcUrl("jdbc:postgresql://localhost:5432/app?sslmode=verify-full");
+		assertThat(resolve().driverProperties()).doesNotContainKey("requireAuth");
+		this.hikari.setJdbcUrl("jdbc:postgresql://localhost:5432/app?sslmode=prefer");
+		set("auth.allow-cleartext-password", (p) -> p.getAuth().setAllowCleartextPassword(true));
+		assertThat(resolve().driverProperties()).doesNotContainKey("requireAuth");
+	}
+
+	@Test
+	void anExplicitRequireReplacesTheDefaultAndIsSentAsWritten() {
+		this.hikari.setJdbcUrl("jdbc:postgresql://localhost:5432/app?sslmode=require");
+		set("auth.require", (p) -> p.getAuth().setRequire("scram-sha-256"));
+		assertThat(resolve().driverProperties().get("requireAuth"))
+			.isEqualTo(new Tuned<>("scram-sha-256", "db.pool.auth.require"));
+	}
+
+	@Test
+	void aRawDriverPropertyWinsOverTheDefaultAndBesideAnExplicitKeyIsAnErrorNamingBoth() {
+		this.hikari.addDataSourceProperty("requireAuth", "password");
+		this.hikari.addDataSourceProperty("channelBinding", "disable");
+		assertThat(resolve().driverProperties()).doesNotContainKeys("requireAuth", "channelBinding");
+		set("auth.channel-binding", (p) -> p.getAuth().setChannelBinding("prefer"));
+		Violation violation = violation("db.pool.auth.channel-binding");
+		assertThat(violation.rule()).isEqualTo("spring.datasource.hikari.data-source-properties.channelBinding sets "
+				+ "channelBinding too, and Poolwise does not choose between two security settings");
+		assertThat(violation.fix()).isEqualTo("Keep one: remove channelBinding from "
+				+ "spring.datasource.hikari.data-source-properties.channelBinding, or remove db.pool.auth.channel-binding.");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "scram", "md5,md5", "!password,md5",
+			"!password,!md5,!gss,!sspi,!scram-sha-256,!none" })
+	void aRequireOutsidePgjdbcsSyntaxFailsStartupListingTheMethods(String require) {
+		set("auth.require", (p) -> p.getAuth().setRequire(require));
+		assertThat(violation("db.pool.auth.require").fix()).isEqualTo("List the methods to allow (scram-sha-256) or "
+				+ "those to refuse (!password,!md5), from password, md5, gss, sspi, scram-sha-256, none.");
+	}
+
+	@Test
+	void channelBindingRequiredAndDirectNegotiationNeedTlsRequired() {
+		set("auth.channel-binding", (p) -> p.getAuth().setChannelBinding("REQUIRE"));
+		set("ssl.negotiation", (p) -> p.getSsl().setNegotiation("direct"));
+		assertThat(violation("db.pool.auth.channel-binding").fix()).endsWith("or set db.pool.auth.channel-binding=prefer.");
+		assertThat(violation("db.pool.ssl.negotiation").fix()).endsWith("or set db.pool.ssl.negotiation=postgres.");
+		this.hikari.setJdbcUrl("jdbc:postgresql://localhost:5432/app?ssl=true");
+		assertThat(resolve().driverProperties()).containsEntry("channelBinding",
+				new Tuned<>("require", "db.pool.auth.channel-binding"))
+			.containsEntry("sslNegotiation", new Tuned<>("direct", "db.pool.ssl.negotiation"))
+			.doesNotContainKey("requireAuth");
+	}
+
 	private PoolTuning resolve() {
 		return new PoolTuningResolver(this.properties.toSettings(), this.keys, "app").resolve(HikariValues.of(this.hikari));
 	}
