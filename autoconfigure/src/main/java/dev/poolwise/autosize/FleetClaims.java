@@ -42,13 +42,13 @@ final class FleetClaims implements AutoCloseable {
 
 	private static final String READ = """
 			SELECT %s
-			         - (count(*) FILTER (WHERE backend_type = 'client backend'
+			         - (count(*) FILTER (WHERE %s
 			                               AND application_name IS DISTINCT FROM ?))::int,
 			       (count(*) FILTER (WHERE application_name = ?))::int,
 			       string_agg(substring(query FROM '^/\\* poolwise autosize (\\S+ floor=\\d+ claim=\\d+ want=\\d+) \\*/'),
 			                  ',') FILTER (WHERE application_name = ? AND pid <> pg_backend_pid())
 			FROM pg_stat_activity
-			""".formatted(ConnectionBudget.USABLE_SLOTS_SQL);
+			""".formatted(ConnectionBudget.USABLE_SLOTS_SQL, ConnectionBudget.CLIENT_BACKEND_SQL);
 
 	private final HikariDataSource pool;
 

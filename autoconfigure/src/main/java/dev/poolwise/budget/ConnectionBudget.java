@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The server's connection slots as seen at startup, against what the application's replicas may open.
  * Slots reserved for superusers (and, from PostgreSQL 16, for roles with pg_use_reserved_connections)
@@ -26,11 +28,26 @@ public record ConnectionBudget(int maxConnections, int superuserReserved, int re
 			(current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
 			 - coalesce(current_setting('reserved_connections', true)::int, 0))""";
 
+	/**
+	 * The rows of {@code pg_stat_activity} that take a connection slot, as a SQL condition. A role without
+	 * {@code pg_read_all_stats} sees other roles' sessions with most columns empty, {@code backend_type} too, so
+	 * a row it cannot see into counts as a client connection when it belongs to a database: the server's own
+	 * processes (writer, checkpointer, launchers) belong to none. That errs on the safe side: a background
+	 * worker of another role in a database is counted too.
+	 */
+	public static final String CLIENT_BACKEND_SQL = """
+			(backend_type = 'client backend' OR (backend_type IS NULL AND datid IS NOT NULL))""";
+
 	private static final String QUERY = """
 			SELECT current_setting('max_connections')::int,
 			       current_setting('superuser_reserved_connections')::int,
 			       coalesce(current_setting('reserved_connections', true)::int, 0),
-			       (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int - 1
+			       (SELECT count(*) FROM pg_stat_activity WHERE %s)::int - 1
+			""".formatted(CLIENT_BACKEND_SQL);
+
+	private static final String UNSEEN = """
+			SELECT current_user::text, pg_has_role(current_user, 'pg_read_all_stats', 'USAGE'),
+			       (SELECT count(*) FROM pg_stat_activity WHERE backend_type IS NULL AND datid IS NOT NULL)::int
 			""";
 
 	/**
@@ -43,6 +60,26 @@ public record ConnectionBudget(int maxConnections, int superuserReserved, int re
 		try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(QUERY)) {
 			row.next();
 			return new ConnectionBudget(row.getInt(1), row.getInt(2), row.getInt(3), Math.max(0, row.getInt(4)));
+		}
+	}
+
+	/**
+	 * Whether the connection's role sees every session in {@code pg_stat_activity}, and if not, what that means
+	 * for the count of connections in use, in one sentence for the startup log.
+	 * @param connection a connection to the server
+	 * @return the sentence, or null when the role sees every session
+	 * @throws SQLException if the server cannot be read
+	 */
+	public static @Nullable String unseen(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(UNSEEN)) {
+			row.next();
+			if (row.getBoolean(2)) {
+				return null;
+			}
+			String role = row.getString(1);
+			return "role " + role + " cannot see other roles' sessions in pg_stat_activity (it lacks "
+					+ "pg_read_all_stats), so the " + row.getInt(3) + " it cannot see into count as connections in use, "
+					+ "which may overstate them; GRANT pg_read_all_stats TO " + role + " for an exact count";
 		}
 	}
 

@@ -232,6 +232,9 @@ public final class PoolTuner {
 				checked.budget(), checked.fleet(), others,
 				new BudgetPolicy(this.settings.instances(), this.settings.budgetEnforced(),
 						this.keys.suggested("instances"), this.keys.suggested("budget.enforce")));
+		if (checked.unseen() != null) {
+			logger.info("Pool '" + beanName + "' connection budget: " + checked.unseen() + ".");
+		}
 		BudgetRule.Verdict verdict = budget.judge(others, checked.fleet().counted(),
 				new BudgetRule.Sizes(key(tuning.size(), "size"), key(tuning.overflow(), "overflow"),
 						tuning.size().value(), tuning.maxPoolSize()));

@@ -54,8 +54,9 @@ final class ServerCheck {
 				SideConnections.STARTUP_CHECK)) {
 			SessionSettingsVerifier.verify(connection, session, violations);
 			ConnectionBudget budget = ConnectionBudget.read(connection);
-			return new Result(budget, Fleet.read(connection, SideConnections.applicationName(dataSource)),
-					tls(connection), probePgBouncer ? PreparedStatementProbe.run(connection) : null);
+			return new Result(budget, ConnectionBudget.unseen(connection),
+					Fleet.read(connection, SideConnections.applicationName(dataSource)), tls(connection),
+					probePgBouncer ? PreparedStatementProbe.run(connection) : null);
 		}
 		catch (SQLException ex) {
 			String server = PoolTarget.of(dataSource.getJdbcUrl(), null).server();
@@ -85,11 +86,12 @@ final class ServerCheck {
 	 * What the check read from the server.
 	 *
 	 * @param budget the connection budget
+	 * @param unseen what the role cannot see of other sessions, in words, or null when it sees them all
 	 * @param fleet the application's other instances
 	 * @param tls protocol and cipher of the connection per {@code pg_stat_ssl}, or null when it is plain
 	 * @param pgbouncer whether the PgBouncer in front routes prepared statements, or null when not probed
 	 */
-	record Result(ConnectionBudget budget, Fleet fleet, @Nullable String tls,
+	record Result(ConnectionBudget budget, @Nullable String unseen, Fleet fleet, @Nullable String tls,
 			PreparedStatementProbe.@Nullable Outcome pgbouncer) {
 
 	}

@@ -161,6 +161,35 @@ class FleetBudgetTests {
 		});
 	}
 
+	@Test
+	void aRoleWithoutPgReadAllStatsCountsTheSessionsItCannotSeeIntoAndSaysSo(CapturedOutput output)
+			throws SQLException {
+		try (Connection admin = DriverManager.getConnection(url(), "postgres", null);
+				Statement statement = admin.createStatement()) {
+			statement.execute("DO $$ BEGIN CREATE ROLE poolwise_plain LOGIN; EXCEPTION WHEN duplicate_object THEN "
+					+ "NULL; END $$");
+		}
+		List<Connection> others = new ArrayList<>();
+		try {
+			for (int i = 0; i < 6; i++) {
+				others.add(DriverManager.getConnection(url(), "postgres", null));
+			}
+			this.contextRunner.withPropertyValues("spring.datasource.username=poolwise_plain").run((context) -> {
+				int inUse = context.getBean(TunedPools.class).get("dataSource").budget().budget().inUse();
+				assertThat(inUse).isGreaterThanOrEqualTo(others.size());
+				assertThat(output).contains("Pool 'dataSource' connection budget: role poolwise_plain cannot see other "
+						+ "roles' sessions in pg_stat_activity (it lacks pg_read_all_stats), so the ")
+					.contains("GRANT pg_read_all_stats TO poolwise_plain for an exact count.");
+			});
+			this.contextRunner.run((context) -> assertThat(output).containsOnlyOnce("cannot see other roles' sessions"));
+		}
+		finally {
+			for (Connection other : others) {
+				other.close();
+			}
+		}
+	}
+
 	@SuppressWarnings("unchecked")
 	private static List<String> warnings(Health health) {
 		return (List<String>) health.getDetails().get(PoolHealthIndicator.WARNINGS);
