@@ -45,7 +45,7 @@ public class Autosizers implements SmartLifecycle, AutosizeControls {
 						: null;
 				PoolAutosizer autosizer = new PoolAutosizer(pool.dataSource(), pool.beanName(),
 						pool.tuning().maxPoolSize(), pool.settings().autosize(), claimId, pool.settings().instances(),
-						this.registry);
+						this.registry, pool.logins());
 				this.autosizers.put(pool.beanName(), autosizer);
 				autosizer.start();
 			}

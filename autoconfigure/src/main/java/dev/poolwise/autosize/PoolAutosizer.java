@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.holders.HolderTracking;
+import dev.poolwise.login.LoginFailures;
 import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -87,6 +88,12 @@ public final class PoolAutosizer {
 
 	private volatile String mode = "MEASURING";
 
+	private final LoginFailures logins;
+
+	private long refusalSeenNanos = System.nanoTime();
+
+	private long refusedUntilNanos = System.nanoTime();
+
 	/**
 	 * @param pool the pool, already tuned
 	 * @param beanName its DataSource bean
@@ -96,10 +103,12 @@ public final class PoolAutosizer {
 	 * (JVM instance id and bean name), or null without a budget (PgBouncer, lazy start)
 	 * @param instances db.pool.instances
 	 * @param registry where the target gauge and the changes counter go
+	 * @param logins the pool's failed logins, whose refusals for want of slots stop growth
 	 */
 	public PoolAutosizer(HikariDataSource pool, String beanName, int ceiling, PoolSettings.Autosize settings,
-			@Nullable String claimId, int instances, MeterRegistry registry) {
+			@Nullable String claimId, int instances, MeterRegistry registry, LoginFailures logins) {
 		this.pool = pool;
+		this.logins = logins;
 		this.beanName = beanName;
 		this.ceiling = ceiling;
 		this.settings = settings;
@@ -250,11 +259,52 @@ public final class PoolAutosizer {
 				}
 				this.pausedUntil = null;
 			}
+			if (refused(now, statistics)) {
+				return;
+			}
 			decide(observation, statistics);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Poolwise autosize of pool '" + this.beanName + "' failed a tick: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * A login the server refused for want of slots ({@code 53300}: {@code max_connections}, or the role's or
+	 * database's connection limit) is the server saying the pool is as large as it can be now, whatever the
+	 * budget read: the working maximum goes back to the connections open, and growth waits a cooldown before
+	 * it is tried again. Each refusal is said once, at WARN.
+	 * @return whether the controller sits this tick out
+	 */
+	private boolean refused(long now, PoolStatistics statistics) {
+		LoginFailures.Failure failure = this.logins.latestFailure();
+		if (failure != null && failure.atNanos() - this.refusalSeenNanos > 0 && isOutOfSlots(failure.exception())) {
+			this.refusalSeenNanos = failure.atNanos();
+			this.refusedUntilNanos = now + this.settings.cooldown().toNanos();
+			int from = this.pool.getMaximumPoolSize();
+			int to = Math.max(this.pool.getMinimumIdle(), Math.min(from, statistics.total()));
+			String reason = "the server refused a new connection for want of slots ("
+					+ Redaction.message(failure.exception().getMessage(), this.pool) + "), so the pool keeps the " + to
+					+ " it has open and tries to grow again after " + Durations.format(this.settings.cooldown());
+			if (to < from) {
+				PoolResize.maximum(this.pool, to);
+				record(new Decision(Decision.Action.BACK_OFF, from, to, reason));
+				this.shrunk.increment();
+			}
+			logger.warn("Poolwise autosize: pool '" + this.beanName + "' max " + from + " -> " + to + " (BACK_OFF): "
+					+ reason);
+			return true;
+		}
+		return now - this.refusedUntilNanos < 0;
+	}
+
+	private static boolean isOutOfSlots(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && "53300".equals(sql.getSQLState())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import dev.poolwise.holders.HolderTracking;
+import dev.poolwise.login.LoginFailures;
 import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -33,7 +34,7 @@ class PoolAutosizerTests {
 	void aManualResizeArrivingWhileATickDecidesWaitsForThatTickAndThenWinsForThePause() throws Exception {
 		try (HikariDataSource pool = startedPool()) {
 			PoolAutosizer autosizer = new PoolAutosizer(pool, "dataSource", 12, DEFAULTS, null, 1,
-					new SimpleMeterRegistry());
+					new SimpleMeterRegistry(), new LoginFailures());
 			CountDownLatch deciding = new CountDownLatch(1);
 			CountDownLatch decided = new CountDownLatch(1);
 			Thread tick = new Thread(() -> {
