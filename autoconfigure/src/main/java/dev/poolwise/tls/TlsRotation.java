@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.PGConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -251,7 +252,8 @@ public final class TlsRotation implements AutoCloseable {
 			}
 			try {
 				Connection borrowed = this.pool.getConnection();
-				if (this.births.isBefore(borrowed.unwrap(Connection.class), cutoff)) {
+				// The driver's own connection, as its birth was noted, under whatever wraps it (Poolwise's session watch).
+				if (this.births.isBefore((Connection) borrowed.unwrap(PGConnection.class), cutoff)) {
 					this.pool.evictConnection(borrowed);
 					borrowed.close();
 					this.evicted = System.nanoTime();
