@@ -153,8 +153,8 @@ public record PoolDescriptor(String url, @Nullable ConnectedTo connectedTo, Map<
 		static Recommendation of(@Nullable PoolSizeRecommendation recommendation, PoolStatistics statistics) {
 			if (recommendation == null) {
 				return new Recommendation(null, null, null, null, null, "No load measured yet: the recommendation "
-						+ "needs Micrometer with Hikari's meters (spring-boot-starter-actuator) and one full "
-						+ "db.pool.monitor.interval of traffic.");
+						+ "needs Micrometer (spring-boot-starter-actuator) and one full db.pool.monitor.interval "
+						+ "after the first request for it.");
 			}
 			return new Recommendation(recommendation.recommendedSize(), recommendation.connectionsInUse(),
 					recommendation.acquireRate(), recommendation.meanUsageSeconds(), PoolSizeRecommendation.HEADROOM,

@@ -3,17 +3,25 @@ package dev.poolwise.metrics;
 import java.time.Duration;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.poolwise.validation.Durations;
 
 /**
- * The connections a pool needs for the load it served in a window, by Little's law: the mean number of
- * connections in use is the rate at which they are handed out times how long each is held. Bursts sit above
- * the mean, so the result carries {@value #HEADROOM}× headroom; at that size the measured load uses two
- * thirds of the pool, just under the default warn utilization of 0.7:
+ * The connections a pool needs for the load that arrived in a window, by Little's law: the mean number of
+ * connections in use is the rate at which borrows arrive times how long each connection is held. Arrivals
+ * count every borrow, the ones that timed out too, and the callers still waiting when the window closed are
+ * demand the pool has not served: on a saturated pool the rate it hands connections out at is its own
+ * ceiling divided by the hold time, which would only ever recommend the size it already has. Bursts sit above
+ * the mean, so the result carries {@value #HEADROOM}× headroom; at that size the measured load uses two thirds
+ * of the pool, just under the default warn utilization of 0.7:
  * <pre>
- * recommended = max(1, ceil(acquisitions / window × usage seconds / usages × 1.5))
+ * demand      = max(borrows / window × held seconds / served, in use + waiting when callers wait)
+ * recommended = max(1, ceil(demand × 1.5))
  * </pre>
- * A connection still held when the window closes is counted in the window in which it is returned.
+ * A connection still held when the window closes is counted in the window in which it is returned. More
+ * connections do not help callers whose connections sit idle in a transaction, so when most in use do, the
+ * explanation says so and names the code that holds them.
  */
 public final class PoolSizeRecommendation {
 
@@ -31,6 +39,8 @@ public final class PoolSizeRecommendation {
 
 	private final Duration window;
 
+	private final Pressure pressure;
+
 	/**
 	 * @param acquisitions connections handed out in the window
 	 * @param usages connections returned in the window
@@ -38,15 +48,28 @@ public final class PoolSizeRecommendation {
 	 * @param window the window's length, more than zero
 	 */
 	public PoolSizeRecommendation(long acquisitions, long usages, double usageSeconds, Duration window) {
-		this.acquisitions = acquisitions;
-		this.usages = usages;
+		this(acquisitions, usages, usageSeconds, window, Pressure.NONE);
+	}
+
+	/**
+	 * @param borrows borrows that arrived in the window and ended, with a connection or a timeout
+	 * @param served connections returned in the window
+	 * @param usageSeconds total time the returned connections were held
+	 * @param window the window's length, more than zero
+	 * @param pressure what the pool showed of unserved demand and idle holders when the window closed
+	 */
+	public PoolSizeRecommendation(long borrows, long served, double usageSeconds, Duration window,
+			Pressure pressure) {
+		this.acquisitions = borrows;
+		this.usages = served;
 		this.usageSeconds = usageSeconds;
 		this.window = window;
+		this.pressure = pressure;
 	}
 
 	/**
 	 * Arrival rate λ.
-	 * @return connections handed out per second
+	 * @return borrows per second, the ones that timed out included
 	 */
 	public double acquireRate() {
 		return this.acquisitions / (this.window.toNanos() / 1e9);
@@ -61,11 +84,13 @@ public final class PoolSizeRecommendation {
 	}
 
 	/**
-	 * Mean load L = λ × W.
-	 * @return connections in use on average
+	 * Mean load L = λ × W, or, while callers wait, at least the connections in use and the callers waiting.
+	 * @return connections the load needs on average
 	 */
 	public double connectionsInUse() {
-		return acquireRate() * meanUsageSeconds();
+		double littlesLaw = acquireRate() * meanUsageSeconds();
+		int queued = (this.pressure.waiting() > 0) ? this.pressure.active() + this.pressure.waiting() : 0;
+		return Math.max(littlesLaw, queued);
 	}
 
 	/**
@@ -77,6 +102,15 @@ public final class PoolSizeRecommendation {
 	}
 
 	/**
+	 * Whether most connections in use sit idle in a transaction, so that more connections are not the fix.
+	 * @return true when at least half of those in use do
+	 */
+	public boolean heldIdle() {
+		Integer idle = this.pressure.idleInTransaction();
+		return idle != null && idle > 0 && idle * 2 >= Math.max(1, this.pressure.active());
+	}
+
+	/**
 	 * The numbers behind the recommendation and what they mean for the pool as configured.
 	 * @param size the pool's permanent connections
 	 * @param maxPoolSize the most connections it may open
@@ -85,22 +119,56 @@ public final class PoolSizeRecommendation {
 	 */
 	public String explain(int size, int maxPoolSize, double utilization) {
 		int recommended = recommendedSize();
-		String measured = String.format(Locale.ROOT,
-				"In the last %s the pool handed out %.2f connections/s, each held %.3fs on average, so %.2f "
-						+ "were in use on average (Little's law: L = λ × W). With %.1f× headroom for bursts it "
-						+ "needs %d. It allows %d (%d permanent) and %.0f%% are in use now. ",
-				Durations.format(this.window), acquireRate(), meanUsageSeconds(), connectionsInUse(), HEADROOM,
-				recommended, maxPoolSize, size, utilization * 100);
+		StringBuilder text = new StringBuilder(String.format(Locale.ROOT,
+				"In the last %s borrows arrived at %.2f/s and each connection was held %.3fs on average, so %.2f "
+						+ "were needed on average (Little's law: L = λ × W). ",
+				Durations.format(this.window), acquireRate(), meanUsageSeconds(), acquireRate() * meanUsageSeconds()));
+		if (this.pressure.timeouts() > 0 || this.pressure.waiting() > 0) {
+			text.append(String.format(Locale.ROOT, "The pool turned callers away: %d borrow(s) timed out in the "
+					+ "window and %d caller(s) were waiting at its end with %d connection(s) in use, so the demand "
+					+ "is at least %.0f, not the pool's own ceiling. ", this.pressure.timeouts(),
+					this.pressure.waiting(), this.pressure.active(), connectionsInUse()));
+		}
+		text.append(String.format(Locale.ROOT,
+				"With %.1f× headroom for bursts it needs %d. It allows %d (%d permanent) and %.0f%% are in use now. ",
+				HEADROOM, recommended, maxPoolSize, size, utilization * 100));
+		if (heldIdle()) {
+			text.append(String.format(Locale.ROOT, "But %d of the %d connection(s) in use sit idle in a transaction "
+					+ "(pg_stat_activity): the database does nothing for them while the code holding them does "
+					+ "something else, so more connections are not the fix, shorter transactions are (move the "
+					+ "slow work out of the transaction)", this.pressure.idleInTransaction(), this.pressure.active()));
+			String holders = this.pressure.holders();
+			text.append((holders != null && !holders.isEmpty()) ? "; held now: " + holders + "." : ".");
+			return text.toString();
+		}
 		if (recommended > maxPoolSize) {
-			return measured + "The pool is too small for this load: raise db.pool.size + db.pool.overflow to at least "
+			return text + "The pool is too small for this load: raise db.pool.size + db.pool.overflow to at least "
 					+ recommended + " within the connection budget, or hold connections for less time.";
 		}
 		if (recommended > size) {
-			return measured + "Overflow connections carry part of the steady load and are opened and retired over "
+			return text + "Overflow connections carry part of the steady load and are opened and retired over "
 					+ "and over; consider db.pool.size=" + recommended + ".";
 		}
-		return measured + "The permanent connections cover this load"
+		return text + "The permanent connections cover this load"
 				+ ((size > 2 * recommended) ? "; db.pool.size=" + recommended + " would free server slots." : ".");
+	}
+
+	/**
+	 * What the pool showed, when the window closed, beyond the borrows it served.
+	 *
+	 * @param timeouts borrows in the window that timed out
+	 * @param waiting callers waiting for a connection
+	 * @param active connections in use
+	 * @param idleInTransaction the application's sessions idle in a transaction, per the latest server
+	 * sample, or null without one
+	 * @param holders who holds the connections, grouped by where they are, or null when not asked
+	 */
+	public record Pressure(long timeouts, int waiting, int active, @Nullable Integer idleInTransaction,
+			@Nullable String holders) {
+
+		/** Nothing beyond the served load is known. */
+		public static final Pressure NONE = new Pressure(0, 0, 0, null, null);
+
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.poolwise.metrics;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,10 +49,34 @@ class PoolSizeRecommendationTests {
 	void explainsTheNumbersAndWhatToChange(int size, int maxPoolSize, String advice) {
 		PoolSizeRecommendation recommendation = new PoolSizeRecommendation(300, 300, 60, Duration.ofSeconds(15));
 		assertThat(recommendation.explain(size, maxPoolSize, 0.25))
-			.startsWith("In the last 15s the pool handed out 20.00 connections/s, each held 0.200s on average, "
-					+ "so 4.00 were in use on average (Little's law: L = λ × W). With 1.5× headroom for bursts it "
+			.startsWith("In the last 15s borrows arrived at 20.00/s and each connection was held 0.200s on average, "
+					+ "so 4.00 were needed on average (Little's law: L = λ × W). With 1.5× headroom for bursts it "
 					+ "needs 6. It allows " + maxPoolSize + " (" + size + " permanent) and 25% are in use now. ")
 			.endsWith(advice);
+	}
+
+	@Test
+	void callersTurnedAwayCountAsDemandSoASaturatedPoolIsNotReadAsItsOwnCeiling() {
+		// a pool of 4, all in use for 1 s each: 4 served per second, 6 more callers waiting at the end
+		PoolSizeRecommendation recommendation = new PoolSizeRecommendation(60, 40, 40, Duration.ofSeconds(10),
+				new PoolSizeRecommendation.Pressure(20, 6, 4, null, null));
+		assertThat(recommendation.connectionsInUse()).isEqualTo(10);
+		assertThat(recommendation.recommendedSize()).isEqualTo(15);
+		assertThat(recommendation.explain(4, 4, 1.0)).contains("20 borrow(s) timed out in the window and 6 caller(s) "
+				+ "were waiting at its end with 4 connection(s) in use, so the demand is at least 10")
+			.endsWith("raise db.pool.size + db.pool.overflow to at least 15 within the connection budget, or hold "
+					+ "connections for less time.");
+	}
+
+	@Test
+	void whenMostConnectionsInUseSitIdleInATransactionShorterTransactionsAreTheAdviceNotMoreConnections() {
+		PoolSizeRecommendation recommendation = new PoolSizeRecommendation(60, 40, 40, Duration.ofSeconds(10),
+				new PoolSizeRecommendation.Pressure(20, 6, 4, 3, "3 of 4 held from `OrderService.export`, 2.0-3.1 s"));
+		assertThat(recommendation.heldIdle()).isTrue();
+		assertThat(recommendation.explain(4, 4, 1.0)).contains("But 3 of the 4 connection(s) in use sit idle in a "
+				+ "transaction").contains("more connections are not the fix, shorter transactions are")
+			.endsWith("held now: 3 of 4 held from `OrderService.export`, 2.0-3.1 s.")
+			.doesNotContain("raise db.pool.size");
 	}
 
 }

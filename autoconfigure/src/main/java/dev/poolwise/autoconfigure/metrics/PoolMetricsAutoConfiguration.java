@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Bean;
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.PoolwiseProperties;
 import dev.poolwise.autoconfigure.TunedPoolBeans;
-import dev.poolwise.metrics.MeterRegistryPoolSizeAdvisor;
+import dev.poolwise.metrics.BorrowCountsPoolSizeAdvisor;
 import dev.poolwise.metrics.OpenTelemetryPoolMeterBinder;
 import dev.poolwise.metrics.PoolMeterBinder;
 import dev.poolwise.metrics.PoolSizeAdvisor;
@@ -24,8 +24,8 @@ import dev.poolwise.replica.ReplicaSets;
 import dev.poolwise.tuned.TunedPools;
 
 /**
- * Auto-configuration of Poolwise's meters for the tuned pools. Runs after Spring Boot's own pool metrics,
- * which make Hikari record the timers the size recommendation is computed from.
+ * Auto-configuration of Poolwise's meters for the tuned pools, after Spring Boot's own pool metrics, whose
+ * tracker Poolwise's borrow counting attaches behind.
  */
 @AutoConfiguration(after = PoolwiseAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration",
@@ -36,8 +36,10 @@ public final class PoolMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PoolSizeAdvisor poolSizeAdvisor(MeterRegistry registry, PoolwiseProperties properties) {
-		return new MeterRegistryPoolSizeAdvisor(registry, properties.getMonitor().getInterval());
+	PoolSizeAdvisor poolSizeAdvisor(TunedPools pools, PoolwiseProperties properties,
+			ObjectProvider<ServerStatisticsSampler> serverStatisticsSampler) {
+		return new BorrowCountsPoolSizeAdvisor(pools, properties.getMonitor().getInterval(),
+				serverStatisticsSampler.getIfAvailable());
 	}
 
 	@Bean
