@@ -134,7 +134,10 @@ public class PoolProperties {
 	private final Pgbouncer pgbouncer = new Pgbouncer();
 
 	private final Ssl ssl = new Ssl();
+
 	private final Autosize autosize = new Autosize();
+
+	private final Queue queue = new Queue();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -320,6 +323,10 @@ public class PoolProperties {
 		return this.autosize;
 	}
 
+	public Queue getQueue() {
+		return this.queue;
+	}
+
 	/**
 	 * These properties as the plain values the runtime packages take.
 	 * @return the settings
@@ -348,7 +355,7 @@ public class PoolProperties {
 						this.pgbouncer.isPreparedStatements(), this.pgbouncer.getClientIdleTimeout()),
 				new PoolSettings.Ssl(this.ssl.getBundle(), this.ssl.getMode(), this.ssl.getRotationWindow(),
 						this.ssl.isRequireVerified(), this.ssl.getExpiryWarning()),
-				this.autosize.toSettings());
+				this.autosize.toSettings(), new PoolSettings.Queue(this.queue.isFair(), this.queue.getMaxWaiting()));
 	}
 
 	/**
@@ -977,6 +984,41 @@ public class PoolProperties {
 		PoolSettings.Autosize toSettings() {
 			return new PoolSettings.Autosize(this.enabled, this.interval, this.step, this.minGain,
 					this.waitThreshold, this.shrinkDelay, this.cooldown, this.pause);
+		}
+
+	}
+
+	/**
+	 * Who waits for a connection when every one is lent: in which order, and how many.
+	 */
+	public static class Queue {
+
+		/**
+		 * Whether callers waiting for a connection are served in the order they came, so one whose turn comes
+		 * within the timeout is served.
+		 */
+		private boolean fair = true;
+
+		/**
+		 * Most callers that may wait for a connection; one more fails at once instead of waiting. Unset for
+		 * no bound.
+		 */
+		private @Nullable Integer maxWaiting;
+
+		public boolean isFair() {
+			return this.fair;
+		}
+
+		public void setFair(boolean fair) {
+			this.fair = fair;
+		}
+
+		public @Nullable Integer getMaxWaiting() {
+			return this.maxWaiting;
+		}
+
+		public void setMaxWaiting(@Nullable Integer maxWaiting) {
+			this.maxWaiting = maxWaiting;
 		}
 
 	}

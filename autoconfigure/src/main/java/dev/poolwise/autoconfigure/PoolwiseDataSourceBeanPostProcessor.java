@@ -14,6 +14,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +24,8 @@ import org.springframework.core.env.Environment;
 import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolUnwrapper;
+import dev.poolwise.pool.QueuedPool;
+import dev.poolwise.pool.WaitingLine;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.startup.PoolTuner;
 import dev.poolwise.tls.TlsRotation;
@@ -68,6 +71,39 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		this.environment = environment;
 		this.applicationContext = applicationContext;
 		this.unitless = new UnitlessDurations(environment);
+	}
+
+	/**
+	 * Puts a {@link WaitingLine} in front of a Hikari pool that db.pool tunes, once its properties are bound
+	 * and before any other post-processor wraps it: the bean becomes a {@link QueuedPool}, still a
+	 * HikariDataSource with the same configuration, and the pool Boot created is never started. A pool of
+	 * another class (a subclass of the application's own) or one already started keeps Hikari's queue.
+	 */
+	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) {
+		if (bean.getClass() != HikariDataSource.class || !this.properties.getObject().isEnabled()) {
+			return bean;
+		}
+		HikariDataSource pool = (HikariDataSource) bean;
+		if (pool.isRunning() || pool.isClosed() || !JdbcUrls.isPostgreSql(pool.getJdbcUrl())) {
+			return bean;
+		}
+		PoolPropertySources sources = new PoolPropertySources(this.environment, beanName,
+				isCreatedBySpringBoot(this.applicationContext, beanName));
+		PoolSettings settings;
+		try {
+			settings = sources.bind();
+		}
+		catch (BindException ex) {
+			return bean;
+		}
+		PoolSettings.Queue queue = settings.queue();
+		Integer maxWaiting = queue.maxWaiting();
+		if (!settings.enabled() || !queue.lined() || (maxWaiting != null && maxWaiting < 0)) {
+			return bean;
+		}
+		return QueuedPool.of(pool, new WaitingLine(queue.fair(), (maxWaiting != null) ? maxWaiting : -1,
+				sources.suggested("queue.max-waiting")));
 	}
 
 	@Override
