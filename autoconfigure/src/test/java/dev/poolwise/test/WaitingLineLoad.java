@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -146,16 +147,12 @@ public final class WaitingLineLoad {
 	 * @return how many
 	 */
 	public long overtaken() {
-		long[] served = this.borrows.stream()
-			.filter((borrow) -> borrow.failure() == null)
-			.mapToLong(Borrow::asked)
-			.sorted()
-			.toArray();
-		long[] servedAt = new long[served.length];
 		List<Borrow> byAsked = this.borrows.stream()
 			.filter((borrow) -> borrow.failure() == null)
 			.sorted((a, b) -> Long.compare(a.asked(), b.asked()))
 			.toList();
+		long[] served = byAsked.stream().mapToLong(Borrow::asked).toArray();
+		long[] servedAt = new long[served.length];
 		long earliest = Long.MAX_VALUE;
 		for (int i = byAsked.size() - 1; i >= 0; i--) {
 			earliest = Math.min(earliest, byAsked.get(i).served());
@@ -197,7 +194,7 @@ public final class WaitingLineLoad {
 	 */
 	public List<String> failureMessages() {
 		return this.borrows.stream()
-			.flatMap((borrow) -> java.util.stream.Stream.ofNullable(borrow.failure()))
+			.flatMap((borrow) -> Stream.ofNullable(borrow.failure()))
 			.map((failure) -> failure.message().replaceAll("\\d+", "N"))
 			.distinct()
 			.toList();

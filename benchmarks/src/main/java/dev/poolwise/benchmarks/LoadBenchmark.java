@@ -3,6 +3,7 @@ package dev.poolwise.benchmarks;
 import dev.poolwise.benchmarks.harness.Settings;
 import dev.poolwise.benchmarks.studies.Study;
 import dev.poolwise.benchmarks.studies.autosize.AutosizeStudy;
+import dev.poolwise.benchmarks.studies.fairqueue.FairQueueStudy;
 import dev.poolwise.benchmarks.studies.batched.BatchedWrites;
 import dev.poolwise.benchmarks.studies.health.HealthLatency;
 import dev.poolwise.benchmarks.studies.replicas.ReadReplicas;
@@ -40,6 +41,7 @@ public final class LoadBenchmark {
 			case READ_REPLICAS -> new ReadReplicas(settings);
 			case FAULT_SOAK -> new FaultSoakRuns(settings);
 			case AUTOSIZING -> new AutosizeStudy(settings);
+			case FAIR_QUEUE -> new FairQueueStudy(settings);
 		};
 	}
 

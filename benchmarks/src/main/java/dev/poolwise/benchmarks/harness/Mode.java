@@ -34,7 +34,9 @@ public enum Mode {
 	FAULT_SOAK("fault-soak", "fault-soak.md"),
 
 	/** Fixed pools, FlexyPool and Poolwise's autosize under step, spike, CPU-bound and fleet workloads. */
-	AUTOSIZING("autosizing", "autosizing.md");
+	AUTOSIZING("autosizing", "autosizing.md"),
+	/** Poolwise's fair waiting line against Hikari's own hand-off under many virtual threads (Java 21+). */
+	FAIR_QUEUE("fair-queue", "fair-queue.md");
 
 	private final String id;
 

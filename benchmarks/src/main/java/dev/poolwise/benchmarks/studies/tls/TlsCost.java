@@ -65,7 +65,8 @@ public final class TlsCost implements Study {
 				certificates.resolve("server.key").toString()))) {
 			SslBundle bundle = SslBundle.of(new PemSslStoreBundle(null,
 					PemSslStoreDetails.forCertificate("file:" + certificates.resolve("ca.crt"))));
-			PoolTls tls = new PoolTls("benchmark", "benchmark", TlsMode.VERIFY_FULL, () -> bundle);
+			PoolTls tls = new PoolTls("benchmark", "benchmark", "spring.ssl.bundle.pem.benchmark", TlsMode.VERIFY_FULL,
+					() -> bundle);
 			Map<String, Properties> variants = new LinkedHashMap<>();
 			variants.put("plain", properties(database, Map.of("sslmode", "disable")));
 			variants.put("SSL bundle (Poolwise)", properties(database, Map.of("sslmode", "verify-full", "sslfactory",
