@@ -1,5 +1,7 @@
 package dev.poolwise.autoconfigure;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -59,6 +61,12 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 
 	private final ApplicationContext applicationContext;
 
+	/**
+	 * The queued pools that took the place of the pools Boot or the application configured, by the pool they
+	 * replaced: Spring destroys the bean it created, so the replacement is closed when that is destroyed.
+	 */
+	private final Map<HikariDataSource, QueuedPool> replacements = Collections.synchronizedMap(new IdentityHashMap<>());
+
 	/** The TLS rotations of the pools this context tuned, closed with their pools. */
 	private final Map<String, TlsRotation> rotations = new ConcurrentHashMap<>();
 
@@ -102,8 +110,10 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		if (!settings.enabled() || !queue.lined() || (maxWaiting != null && maxWaiting < 0)) {
 			return bean;
 		}
-		return QueuedPool.of(pool, new WaitingLine(queue.fair(), (maxWaiting != null) ? maxWaiting : -1,
+		QueuedPool queued = QueuedPool.of(pool, new WaitingLine(queue.fair(), (maxWaiting != null) ? maxWaiting : -1,
 				sources.suggested("queue.max-waiting")));
+		this.replacements.put(pool, queued);
+		return queued;
 	}
 
 	@Override
@@ -122,9 +132,13 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 	@Override
 	public void postProcessBeforeDestruction(Object bean, String beanName) {
 		if (bean instanceof DataSource dataSource) {
-			HikariDataSource pool = PoolUnwrapper.find(dataSource);
+			QueuedPool replacement = this.replacements.remove(bean);
+			HikariDataSource pool = (replacement != null) ? replacement : PoolUnwrapper.find(dataSource);
 			if (pool != null) {
 				JvmPoolRegistry.get().deregister(pool);
+			}
+			if (replacement != null) {
+				replacement.close();
 			}
 			TlsRotation rotation = this.rotations.remove(beanName);
 			if (rotation != null) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -68,6 +69,16 @@ class FairQueueTests {
 			assertThat(pool.getMaximumPoolSize()).isEqualTo(4);
 			assertThat(pool.getConnectionTimeout()).isEqualTo(TIMEOUT.toMillis());
 		});
+	}
+
+	@Test
+	void closingTheContextClosesThePoolThatTookBootsPlace() {
+		AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+		this.contextRunner.run((context) -> {
+			pool.set(context.getBean(HikariDataSource.class));
+			borrowAndReturn(pool.get());
+		});
+		assertThat(pool.get().isClosed()).isTrue();
 	}
 
 	@Test
