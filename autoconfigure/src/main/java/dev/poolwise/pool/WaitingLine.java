@@ -22,9 +22,11 @@ import org.jspecify.annotations.Nullable;
  * timeout. The one in Hikari's borrow gets the next connection returned, and lets the next caller in as soon
  * as it has it, so a caller whose turn comes within its timeout is served, and the permit is taken and given
  * back on the same thread, whatever becomes of the connection. Nothing depends on the pool's size, which may
- * change at runtime. A caller that finds more idle connections than callers waiting goes straight to Hikari: it
- * takes nobody's turn, and callers that borrow and return faster than a parked thread wakes do not queue up
- * behind each other in the line while connections sit idle.
+ * change at runtime. A caller that finds nobody waiting, or more idle connections than callers waiting, goes
+ * straight to Hikari: it takes nobody's turn, and callers that borrow and return faster than a parked thread
+ * wakes do not queue up behind each other in the line while connections sit idle. Only the first check reads
+ * no more than counters of the line and Hikari's count of waiters; idle connections are counted only when
+ * somebody waits.
  * <p>
  * A bound on the waiters turns a caller away at once, with a {@link SQLTransientConnectionException} that
  * says why, when that many are waiting already and no connection is idle, so an overloaded service sheds
@@ -76,7 +78,7 @@ public final class WaitingLine {
 			throw turnAway(pool, poolName);
 		}
 		Semaphore gate = this.turnstile;
-		if (gate == null || pool.getIdleConnections() > pending) {
+		if (gate == null || (pending == 0 && gate.availablePermits() > 0) || pool.getIdleConnections() > pending) {
 			return pool.getConnection(timeoutMillis);
 		}
 		boolean passed;
