@@ -41,9 +41,12 @@ public final class WaitingLineLoad {
 
 	private final Duration timeout;
 
-	private WaitingLineLoad(List<Borrow> borrows, Duration timeout) {
+	private final Duration elapsed;
+
+	private WaitingLineLoad(List<Borrow> borrows, Duration timeout, Duration elapsed) {
 		this.borrows = borrows;
 		this.timeout = timeout;
+		this.elapsed = elapsed;
 	}
 
 	/**
@@ -62,7 +65,8 @@ public final class WaitingLineLoad {
 		ConcurrentLinkedQueue<Borrow> borrows = new ConcurrentLinkedQueue<>();
 		CountDownLatch start = new CountDownLatch(1);
 		CountDownLatch finished = new CountDownLatch(callers);
-		long end = System.nanoTime() + duration.toNanos();
+		long begin = System.nanoTime();
+		long end = begin + duration.toNanos();
 		for (int i = 0; i < callers; i++) {
 			threads.apply(() -> {
 				try {
@@ -83,7 +87,7 @@ public final class WaitingLineLoad {
 		if (!finished.await(duration.toMillis() + timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
 			throw new IllegalStateException("The callers did not finish");
 		}
-		return new WaitingLineLoad(new ArrayList<>(borrows), timeout);
+		return new WaitingLineLoad(new ArrayList<>(borrows), timeout, Duration.ofNanos(System.nanoTime() - begin));
 	}
 
 	/**
@@ -172,6 +176,14 @@ public final class WaitingLineLoad {
 			}
 		}
 		return count;
+	}
+
+	/**
+	 * Borrows served per second of the run.
+	 * @return the rate
+	 */
+	public double servedPerSecond() {
+		return (requests() - failures()) / (this.elapsed.toNanos() / 1e9);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.poolwise.benchmarks.studies.fairqueue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import dev.poolwise.benchmarks.harness.Machine;
 import dev.poolwise.benchmarks.harness.Settings;
 import dev.poolwise.benchmarks.report.ReportSection;
 import dev.poolwise.benchmarks.studies.Study;
+import dev.poolwise.test.VirtualThreads;
+import dev.poolwise.test.WaitingLineLoad;
 
 import static dev.poolwise.benchmarks.report.ReportSection.format;
 import static dev.poolwise.benchmarks.report.ReportSection.line;
@@ -29,7 +32,8 @@ import static dev.poolwise.benchmarks.report.ReportSection.line;
  * Poolwise's fair waiting line ({@code db.pool.queue.fair=true}, the default) against Hikari's own hand-off
  * ({@code false}) in two cases: 300 virtual threads on a pool of 5 and 1,000 on a pool of 4, each borrowing
  * over and over for a 5 ms query with a 2 s timeout. Both pools run side by side in one JVM against the same
- * server and take turns (A B, B A, ...), each burst {@code bench.measure} long, {@code bench.rounds} rounds.
+ * server and take turns (A B, B A, ...), each burst {@code bench.measure} long, {@code bench.rounds} rounds;
+ * the borrows are recorded and judged by the same {@link WaitingLineLoad} as the fair-queue tests.
  * Run with {@code -Dbench.mode=fair-queue} on Java 21 or later; writes {@code fair-queue.md}.
  */
 public final class FairQueueStudy implements Study {
@@ -50,7 +54,7 @@ public final class FairQueueStudy implements Study {
 			throw new IllegalStateException(this.settings.mode().option() + " needs virtual threads: run it on Java 21 or later");
 		}
 		long started = System.nanoTime();
-		Map<String, List<Borrows>> results = new LinkedHashMap<>();
+		Map<String, List<WaitingLineLoad>> results = new LinkedHashMap<>();
 		try (BenchmarkDatabase database = BenchmarkDatabase.start()) {
 			for (Case shape : CASES) {
 				List<ConfigurableApplicationContext> pools = new ArrayList<>();
@@ -60,10 +64,11 @@ public final class FairQueueStudy implements Study {
 					for (int round = 0; round <= this.settings.rounds(); round++) {
 						for (int i = 0; i < pools.size(); i++) {
 							boolean fair = ((round + i) % 2) == 0;
-							Borrows burst = Borrows.burst(pools.get(fair ? 0 : 1).getBean(DataSource.class),
-									shape.threads(), this.settings.measure());
+							WaitingLineLoad burst = WaitingLineLoad.run(pools.get(fair ? 0 : 1).getBean(DataSource.class),
+									shape.threads(), "SELECT pg_sleep(0.005)", TIMEOUT, this.settings.measure(),
+									VirtualThreads::start);
 							Console.log("%s, %s, round %s: %s", shape, fair ? "fair line" : "Hikari's own",
-									(round == 0) ? "warm-up" : Integer.toString(round), burst);
+									(round == 0) ? "warm-up" : Integer.toString(round), burst.describe());
 							if (round > 0) {
 								results.computeIfAbsent(key(shape, fair), (key) -> new ArrayList<>()).add(burst);
 							}
@@ -95,7 +100,7 @@ public final class FairQueueStudy implements Study {
 		return shape + "|" + (fair ? "fair line (`db.pool.queue.fair=true`)" : "Hikari's own (`db.pool.queue.fair=false`)");
 	}
 
-	private String report(Map<String, List<Borrows>> results, Duration elapsed, Map<String, String> machine) {
+	private String report(Map<String, List<WaitingLineLoad>> results, Duration elapsed, Map<String, String> machine) {
 		StringBuilder out = new StringBuilder();
 		ReportSection.header(out, "Who waits: the fair line against Hikari's hand-off", this.settings, elapsed, machine);
 		line(out, "Virtual threads borrow over and over for one `SELECT pg_sleep(0.005)`, timeout " + TIMEOUT.toSeconds()
@@ -108,26 +113,28 @@ public final class FairQueueStudy implements Study {
 		line(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 		results.forEach((key, bursts) -> {
 			String[] parts = key.split("\\|");
-			line(out, "| " + parts[0] + " | " + parts[1] + " | " + bursts.stream().mapToInt(Borrows::requests).sum()
-					+ " | " + bursts.stream().mapToLong(Borrows::failed).sum() + " | "
-					+ bursts.stream().mapToLong(Borrows::withIdle).sum() + " | "
-					+ bursts.stream().mapToLong(Borrows::overtaken).sum() + " | "
-					+ median(bursts.stream().mapToDouble((b) -> b.p50().toNanos() / 1e6).toArray()) + " | "
-					+ median(bursts.stream().mapToDouble((b) -> b.p99().toNanos() / 1e6).toArray()) + " | "
-					+ format("%.0f", bursts.stream().mapToDouble((b) -> b.max().toNanos() / 1e6).max().orElse(0))
-					+ " | " + median(bursts.stream().mapToDouble(Borrows::perSecond).toArray()) + " |");
+			line(out, "| " + parts[0] + " | " + parts[1] + " | "
+					+ bursts.stream().mapToInt(WaitingLineLoad::requests).sum() + " | "
+					+ bursts.stream().mapToLong(WaitingLineLoad::failures).sum() + " | "
+					+ bursts.stream().mapToLong(WaitingLineLoad::timeoutsWithIdleConnections).sum() + " | "
+					+ bursts.stream().mapToLong(WaitingLineLoad::overtaken).sum() + " | "
+					+ median(bursts.stream().mapToDouble((b) -> b.waitPercentile(50).toNanos() / 1e6).toArray()) + " | "
+					+ median(bursts.stream().mapToDouble((b) -> b.waitPercentile(99).toNanos() / 1e6).toArray()) + " | "
+					+ format("%.0f",
+							bursts.stream().mapToDouble((b) -> b.waitPercentile(100).toNanos() / 1e6).max().orElse(0))
+					+ " | " + median(bursts.stream().mapToDouble(WaitingLineLoad::servedPerSecond).toArray()) + " |");
 		});
 		line(out, "");
 		line(out, "Per round:");
 		line(out, "");
 		results.forEach((key, bursts) -> bursts
-			.forEach((burst) -> line(out, "- " + key.replace("|", ", ") + ": " + burst)));
+			.forEach((burst) -> line(out, "- " + key.replace("|", ", ") + ": " + burst.describe())));
 		return out.toString();
 	}
 
 	private static String median(double[] values) {
 		double[] sorted = values.clone();
-		java.util.Arrays.sort(sorted);
+		Arrays.sort(sorted);
 		return format("%.0f", (sorted.length == 0) ? 0 : sorted[sorted.length / 2]);
 	}
 
