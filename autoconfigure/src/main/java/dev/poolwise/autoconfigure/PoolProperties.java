@@ -139,6 +139,8 @@ public class PoolProperties {
 
 	private final Autosize autosize = new Autosize();
 
+	private final Queue queue = new Queue();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -327,6 +329,10 @@ public class PoolProperties {
 		return this.autosize;
 	}
 
+	public Queue getQueue() {
+		return this.queue;
+	}
+
 	/**
 	 * These properties as the plain values the runtime packages take.
 	 * @return the settings
@@ -357,7 +363,7 @@ public class PoolProperties {
 						this.ssl.isRequireVerified(), this.ssl.getExpiryWarning(), this.ssl.getNegotiation()),
 				new PoolSettings.Auth(this.auth.getRequire(), this.auth.isAllowCleartextPassword(),
 						this.auth.getChannelBinding()),
-				this.autosize.toSettings());
+				this.autosize.toSettings(), new PoolSettings.Queue(this.queue.isFair(), this.queue.getMaxWaiting()));
 	}
 
 	/**
@@ -1050,6 +1056,41 @@ public class PoolProperties {
 		PoolSettings.Autosize toSettings() {
 			return new PoolSettings.Autosize(this.enabled, this.interval, this.step, this.minGain,
 					this.waitThreshold, this.shrinkDelay, this.cooldown, this.pause);
+		}
+
+	}
+
+	/**
+	 * Who waits for a connection when every one is lent: in which order, and how many.
+	 */
+	public static class Queue {
+
+		/**
+		 * Whether callers waiting for a connection are served in the order they came, so one whose turn comes
+		 * within the timeout is served.
+		 */
+		private boolean fair = true;
+
+		/**
+		 * Most callers that may wait for a connection; one more fails at once instead of waiting. Unset for
+		 * no bound.
+		 */
+		private @Nullable Integer maxWaiting;
+
+		public boolean isFair() {
+			return this.fair;
+		}
+
+		public void setFair(boolean fair) {
+			this.fair = fair;
+		}
+
+		public @Nullable Integer getMaxWaiting() {
+			return this.maxWaiting;
+		}
+
+		public void setMaxWaiting(@Nullable Integer maxWaiting) {
+			this.maxWaiting = maxWaiting;
 		}
 
 	}

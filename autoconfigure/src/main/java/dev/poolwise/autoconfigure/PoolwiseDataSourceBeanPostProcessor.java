@@ -1,5 +1,7 @@
 package dev.poolwise.autoconfigure;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,6 +16,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,6 +26,8 @@ import org.springframework.core.env.Environment;
 import dev.poolwise.pool.JdbcUrls;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolUnwrapper;
+import dev.poolwise.pool.QueuedPool;
+import dev.poolwise.pool.WaitingLine;
 import dev.poolwise.registry.JvmPoolRegistry;
 import dev.poolwise.startup.PoolTuner;
 import dev.poolwise.tls.TlsRotation;
@@ -56,6 +61,12 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 
 	private final ApplicationContext applicationContext;
 
+	/**
+	 * The queued pools that took the place of the pools Boot or the application configured, by the pool they
+	 * replaced: Spring destroys the bean it created, so the replacement is closed when that is destroyed.
+	 */
+	private final Map<HikariDataSource, QueuedPool> replacements = Collections.synchronizedMap(new IdentityHashMap<>());
+
 	/** The TLS rotations of the pools this context tuned, closed with their pools. */
 	private final Map<String, TlsRotation> rotations = new ConcurrentHashMap<>();
 
@@ -68,6 +79,41 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 		this.environment = environment;
 		this.applicationContext = applicationContext;
 		this.unitless = new UnitlessDurations(environment);
+	}
+
+	/**
+	 * Puts a {@link WaitingLine} in front of a Hikari pool that db.pool tunes, once its properties are bound
+	 * and before any other post-processor wraps it: the bean becomes a {@link QueuedPool}, still a
+	 * HikariDataSource with the same configuration, and the pool Boot created is never started. A pool of
+	 * another class (a subclass of the application's own) or one already started keeps Hikari's queue.
+	 */
+	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) {
+		if (bean.getClass() != HikariDataSource.class || !this.properties.getObject().isEnabled()) {
+			return bean;
+		}
+		HikariDataSource pool = (HikariDataSource) bean;
+		if (pool.isRunning() || pool.isClosed() || !JdbcUrls.isPostgreSql(pool.getJdbcUrl())) {
+			return bean;
+		}
+		PoolPropertySources sources = new PoolPropertySources(this.environment, beanName,
+				isCreatedBySpringBoot(this.applicationContext, beanName));
+		PoolSettings settings;
+		try {
+			settings = sources.bind();
+		}
+		catch (BindException ex) {
+			return bean;
+		}
+		PoolSettings.Queue queue = settings.queue();
+		Integer maxWaiting = queue.maxWaiting();
+		if (!settings.enabled() || !queue.lined() || (maxWaiting != null && maxWaiting < 0)) {
+			return bean;
+		}
+		QueuedPool queued = QueuedPool.of(pool, new WaitingLine(queue.fair(), (maxWaiting != null) ? maxWaiting : -1,
+				sources.suggested("queue.max-waiting")));
+		this.replacements.put(pool, queued);
+		return queued;
 	}
 
 	@Override
@@ -86,9 +132,13 @@ class PoolwiseDataSourceBeanPostProcessor implements DestructionAwareBeanPostPro
 	@Override
 	public void postProcessBeforeDestruction(Object bean, String beanName) {
 		if (bean instanceof DataSource dataSource) {
-			HikariDataSource pool = PoolUnwrapper.find(dataSource);
+			QueuedPool replacement = this.replacements.remove(bean);
+			HikariDataSource pool = (replacement != null) ? replacement : PoolUnwrapper.find(dataSource);
 			if (pool != null) {
 				JvmPoolRegistry.get().deregister(pool);
+			}
+			if (replacement != null) {
+				replacement.close();
 			}
 			TlsRotation rotation = this.rotations.remove(beanName);
 			if (rotation != null) {

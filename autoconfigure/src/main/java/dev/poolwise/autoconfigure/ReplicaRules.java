@@ -40,6 +40,10 @@ final class ReplicaRules {
 					"certificate expiry is reported by the dbPool health indicator, which replica pools do not have, "
 							+ "so this key changes nothing",
 					"Remove it: db.pool.ssl.expiry-warning sets the warning for the primary's certificates."),
+			new IgnoredKey("queue", false,
+					"replica pools keep Hikari's own queue: a read that finds its replica busy moves on to the next "
+							+ "replica or the primary after db.pool.replicas.timeout, so this key changes nothing",
+					"Remove it: db.pool.queue.* orders the callers waiting for the primary pool."),
 			new IgnoredKey("lazy-start", false,
 					"a replica pool always starts without waiting for its server, and only "
 							+ "db.pool.replicas.required=true fails startup when a replica is unreachable, so this key "

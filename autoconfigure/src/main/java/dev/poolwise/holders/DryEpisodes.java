@@ -12,19 +12,19 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.poolwise.net.SideConnections;
 import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.pool.QueuedPool;
 import dev.poolwise.pool.Redaction;
 
 /**
- * The episodes in which a pool runs dry. The first borrow timeout of an episode reports the holders in one
- * WARN; the episode ends at the first return that finds nobody waiting, when one more line counts the
- * borrows that timed out in it. A new episode thus needs a borrow that waited a whole connection timeout
+ * The episodes in which a pool runs dry. The first borrow timeout of an episode (or the first borrow turned
+ * away by the pool's bound on waiters) reports the holders in one WARN; the episode ends at the first return
+ * that finds nobody waiting, when one more line counts the borrows that timed out or were turned away in it. A new episode thus needs a borrow that waited a whole connection timeout
  * again, which bounds the reports to one per timeout. The report is made on a thread of its own, so the
  * failing caller gets its exception at once, and reads the backends on a side connection within
  * {@link #SERVER_BOUND}; what it cannot read in time it says it did not read.
@@ -48,6 +48,8 @@ final class DryEpisodes {
 
 	private int timeouts;
 
+	private int turnedAway;
+
 	DryEpisodes(HikariDataSource pool, HolderTracking tracking) {
 		this.pool = pool;
 		this.tracking = tracking;
@@ -62,8 +64,25 @@ final class DryEpisodes {
 	 * A borrow timed out, on the borrowing thread: the first of an episode has the holders reported.
 	 */
 	void timedOut() {
+		failed(false);
+	}
+
+	/**
+	 * A borrow was turned away because as many waited as the pool's waiting line allows, on the borrowing
+	 * thread: it counts in the episode, and starts one as a timeout does.
+	 */
+	void turnedAway() {
+		failed(true);
+	}
+
+	private void failed(boolean turnedAway) {
 		synchronized (this) {
-			this.timeouts++;
+			if (turnedAway) {
+				this.turnedAway++;
+			}
+			else {
+				this.timeouts++;
+			}
 			if (this.dry) {
 				return;
 			}
@@ -71,7 +90,7 @@ final class DryEpisodes {
 			this.startedNanos = System.nanoTime();
 		}
 		PoolStatistics statistics = PoolStatistics.of(this.pool);
-		this.reporter.execute(() -> report(statistics));
+		this.reporter.execute(() -> report(statistics, turnedAway));
 	}
 
 	/**
@@ -82,6 +101,7 @@ final class DryEpisodes {
 			return;
 		}
 		int count;
+		int away;
 		long lasted;
 		synchronized (this) {
 			if (!this.dry) {
@@ -89,18 +109,30 @@ final class DryEpisodes {
 			}
 			this.dry = false;
 			count = this.timeouts;
+			away = this.turnedAway;
 			this.timeouts = 0;
+			this.turnedAway = 0;
 			lasted = System.nanoTime() - this.startedNanos;
 		}
 		this.reporter.execute(() -> logger.warn("Pool '" + this.pool.getPoolName() + "' has nobody waiting again: "
-				+ count + ((count == 1) ? " borrow" : " borrows") + " timed out in the "
-				+ Duration.ofNanos(lasted).toMillis()
-				+ " ms since it ran dry"));
+				+ count + ((count == 1) ? " borrow" : " borrows") + " timed out"
+				+ ((away > 0) ? " and " + away + " turned away (" + bound() + ")" : "") + " in the "
+				+ Duration.ofNanos(lasted).toMillis() + " ms since it ran dry"));
 	}
 
+	/**
+	 * Callers waiting, in Hikari's borrow and in the pool's waiting line.
+	 */
 	private int waiting() {
-		HikariPoolMXBean running = this.pool.getHikariPoolMXBean();
-		return (running != null) ? running.getThreadsAwaitingConnection() : 0;
+		return PoolStatistics.of(this.pool).pending();
+	}
+
+	/**
+	 * The bound on the waiters, e.g. {@code db.pool.queue.max-waiting=20}.
+	 */
+	private String bound() {
+		return (this.pool instanceof QueuedPool queued)
+				? queued.line().maxWaitingKey() + "=" + queued.line().maxWaiting() : "no bound";
 	}
 
 	void close() {
@@ -111,7 +143,7 @@ final class DryEpisodes {
 	 * Reports the holders.
 	 * @param statistics the pool's counters when the borrow timed out, read from memory on its thread
 	 */
-	private void report(PoolStatistics statistics) {
+	private void report(PoolStatistics statistics, boolean turnedAway) {
 		List<Holder> holders = this.tracking.holders();
 		Map<Integer, Backend> backends = new HashMap<>();
 		String error = null;
@@ -121,7 +153,7 @@ final class DryEpisodes {
 		catch (SQLException ex) {
 			error = Redaction.describe(ex, this.pool);
 		}
-		logger.warn(describe(statistics, holders, backends, error));
+		logger.warn(describe(statistics, turnedAway, holders, backends, error));
 	}
 
 	private static boolean idleInTransaction(List<Holder> holders, Map<Integer, Backend> backends) {
@@ -130,10 +162,12 @@ final class DryEpisodes {
 			.anyMatch((backend) -> backend != null && backend.state().startsWith("idle in transaction"));
 	}
 
-	private String describe(PoolStatistics statistics, List<Holder> holders, Map<Integer, Backend> backends,
-			@Nullable String error) {
-		return "Pool '" + this.pool.getPoolName() + "' ran dry: a borrow found no connection within "
-				+ this.pool.getConnectionTimeout() + "ms, with " + statistics.active() + " of " + statistics.max()
+	private String describe(PoolStatistics statistics, boolean turnedAway, List<Holder> holders,
+			Map<Integer, Backend> backends, @Nullable String error) {
+		return "Pool '" + this.pool.getPoolName() + "' ran dry: "
+				+ (turnedAway ? "a borrow was turned away at once, as many waited as " + bound() + " allows"
+						: "a borrow found no connection within " + this.pool.getConnectionTimeout() + "ms")
+				+ ", with " + statistics.active() + " of " + statistics.max()
 				+ " connections lent and " + statistics.pending() + " other borrows waiting. Held longest first: "
 				+ HolderGroups.describe(holders, backends, error)
 				+ ((error != null) ? ". Backends not read: " + error : "")

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 
 import dev.poolwise.holders.Holdings.Holding;
+import dev.poolwise.pool.QueuedPool;
 
 /**
  * Knows who holds a pool's connections. Hikari tells a metrics tracker of every borrow, return and borrow
@@ -81,6 +82,9 @@ public final class HolderTracking implements MetricsTrackerFactory {
 		}
 		HolderTracking tracking = new HolderTracking(pool, pool.getMetricsTrackerFactory());
 		pool.setMetricsTrackerFactory(tracking);
+		if (pool instanceof QueuedPool queued) {
+			queued.line().whenTurnedAway(tracking.episodes::turnedAway);
+		}
 		return tracking;
 	}
 

@@ -18,6 +18,7 @@ import dev.poolwise.login.LoginFailures;
 import dev.poolwise.metrics.ServerStatistics.Scope;
 import dev.poolwise.metrics.ServerStatistics.State;
 import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.pool.QueuedPool;
 import dev.poolwise.tls.CertificateInfo;
 import dev.poolwise.tls.PoolTls;
 import dev.poolwise.tuned.TunedPool;
@@ -49,6 +50,10 @@ public class PoolMeterBinder implements MeterBinder {
 		this.sampler = sampler;
 	}
 
+	private static double turnedAway(HikariDataSource pool) {
+		return (pool instanceof QueuedPool queued) ? queued.line().turnedAway() : 0;
+	}
+
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		for (TunedPool pool : this.pools.all()) {
@@ -63,6 +68,14 @@ public class PoolMeterBinder implements MeterBinder {
 			Gauge.builder("db.pool.overflow.active", dataSource, (ds) -> PoolStatistics.of(ds).overflowActive())
 				.tags(tags)
 				.description("Open connections above the permanent size")
+				.register(registry);
+			Gauge.builder("db.pool.queue.waiting", dataSource, (ds) -> PoolStatistics.of(ds).pending())
+				.tags(tags)
+				.description("Callers waiting for a connection, in the pool's fair line and in Hikari's borrow")
+				.register(registry);
+			FunctionCounter.builder("db.pool.queue.turned.away", dataSource, PoolMeterBinder::turnedAway)
+				.tags(tags)
+				.description("Borrows that failed at once because as many waited as db.pool.queue.max-waiting allows")
 				.register(registry);
 			FunctionCounter.builder("db.pool.login.failures", pool.logins(), LoginFailures::count)
 				.tags(tags)

@@ -37,12 +37,13 @@ import dev.poolwise.sizing.WorkerCountSizing;
  * @param ssl TLS from a Spring Boot SSL bundle
  * @param auth the login's security switches
  * @param autosize the controller that moves the working maximum between size and size + overflow
+ * @param queue who waits for a connection when every one is lent
  */
 public record PoolSettings(boolean enabled, int size, int overflow, Duration timeout, Duration recycle,
 		Duration idleTimeout, boolean prePing, Duration keepalive, @Nullable Integer workerCount, int instances,
 		@Nullable String credentialsProvider, @Nullable Duration leakDetectionThreshold, boolean lazyStart,
 		Driver driver, Session session, Sizing sizing, boolean budgetEnforced, Health health, Monitor monitor,
-		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl, Auth auth, Autosize autosize) {
+		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl, Auth auth, Autosize autosize, Queue queue) {
 
 	/**
 	 * These settings with another lazy start.
@@ -53,7 +54,8 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
 				this.prePing, this.keepalive, this.workerCount, this.instances, this.credentialsProvider,
 				this.leakDetectionThreshold, lazy, this.driver, this.session, this.sizing, this.budgetEnforced,
-				this.health, this.monitor, this.resizeEnabled, this.pgbouncer, this.ssl, this.auth, this.autosize);
+				this.health, this.monitor, this.resizeEnabled, this.pgbouncer, this.ssl, this.auth, this.autosize,
+				this.queue);
 	}
 
 	/**
@@ -184,6 +186,24 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 	 */
 	public record Autosize(boolean enabled, Duration interval, int step, double minGain, Duration waitThreshold,
 			Duration shrinkDelay, Duration cooldown, Duration pause) {
+
+	}
+
+	/**
+	 * Who waits for a connection when every one is lent.
+	 *
+	 * @param fair whether waiting callers are served in the order they came
+	 * @param maxWaiting most callers that may wait, or null for no bound
+	 */
+	public record Queue(boolean fair, @Nullable Integer maxWaiting) {
+
+		/**
+		 * Whether the pool needs a {@link WaitingLine} in front of Hikari's borrow.
+		 * @return true when the line is fair or bounded
+		 */
+		public boolean lined() {
+			return this.fair || this.maxWaiting != null;
+		}
 
 	}
 

@@ -2,6 +2,7 @@ package dev.poolwise.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
 
 /**
  * A pool's own counters at one moment, read from Hikari's MXBeans in memory, which never wait on the pool.
@@ -11,7 +12,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
  * @param active connections lent out
  * @param idle connections ready in the pool
  * @param total connections open
- * @param pending threads waiting for a connection
+ * @param pending threads waiting for a connection, in Hikari's borrow and in a {@link WaitingLine} before it
  * @param max most connections the pool may open (size + overflow)
  * @param min permanent connections (size)
  */
@@ -29,8 +30,10 @@ public record PoolStatistics(int active, int idle, int total, int pending, int m
 		if (counters == null) {
 			return new PoolStatistics(0, 0, 0, 0, max, min);
 		}
+		int pending = (pool instanceof QueuedPool queued && counters instanceof HikariPool running)
+				? queued.line().pending(running) : counters.getThreadsAwaitingConnection();
 		return new PoolStatistics(counters.getActiveConnections(), counters.getIdleConnections(),
-				counters.getTotalConnections(), counters.getThreadsAwaitingConnection(), max, min);
+				counters.getTotalConnections(), pending, max, min);
 	}
 
 	/**

@@ -23,6 +23,12 @@ final class CountRules {
 			violations.add(keys.name("instances"), settings.instances(), "must be at least 1",
 					"Set db.pool.instances to the number of application replicas sharing the database.");
 		}
+		Integer maxWaiting = settings.queue().maxWaiting();
+		if (maxWaiting != null && maxWaiting < 0) {
+			violations.add(keys.name("queue.max-waiting"), maxWaiting, "must be at least 0",
+					"Set db.pool.queue.max-waiting to the most callers that may wait for a connection (0 fails "
+							+ "every borrow that would wait), or remove it for no bound.");
+		}
 		WorkerCountSizing s = settings.sizing().formula();
 		if (s.minRatio() <= 0 || s.maxRatio() < s.minRatio()) {
 			violations.add(keys.name("sizing.min-ratio/max-ratio"), s.minRatio() + "/" + s.maxRatio(),

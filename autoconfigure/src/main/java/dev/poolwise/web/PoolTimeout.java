@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 import dev.poolwise.pool.ConnectionFailure;
 
 /**
- * A request that got no connection from a Hikari pool within the pool's connection timeout, found in the
- * cause chain of whatever exception the application saw.
+ * A request that got no connection from a Hikari pool within the pool's connection timeout, or that the pool
+ * turned away at once because as many waited as its bound allows, found in the cause chain of whatever
+ * exception the application saw.
  * <p>
  * Hikari reports it as an {@link SQLTransientConnectionException} with a fixed message, {@code <pool> -
  * Connection is not available, request timed out after <n>ms}. The message is what tells it apart from other
@@ -30,16 +31,23 @@ import dev.poolwise.pool.ConnectionFailure;
  * @param waited how long the request waited, about the pool's connection timeout
  * @param surfacedThrough the layer that the application saw the timeout through
  * @param lastConnectionError the pool's last failure to open a connection, or null when there was none
+ * @param turnedAway why the request was turned away at once without waiting (e.g. {@code 20 borrows were
+ * waiting, the most db.pool.queue.max-waiting=20 allows}), or null when it waited the timeout
  */
 public record PoolTimeout(String pool, Duration waited, Layer surfacedThrough,
-		@Nullable Throwable lastConnectionError) {
+		@Nullable Throwable lastConnectionError, @Nullable String turnedAway) {
 
 	PoolTimeout(String pool, Duration waited, Layer surfacedThrough) {
-		this(pool, waited, surfacedThrough, null);
+		this(pool, waited, surfacedThrough, null, null);
 	}
 
 	private static final Pattern HIKARI_TIMEOUT = Pattern
 		.compile("^(.*) - Connection is not available, request timed out after (\\d+)ms");
+
+	/** Poolwise's waiting line turning a borrow away at once: {@code dev.poolwise.pool.WaitingLine}. */
+	private static final Pattern TURNED_AWAY = Pattern
+		.compile("^(.*) - Connection is not available, turned away at once: (\\d+ borrows were waiting, the most "
+				+ "\\S+ allows)");
 
 	/**
 	 * Finds a Hikari pool timeout behind an exception.
@@ -55,7 +63,11 @@ public record PoolTimeout(String pool, Duration waited, Layer surfacedThrough,
 				Matcher matcher = HIKARI_TIMEOUT.matcher(cause.getMessage());
 				if (matcher.lookingAt()) {
 					return new PoolTimeout(matcher.group(1), Duration.ofMillis(Long.parseLong(matcher.group(2))),
-							layer, cause.getCause());
+							layer, cause.getCause(), null);
+				}
+				Matcher away = TURNED_AWAY.matcher(cause.getMessage());
+				if (away.lookingAt()) {
+					return new PoolTimeout(away.group(1), Duration.ZERO, layer, null, away.group(2));
 				}
 			}
 		}

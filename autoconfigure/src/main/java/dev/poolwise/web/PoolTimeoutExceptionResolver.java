@@ -58,8 +58,10 @@ public class PoolTimeoutExceptionResolver implements HandlerExceptionResolver, O
 			return null;
 		}
 		String error = timeout.describeLastConnectionError();
+		String turnedAway = timeout.turnedAway();
 		logger.warn("Answered " + request.getMethod() + " " + request.getRequestURI() + " with 503: no connection from pool '"
-				+ timeout.pool() + "' within " + timeout.waited().toMillis() + "ms ("
+				+ timeout.pool() + "' " + ((turnedAway != null) ? "(turned away at once: " + turnedAway + ", "
+						: "within " + timeout.waited().toMillis() + "ms (")
 				+ ((error != null) ? "the pool cannot connect to the database; its last connection error: " + error
 						: exception.getClass().getName())
 				+ ")");
@@ -87,15 +89,21 @@ public class PoolTimeoutExceptionResolver implements HandlerExceptionResolver, O
 		String error = timeout.summarizeLastConnectionError();
 		String reason = (error != null) ? ": the pool cannot connect to the database (last connection error: "
 				+ error + ")" : "";
+		String turnedAway = timeout.turnedAway();
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-				"No database connection from pool '" + timeout.pool() + "' within " + timeout.waited().toMillis()
-						+ "ms" + reason + "; try again later.");
+				"No database connection from pool '" + timeout.pool() + "' "
+						+ ((turnedAway != null) ? "(turned away at once: " + turnedAway + ")"
+								: "within " + timeout.waited().toMillis() + "ms")
+						+ reason + "; try again later.");
 		problem.setInstance(URI.create(request.getRequestURI()));
 		problem.setProperty("pool", timeout.pool());
 		problem.setProperty("waitedMillis", timeout.waited().toMillis());
 		problem.setProperty("surfacedThrough", timeout.surfacedThrough().name().toLowerCase(Locale.ROOT));
 		if (error != null) {
 			problem.setProperty("lastConnectionError", error);
+		}
+		if (turnedAway != null) {
+			problem.setProperty("turnedAway", turnedAway);
 		}
 		return problem;
 	}

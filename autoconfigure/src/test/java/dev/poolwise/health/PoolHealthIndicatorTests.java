@@ -31,6 +31,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.autoconfigure.health.PoolHealthContributorAutoConfiguration;
+import dev.poolwise.pool.PoolStatistics;
 import dev.poolwise.test.PostgresServer;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
@@ -301,7 +302,7 @@ class PoolHealthIndicatorTests {
 						return null;
 					});
 				}
-				await().until(() -> dataSource.getHikariPoolMXBean().getThreadsAwaitingConnection() == 50);
+				await().until(() -> PoolStatistics.of(dataSource).pending() == 50);
 				List<Health> responses = new ArrayList<>();
 				List<Duration> durations = new ArrayList<>();
 				for (int i = 0; i < 200; i++) {

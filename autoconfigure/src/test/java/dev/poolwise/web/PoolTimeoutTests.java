@@ -30,6 +30,17 @@ class PoolTimeoutTests {
 	}
 
 	@Test
+	void aBorrowTurnedAwayByTheWaitingLineIsATimeoutWithItsReasonAndNoWait() {
+		PoolTimeout timeout = PoolTimeout.of(new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
+				new SQLTransientConnectionException("orders - Connection is not available, turned away at once: 20 "
+						+ "borrows were waiting, the most db.pool.queue.max-waiting=20 allows (total=5, active=5, idle=0, "
+						+ "waiting=20). Raise db.pool.queue.max-waiting to let more wait")));
+		assertThat(timeout).isEqualTo(new PoolTimeout("orders", Duration.ZERO, Layer.SPRING, null,
+				"20 borrows were waiting, the most db.pool.queue.max-waiting=20 allows"));
+		assertThat(PoolTimeoutExceptionResolver.retryAfterSeconds(timeout)).isOne();
+	}
+
+	@Test
 	void springsTranslationsAreATimeoutThroughSpring() {
 		assertThat(PoolTimeout.of(new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
 				HIKARI_TIMEOUT)))

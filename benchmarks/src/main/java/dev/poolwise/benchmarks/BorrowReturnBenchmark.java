@@ -37,7 +37,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * tracker, and a Poolwise pool with the same (leak detection, meters, health and sampler); and Boot's and
  * Poolwise's pools with Actuator but without leak detection, whose 2 µs would hide what Poolwise adds to
  * this path: its holder tracking, one map entry written on each borrow and return, in front of Micrometer's
- * tracker.
+ * tracker, and its fair waiting line; {@code poolwise-hikari-queue} is the latter without the line
+ * ({@code db.pool.queue.fair=false}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,7 +49,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 public class BorrowReturnBenchmark {
 
 	@Param({ "hikari", "hikari-leak-detection", "boot-actuator-leak-detection", "poolwise", "boot-actuator",
-			"poolwise-no-leak-detection" })
+			"poolwise-no-leak-detection", "poolwise-hikari-queue" })
 	String pool;
 
 	private EmbeddedPostgres postgres;
@@ -76,14 +77,15 @@ public class BorrowReturnBenchmark {
 			}
 			default -> {
 				boolean leakDetection = !this.pool.equals("boot-actuator")
-						&& !this.pool.equals("poolwise-no-leak-detection");
+						&& !this.pool.equals("poolwise-no-leak-detection") && !this.pool.equals("poolwise-hikari-queue");
 				this.context = new SpringApplicationBuilder(ActuatorApplication.class).web(WebApplicationType.NONE)
 					.properties("spring.datasource.url=" + url, "spring.main.banner-mode=off",
 							"logging.level.root=WARN", "db.pool.enabled=" + this.pool.startsWith("poolwise"),
 							"spring.datasource.hikari.leak-detection-threshold=" + (leakDetection ? 30000 : 0),
 							"db.pool.size=10", "db.pool.overflow=0",
 							"db.pool.leak-detection-threshold=" + (leakDetection ? "30s" : "0"),
-							"db.pool.session.statement-timeout=30s", "db.pool.monitor.interval=1s")
+							"db.pool.session.statement-timeout=30s", "db.pool.monitor.interval=1s",
+							"db.pool.queue.fair=" + !this.pool.equals("poolwise-hikari-queue"))
 					.run();
 				this.dataSource = this.context.getBean(DataSource.class);
 			}

@@ -3,6 +3,7 @@ package dev.poolwise.benchmarks;
 import dev.poolwise.benchmarks.harness.Settings;
 import dev.poolwise.benchmarks.studies.Study;
 import dev.poolwise.benchmarks.studies.autosize.AutosizeStudy;
+import dev.poolwise.benchmarks.studies.fairqueue.FairQueueStudy;
 import dev.poolwise.benchmarks.studies.batched.BatchedWrites;
 import dev.poolwise.benchmarks.studies.health.HealthLatency;
 import dev.poolwise.benchmarks.studies.pgbouncer.PgBouncerPreparedStatements;
@@ -42,6 +43,7 @@ public final class LoadBenchmark {
 			case FAULT_SOAK -> new FaultSoakRuns(settings);
 			case AUTOSIZING -> new AutosizeStudy(settings);
 			case PGBOUNCER -> new PgBouncerPreparedStatements(settings);
+			case FAIR_QUEUE -> new FairQueueStudy(settings);
 		};
 	}
 

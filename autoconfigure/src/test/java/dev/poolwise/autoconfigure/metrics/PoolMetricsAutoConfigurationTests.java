@@ -44,7 +44,7 @@ class PoolMetricsAutoConfigurationTests {
 				.toList();
 			assertThat(meters).extracting((meter) -> meter.getId().getName())
 				.containsOnly("db.pool.utilization", "db.pool.size.recommended", "db.pool.overflow.active",
-						"db.pool.login.failures", "db.pool.server.connections", "db.pool.server.connections.max",
+						"db.pool.queue.waiting", "db.pool.queue.turned.away", "db.pool.login.failures", "db.pool.server.connections", "db.pool.server.connections.max",
 						"db.pool.server.oldest.transaction", "db.pool.server.oldest.query", "db.pool.server.waiting");
 			assertThat(meters).allSatisfy((meter) -> {
 				assertThat(meter.getId().getTag("pool")).isEqualTo("dataSource");
@@ -138,7 +138,8 @@ class PoolMetricsAutoConfigurationTests {
 					.map((line) -> line.substring(0, line.indexOf('{')))
 					.collect(Collectors.toSet());
 				assertThat(names).containsExactlyInAnyOrder("db_pool_utilization", "db_pool_size_recommended",
-						"db_pool_overflow_active", "db_pool_login_failures_total", "db_pool_server_connections",
+						"db_pool_overflow_active", "db_pool_queue_waiting", "db_pool_queue_turned_away_total",
+						"db_pool_login_failures_total", "db_pool_server_connections",
 						"db_pool_server_connections_max",
 						"db_pool_server_oldest_transaction_seconds", "db_pool_server_oldest_query_seconds",
 						"db_pool_server_waiting");

@@ -80,6 +80,24 @@ class PoolTimeoutWebAutoConfigurationTests {
 	}
 
 	@Test
+	void aRequestTurnedAwayByTheWaiterBoundIsA503AtOnceWithItsReason() throws SQLException {
+		runHoldingTheOnlyConnection(new Class<?>[0], (http) -> {
+			long start = System.nanoTime();
+			ResponseEntity<String> response = get(http, "/count");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+			assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+			JsonNode problem = JsonMapper.shared().readTree(response.getBody());
+			assertThat(problem.path("waitedMillis").asLong()).isZero();
+			assertThat(problem.path("turnedAway").asString())
+				.isEqualTo("0 borrows were waiting, the most db.pool.queue.max-waiting=0 allows");
+			assertThat(problem.path("detail").asString()).isEqualTo("No database connection from pool 'dataSource' "
+					+ "(turned away at once: 0 borrows were waiting, the most db.pool.queue.max-waiting=0 allows); "
+					+ "try again later.");
+		}, "db.pool.queue.max-waiting=0", "db.pool.timeout=30s");
+	}
+
+	@Test
 	void otherServerErrorsStay500() throws SQLException {
 		runHoldingTheOnlyConnection(new Class<?>[0], (http) -> assertThat(get(http, "/broken").getStatusCode())
 			.isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR));

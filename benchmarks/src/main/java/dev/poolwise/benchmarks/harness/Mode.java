@@ -37,7 +37,10 @@ public enum Mode {
 	AUTOSIZING("autosizing", "autosizing.md"),
 
 	/** Server-side prepared statements through PgBouncer 1.24.1, kept against off. */
-	PGBOUNCER("pgbouncer", "pgbouncer.md");
+	PGBOUNCER("pgbouncer", "pgbouncer.md"),
+
+	/** Poolwise's fair waiting line against Hikari's own hand-off under many virtual threads (Java 21+). */
+	FAIR_QUEUE("fair-queue", "fair-queue.md");
 
 	private final String id;
 
