@@ -174,8 +174,26 @@ public final class PgBouncerServer implements AutoCloseable {
 	 * Stops PgBouncer; clients see their connections closed.
 	 */
 	public void stop() {
-		this.process.destroy();
+		// SIGINT, a safe shutdown on every version: from 1.23 on SIGTERM waits for every client to disconnect,
+		// which a pool's idle connections never do.
+		signal("INT");
 		await().atMost(Duration.ofSeconds(10)).until(() -> !this.process.isAlive());
+	}
+
+	private void signal(String name) {
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(this.process.pid())).start();
+			if (kill.waitFor() != 0) {
+				throw new IllegalStateException("kill -" + name + " " + this.process.pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**
