@@ -77,9 +77,10 @@ public record ConnectionBudget(int maxConnections, int superuserReserved, int re
 				return null;
 			}
 			String role = row.getString(1);
-			return "role " + role + " cannot see other roles' sessions in pg_stat_activity (it lacks "
-					+ "pg_read_all_stats), so the " + row.getInt(3) + " it cannot see into count as connections in use, "
-					+ "which may overstate them; GRANT pg_read_all_stats TO " + role + " for an exact count";
+			return "role " + role + " cannot see into other roles' sessions in pg_stat_activity (no "
+					+ "pg_read_all_stats), so the " + row.getInt(3) + " of them open now, and any later, count as "
+					+ "connections in use, which may overstate them; GRANT pg_read_all_stats TO " + role
+					+ " for an exact count";
 		}
 	}
 

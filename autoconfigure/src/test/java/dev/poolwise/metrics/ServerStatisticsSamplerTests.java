@@ -189,7 +189,7 @@ class ServerStatisticsSamplerTests {
 					Instant seen = sampler.latest("dataSource").sampledAt();
 					await().until(() -> sampler.latest("dataSource").sampledAt().isAfter(seen.plusSeconds(1)));
 					assertThat(sampler.latest("dataSource").allSessionsVisible()).isFalse();
-					assertThat(output).containsOnlyOnce("lacks pg_read_all_stats");
+					assertThat(output).containsOnlyOnce("Poolwise cannot see the state of other roles' sessions");
 				}
 			});
 	}

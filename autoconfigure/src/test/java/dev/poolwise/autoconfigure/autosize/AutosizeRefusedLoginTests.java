@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class AutosizeRefusedLoginTests {
 
-	private static final String ROLE = "poolwise_limited";
+	private static final String ROLE = "poolwise_autosize_limited";
 
 	private final ApplicationContextRunner contextRunner = MetricsContexts.runner()
 		.withConfiguration(AutoConfigurations.of(AutosizeAutoConfiguration.class))
@@ -47,7 +47,6 @@ class AutosizeRefusedLoginTests {
 		try (Connection admin = PostgresServer.connect(); Statement statement = admin.createStatement()) {
 			statement.execute("DO $$ BEGIN CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + PostgresServer.PASSWORD
 					+ "' CONNECTION LIMIT 6; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-			statement.execute("GRANT pg_read_all_stats TO " + ROLE);
 		}
 		this.contextRunner.run((context) -> {
 			HikariDataSource pool = context.getBean(HikariDataSource.class);
