@@ -84,6 +84,7 @@ public final class HolderTracking implements MetricsTrackerFactory {
 		pool.setMetricsTrackerFactory(tracking);
 		if (pool instanceof QueuedPool queued) {
 			queued.line().whenTurnedAway(tracking.episodes::turnedAway);
+			queued.line().explainFailuresWith(tracking::dryReport);
 		}
 		return tracking;
 	}
@@ -161,6 +162,15 @@ public final class HolderTracking implements MetricsTrackerFactory {
 			.toList());
 		holders.sort(Comparator.comparing(Holder::held).reversed());
 		return holders;
+	}
+
+	/**
+	 * While the pool is dry, who held it when the episode began, as its WARN says it: what a caller whose
+	 * borrow failed in the episode is told with its exception.
+	 * @return the sentence, or null outside an episode and before its report is made
+	 */
+	public @Nullable String dryReport() {
+		return this.episodes.held();
 	}
 
 	/**

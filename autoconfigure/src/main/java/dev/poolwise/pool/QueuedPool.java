@@ -2,6 +2,7 @@ package dev.poolwise.pool;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -41,7 +42,12 @@ public final class QueuedPool extends HikariDataSource {
 	@Override
 	public Connection getConnection() throws SQLException {
 		if (getHikariPoolMXBean() instanceof HikariPool running && !isClosed()) {
-			return this.line.borrow(running, String.valueOf(getPoolName()), getConnectionTimeout());
+			try {
+				return this.line.borrow(running, String.valueOf(getPoolName()), getConnectionTimeout());
+			}
+			catch (SQLTransientConnectionException ex) {
+				throw this.line.explained(ex);
+			}
 		}
 		return super.getConnection();
 	}

@@ -7,6 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +51,8 @@ public final class WaitingLine {
 
 	private volatile Runnable onTurnedAway = () -> {
 	};
+
+	private volatile Supplier<@Nullable String> whoHolds = () -> null;
 
 	/**
 	 * @param fair whether callers are let into Hikari's borrow in the order they came
@@ -143,6 +146,32 @@ public final class WaitingLine {
 				ex.getSQLState(), ex.getErrorCode(), ex.getCause());
 		retimed.setStackTrace(ex.getStackTrace());
 		return retimed;
+	}
+
+	/**
+	 * Says, in the exception of every caller that gets no connection, who holds the pool, as the pool's
+	 * report of the episode says it.
+	 * @param report the sentence, or null when there is none (yet)
+	 */
+	public void explainFailuresWith(Supplier<@Nullable String> report) {
+		this.whoHolds = report;
+	}
+
+	/**
+	 * A failed borrow's exception with who holds the pool added to its message, the cause (the pool's last
+	 * connection error) and the stack kept.
+	 * @param ex the failure
+	 * @return the failure explained, or the same one when there is nothing to add
+	 */
+	SQLTransientConnectionException explained(SQLTransientConnectionException ex) {
+		String report = this.whoHolds.get();
+		if (report == null) {
+			return ex;
+		}
+		SQLTransientConnectionException explained = new SQLTransientConnectionException(ex.getMessage() + ". "
+				+ report, ex.getSQLState(), ex.getErrorCode(), ex.getCause());
+		explained.setStackTrace(ex.getStackTrace());
+		return explained;
 	}
 
 	/**

@@ -12,10 +12,14 @@ import java.util.regex.Pattern;
  */
 enum SessionResidue {
 
-	/** {@code SET}, {@code RESET}, {@code set_config}, {@code SET ROLE}: restored to the values before. */
-	SETTING("a session setting (SET, RESET, set_config or SET ROLE)", "restored the settings it had before",
+	// Each pattern is applied to a text whose comments are blanked (see of), so "(?:^|;)" finds a statement's start.
+
+	/** {@code SET}, {@code RESET}, {@code set_config(..., false)}, {@code SET ROLE}: put back as set up. */
+	SETTING("a session setting (SET, RESET, set_config or SET ROLE)",
+			"put the settings and the role back as the pool set them up",
 			"use SET LOCAL, or set_config(..., true), inside a transaction",
-			"(?:^|;)\\s*(?:set\\s+(?!local\\b|transaction\\b|constraints\\b)|reset\\s)|\\bset_config\\s*\\("),
+			"(?:^|;)\\s*(?:set\\s+(?!local\\b|transaction\\b|constraints\\b)|reset\\s)"
+					+ "|\\bset_config\\s*\\((?![^;]*,\\s*true\\s*\\))"),
 
 	/** {@code LISTEN}. */
 	LISTEN("LISTEN", "ran UNLISTEN *", "listen on a connection of its own, outside the pool", "(?:^|;)\\s*listen\\s"),
@@ -27,7 +31,8 @@ enum SessionResidue {
 
 	/** A temporary table, sequence or view. */
 	TEMPORARY("a temporary table", "dropped it (DISCARD TEMP)", "create it ON COMMIT DROP inside a transaction",
-			"\\bcreate\\s+(?:(?:global|local)\\s+)?temp(?:orary)?\\s|\\binto\\s+temp(?:orary)?\\s"),
+			"\\bcreate\\s+(?:(?:global|local)\\s+)?temp(?:orary)?\\s(?![^;]*\\bon\\s+commit\\s+drop\\b)"
+					+ "|\\binto\\s+temp(?:orary)?\\s"),
 
 	/** An SQL-level {@code PREPARE}, apart from the driver's own protocol-level statements. */
 	PREPARED("an SQL PREPARE", "deallocated it", "use a PreparedStatement, which pgjdbc prepares and keeps itself",
@@ -38,7 +43,14 @@ enum SessionResidue {
 			"\\bwith\\s+hold\\b");
 
 	private static final Pattern CUSTOM = Pattern.compile("(?:^|;)\\s*(?:set\\s+(?:session\\s+)?|reset\\s+)"
-			+ "([a-z_][a-z0-9_$]*\\.[a-z0-9_$.]+)|\\bset_config\\s*\\(\\s*'([^']+\\.[^']+)'", Pattern.CASE_INSENSITIVE);
+			+ "(?:([a-z_][a-z0-9_$]*\\.[a-z0-9_$.]+)|\"([^\"]+\\.[^\"]+)\")"
+			+ "|\\bset_config\\s*\\(\\s*'([^']+\\.[^']+)'", Pattern.CASE_INSENSITIVE);
+
+	/** A {@code set_config} whose name is not a literal, so its text cannot say which setting it sets. */
+	private static final Pattern UNNAMED = Pattern.compile("\\bset_config\\s*\\(\\s*[^'\\s]",
+			Pattern.CASE_INSENSITIVE);
+
+	private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/|--[^\\n]*", Pattern.DOTALL);
 
 	private final String what;
 
@@ -61,13 +73,30 @@ enum SessionResidue {
 	 * @return a bit ({@code 1 << ordinal()}) for each kind it may leave
 	 */
 	static int of(String sql) {
+		String text = uncommented(sql);
 		int found = 0;
 		for (SessionResidue residue : values()) {
-			if (residue.pattern.matcher(sql).find()) {
+			if (residue.pattern.matcher(text).find()) {
 				found |= residue.bit();
 			}
 		}
 		return found;
+	}
+
+	/**
+	 * Whether a statement sets a setting whose name its text does not give ({@code set_config(?, ...)}).
+	 * @param sql the statement's text
+	 * @return true when the setting cannot be named
+	 */
+	static boolean setsUnnamed(String sql) {
+		return UNNAMED.matcher(uncommented(sql)).find();
+	}
+
+	/**
+	 * The text with its comments blanked, so a comment before a statement does not hide it.
+	 */
+	private static String uncommented(String sql) {
+		return (sql.indexOf("/*") >= 0 || sql.indexOf("--") >= 0) ? COMMENT.matcher(sql).replaceAll(" ") : sql;
 	}
 
 	/**
@@ -78,9 +107,11 @@ enum SessionResidue {
 	 */
 	static Set<String> customSettings(String sql) {
 		Set<String> names = new LinkedHashSet<>();
-		Matcher matcher = CUSTOM.matcher(sql);
+		Matcher matcher = CUSTOM.matcher(uncommented(sql));
 		while (matcher.find()) {
-			names.add(((matcher.group(1) != null) ? matcher.group(1) : matcher.group(2)).toLowerCase(Locale.ROOT));
+			String name = (matcher.group(1) != null) ? matcher.group(1)
+					: (matcher.group(2) != null) ? matcher.group(2) : matcher.group(3);
+			names.add(name.toLowerCase(Locale.ROOT));
 		}
 		return names;
 	}

@@ -11,17 +11,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.util.UtilityElf;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -37,9 +37,10 @@ import dev.poolwise.holders.ApplicationFrames;
  * a temporary table, an SQL {@code PREPARE} or a cursor {@code WITH HOLD} lasts as long as the session does,
  * and the pool hands the session to someone else. The text of each statement a borrower runs is read (once per
  * distinct text) for them ({@link SessionResidue}); a connection that ran one is put right when it is returned,
- * in Hikari's return of it, before anyone can borrow it again: settings are restored to the values they had
- * before its first such statement (read then, so Hikari's own setup, {@code connection-init-sql} and
- * {@code schema} are kept), the others are undone by the statement that undoes exactly them. A connection
+ * in Hikari's return of it, before anyone can borrow it again: the role and the settings go back to the
+ * session's start and Hikari's own setup (isolation, {@code schema}, {@code connection-init-sql}) is applied
+ * again, custom settings set by name go back to empty, and the rest is undone by the statement that undoes
+ * exactly it. Nothing is read inside a borrower's transaction. A connection
  * whose borrowers change nothing pays no round trip. The first of each kind in a pool is logged once as a WARN
  * naming the code that did it; a connection that cannot be put right is reported broken, so Hikari closes it.
  * <p>
@@ -60,29 +61,25 @@ public final class SessionState extends DelegatingDataSource {
 			+ "FROM pg_settings WHERE name = ANY (?) AND setting IS DISTINCT FROM reset_val";
 
 	/**
-	 * The settings a borrower can change, as they differ from the session's start (custom ones, {@code app.x},
-	 * whenever they exist: the server's start of one made by {@code set_config} is its first value), and who
-	 * the session is.
+	 * Who the session is and every setting a borrower can change back to the session's start
+	 * ({@code reset_val}: the server's defaults, the role's and database's, and the startup packet's, which
+	 * carries Poolwise's session settings), in one round trip. Hikari's own setup is applied again after it.
 	 */
-	private static final String SETTINGS = "SELECT name, setting FROM pg_settings WHERE context IN ('user', "
-			+ "'superuser') AND name NOT LIKE 'transaction\\_%' AND (setting IS DISTINCT FROM reset_val OR name LIKE "
-			+ "'%.%') "
-			+ "UNION ALL SELECT ' current_user', current_user::text UNION ALL SELECT ' session_user', session_user::text";
+	private static final String RESET = "SET SESSION AUTHORIZATION DEFAULT; RESET ROLE; "
+			+ "SELECT set_config(name, reset_val, false) FROM pg_settings WHERE context IN ('user', 'superuser') "
+			+ "AND name NOT LIKE 'transaction\\_%' AND setting IS DISTINCT FROM reset_val";
 
-	private static final String RESTORE = "SELECT set_config(s.name, coalesce(b.setting, s.reset_val), false) "
-			+ "FROM pg_settings s LEFT JOIN unnest(?::text[], ?::text[]) AS b(name, setting) ON b.name = s.name "
-			+ "WHERE s.name = ANY (?)";
+	/** Custom settings ({@code app.tenant}) back to empty: the server lists none of them in pg_settings. */
+	private static final String RESET_CUSTOM = "SELECT set_config(n, NULL, false) FROM unnest(?::text[]) AS n";
 
-	private static final String CUSTOM_VALUES = "SELECT n, current_setting(n, true) FROM unnest(?::text[]) AS n";
-
-	private static final String RESTORE_CUSTOM = "SELECT set_config(n, v, false) FROM unnest(?::text[], ?::text[]) AS t(n, v)";
-
-	private static final String CURRENT_USER = " current_user";
-
-	private static final String SESSION_USER = " session_user";
+	/** The frame of Hikari's return of a connection, the only caller of clearWarnings that means a return. */
+	private static final String HIKARI_PROXY = "com.zaxxer.hikari.pool.ProxyConnection";
 
 	/** Most distinct statement texts whose reading is kept. */
 	private static final int KEPT = 4096;
+
+	/** Longest statement text whose reading is kept: long texts are rare, and may carry values. */
+	private static final int KEPT_LENGTH = 2048;
 
 	private final String poolName;
 
@@ -90,15 +87,21 @@ public final class SessionState extends DelegatingDataSource {
 
 	private final @Nullable String initSql;
 
+	private final @Nullable String schema;
+
+	private final int isolation;
+
 	private final Map<String, Integer> read = new ConcurrentHashMap<>();
 
 	private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-	private SessionState(DataSource delegate, String poolName, List<String> names, @Nullable String initSql) {
+	private SessionState(DataSource delegate, HikariDataSource pool, List<String> names) {
 		super(delegate);
-		this.poolName = poolName;
+		this.poolName = String.valueOf(pool.getPoolName());
 		this.names = names.toArray(new String[0]);
-		this.initSql = initSql;
+		this.initSql = pool.getConnectionInitSql();
+		this.schema = pool.getSchema();
+		this.isolation = UtilityElf.getTransactionIsolation(pool.getTransactionIsolation());
 	}
 
 	/**
@@ -113,8 +116,7 @@ public final class SessionState extends DelegatingDataSource {
 			.toList();
 		DataSource target = pool.getDataSource();
 		if (target != null) {
-			pool.setDataSource(new SessionState(target, String.valueOf(pool.getPoolName()), names,
-					pool.getConnectionInitSql()));
+			pool.setDataSource(new SessionState(target, pool, names));
 		}
 	}
 
@@ -145,7 +147,7 @@ public final class SessionState extends DelegatingDataSource {
 			return known;
 		}
 		int found = SessionResidue.of(sql);
-		if (this.read.size() < KEPT) {
+		if (this.read.size() < KEPT && sql.length() <= KEPT_LENGTH) {
 			this.read.put(sql, found);
 		}
 		return found;
@@ -189,23 +191,12 @@ public final class SessionState extends DelegatingDataSource {
 		}
 	}
 
-	private static Map<String, String> settings(Connection connection) throws SQLException {
-		Map<String, String> settings = new HashMap<>();
-		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(SETTINGS)) {
-			while (rows.next()) {
-				settings.put(rows.getString(1), rows.getString(2));
-			}
-		}
-		return settings;
-	}
-
 	private static String identifier(String name) {
 		return "\"" + name.replace("\"", "\"\"") + "\"";
 	}
 
 	/**
-	 * One pooled connection: what its borrowers may have left on it, and its settings before the first of
-	 * them changed any.
+	 * One pooled connection: what its borrowers may have left on it.
 	 */
 	private final class Watch implements InvocationHandler {
 
@@ -213,10 +204,11 @@ public final class SessionState extends DelegatingDataSource {
 
 		private int residue;
 
-		private @Nullable Map<String, String> before;
+		/** Custom settings the borrowers set by name. */
+		private final Set<String> custom = new HashSet<>();
 
-		/** Custom settings by name, with their values before the first statement that set them. */
-		private final Map<String, Optional<String>> custom = new HashMap<>();
+		/** Whether a borrower set a setting whose name its statement's text does not give. */
+		private boolean unnamed;
 
 		private Watch(Connection target) {
 			this.target = target;
@@ -231,7 +223,7 @@ public final class SessionState extends DelegatingDataSource {
 			if (name.equals("isValid") && args != null && args.length == 1) {
 				return SessionState.this.isValid(this.target, (Integer) args[0]);
 			}
-			if (name.equals("clearWarnings") && this.residue != 0) {
+			if (name.equals("clearWarnings") && this.residue != 0 && returnedByHikari()) {
 				// Hikari's return of the connection, after its rollback and reset, before anyone can borrow it.
 				putRight();
 			}
@@ -247,42 +239,36 @@ public final class SessionState extends DelegatingDataSource {
 			return result;
 		}
 
-		void ran(String sql) throws SQLException {
+		void ran(String sql) {
 			int found = residue(sql);
-			if (found == 0) {
-				return;
-			}
 			if ((found & SessionResidue.SETTING.bit()) != 0) {
-				if (this.before == null) {
-					this.before = settings(this.target);
-				}
-				remember(SessionResidue.customSettings(sql));
+				this.custom.addAll(SessionResidue.customSettings(sql));
+				this.unnamed |= SessionResidue.setsUnnamed(sql);
 			}
 			this.residue |= found;
 		}
 
 		/**
-		 * The values custom settings have before a statement sets them, the first time each is set.
+		 * Whether Hikari's return of the connection calls: a borrower's own {@code clearWarnings}, or one a
+		 * framework makes while the connection is still lent, must not undo what the borrower is still doing.
 		 */
-		private void remember(Set<String> names) throws SQLException {
-			List<String> unknown = names.stream().filter((name) -> !this.custom.containsKey(name)).toList();
-			if (unknown.isEmpty()) {
-				return;
-			}
-			try (PreparedStatement statement = this.target.prepareStatement(CUSTOM_VALUES)) {
-				statement.setArray(1, this.target.createArrayOf("text", unknown.toArray()));
-				try (ResultSet rows = statement.executeQuery()) {
-					while (rows.next()) {
-						this.custom.put(rows.getString(1), Optional.ofNullable(rows.getString(2)));
-					}
-				}
-			}
+		private boolean returnedByHikari() {
+			return StackWalker.getInstance()
+				.walk((frames) -> frames.limit(12)
+					.anyMatch((frame) -> frame.getClassName().equals(HIKARI_PROXY)
+							&& frame.getMethodName().equals("close")));
 		}
 
 		private void putRight() throws SQLException {
 			int left = this.residue;
+			boolean unnamed = this.unnamed;
 			this.residue = 0;
+			this.unnamed = false;
 			try {
+				if (unnamed) {
+					throw new SQLException("a borrower set a setting that its statement does not name "
+							+ "(set_config with a name bound as a parameter), which cannot be put back");
+				}
 				undo(left);
 			}
 			catch (SQLException ex) {
@@ -307,6 +293,11 @@ public final class SessionState extends DelegatingDataSource {
 		}
 
 		private void undo(int left) throws SQLException {
+			boolean autoCommit = this.target.getAutoCommit();
+			if (!autoCommit) {
+				// What Hikari rolls back on return when the borrower left work open; a clean transaction loses nothing.
+				this.target.rollback();
+			}
 			List<String> statements = new ArrayList<>();
 			if ((left & SessionResidue.LISTEN.bit()) != 0) {
 				statements.add("UNLISTEN *");
@@ -328,96 +319,51 @@ public final class SessionState extends DelegatingDataSource {
 					}
 				}
 			}
+			if ((left & SessionResidue.SETTING.bit()) != 0) {
+				statements.add(RESET);
+			}
 			if (!statements.isEmpty()) {
 				try (Statement statement = this.target.createStatement()) {
 					statement.execute(String.join("; ", statements));
 				}
 			}
-			if ((left & SessionResidue.SETTING.bit()) != 0 && this.before != null) {
-				restore(this.before);
-				restoreCustom();
+			if ((left & SessionResidue.SETTING.bit()) != 0) {
+				resetCustom();
+				setUpAgain();
 			}
-			if (!this.target.getAutoCommit()) {
+			if (!autoCommit) {
 				this.target.commit();
 			}
 		}
 
-		/**
-		 * Who the session is first, then every setting that differs from before back to its value then.
-		 */
-		private void restore(Map<String, String> before) throws SQLException {
-			Map<String, String> now = restoreIdentity(before, settings(this.target));
-			List<String> changed = new ArrayList<>();
-			now.forEach((setting, value) -> {
-				if (!setting.startsWith(" ") && !value.equals(before.get(setting))) {
-					changed.add(setting);
-				}
-			});
-			before.forEach((setting, value) -> {
-				if (!setting.startsWith(" ") && !now.containsKey(setting)) {
-					changed.add(setting);
-				}
-			});
-			if (changed.isEmpty()) {
-				return;
-			}
-			List<String> names = new ArrayList<>();
-			List<String> values = new ArrayList<>();
-			before.forEach((setting, value) -> {
-				if (!setting.startsWith(" ")) {
-					names.add(setting);
-					values.add(value);
-				}
-			});
-			try (PreparedStatement statement = this.target.prepareStatement(RESTORE)) {
-				statement.setArray(1, this.target.createArrayOf("text", names.toArray()));
-				statement.setArray(2, this.target.createArrayOf("text", values.toArray()));
-				statement.setArray(3, this.target.createArrayOf("text", changed.toArray()));
-				statement.executeQuery().close();
-			}
-		}
-
-		/**
-		 * Custom settings back to their values before, or to empty where they had none: the server cannot
-		 * forget a custom setting once made.
-		 */
-		private void restoreCustom() throws SQLException {
+		private void resetCustom() throws SQLException {
 			if (this.custom.isEmpty()) {
 				return;
 			}
-			List<String> names = new ArrayList<>();
-			List<@Nullable String> values = new ArrayList<>();
-			this.custom.forEach((name, value) -> {
-				names.add(name);
-				values.add(value.orElse(null));
-			});
-			try (PreparedStatement statement = this.target.prepareStatement(RESTORE_CUSTOM)) {
-				statement.setArray(1, this.target.createArrayOf("text", names.toArray()));
-				statement.setArray(2, this.target.createArrayOf("text", values.toArray()));
+			try (PreparedStatement statement = this.target.prepareStatement(RESET_CUSTOM)) {
+				statement.setArray(1, this.target.createArrayOf("text", this.custom.toArray()));
 				statement.executeQuery().close();
 			}
+			this.custom.clear();
 		}
 
 		/**
-		 * The session's user and role back to what they were, first, as they decide which settings may be set.
-		 * @return the settings now
+		 * What Hikari did to the connection when it opened it, after the reset took it back to the session's
+		 * start: its isolation, its schema and its {@code connection-init-sql}, in Hikari's order.
 		 */
-		private Map<String, String> restoreIdentity(Map<String, String> before, Map<String, String> now)
-				throws SQLException {
-			boolean session = !Objects.equals(now.get(SESSION_USER), before.get(SESSION_USER));
-			boolean role = !Objects.equals(now.get(CURRENT_USER), before.get(CURRENT_USER));
-			if (!session && !role) {
-				return now;
+		private void setUpAgain() throws SQLException {
+			SessionState state = SessionState.this;
+			if (state.isolation != -1) {
+				this.target.setTransactionIsolation(state.isolation);
 			}
-			String previous = before.get(CURRENT_USER);
-			try (Statement statement = this.target.createStatement()) {
-				if (session) {
-					statement.execute("SET SESSION AUTHORIZATION DEFAULT");
+			if (state.schema != null) {
+				this.target.setSchema(state.schema);
+			}
+			if (state.initSql != null) {
+				try (Statement statement = this.target.createStatement()) {
+					statement.execute(state.initSql);
 				}
-				statement.execute((previous == null || previous.equals(before.get(SESSION_USER))) ? "SET ROLE NONE"
-						: "SET ROLE " + identifier(previous));
 			}
-			return settings(this.target);
 		}
 
 		private String where() {

@@ -45,6 +45,9 @@ public record PoolTimeout(String pool, Duration waited, Layer surfacedThrough,
 		.compile("^(.*) - Connection is not available, request timed out after (\\d+)ms");
 
 	/** Poolwise's waiting line turning a borrow away at once: {@code dev.poolwise.pool.WaitingLine}. */
+	/** How a pool's report of a dry episode begins where it says who held the pool. */
+	private static final String HELD = "Held longest first: ";
+
 	private static final Pattern TURNED_AWAY = Pattern
 		.compile("^(.*) - Connection is not available, turned away at once: (\\d+ borrows were waiting, the most "
 				+ "\\S+ allows)");
@@ -69,6 +72,24 @@ public record PoolTimeout(String pool, Duration waited, Layer surfacedThrough,
 				if (away.lookingAt()) {
 					return new PoolTimeout(away.group(1), Duration.ZERO, layer, null, away.group(2));
 				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Who held the pool, as its report of the episode says it, when the pool's exception carries it (the
+	 * borrows that failed after the episode's report was made): for the log, never for a client, since it names
+	 * the application's code and threads.
+	 * @param exception what the application saw
+	 * @return e.g. {@code Held longest first: 3 of 3 held from `OrderService.export`, ...}, or null
+	 */
+	public static @Nullable String whoHeld(Throwable exception) {
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable cause = exception; cause != null && seen.add(cause); cause = cause.getCause()) {
+			String message = cause.getMessage();
+			if (cause instanceof SQLTransientConnectionException && message != null && message.contains(HELD)) {
+				return message.substring(message.indexOf(HELD));
 			}
 		}
 		return null;

@@ -64,7 +64,7 @@ public class PoolTimeoutExceptionResolver implements HandlerExceptionResolver, O
 						: "within " + timeout.waited().toMillis() + "ms (")
 				+ ((error != null) ? "the pool cannot connect to the database; its last connection error: " + error
 						: exception.getClass().getName())
-				+ ")");
+				+ ")" + held(exception));
 		try (ServletServerHttpResponse output = new ServletServerHttpResponse(response)) {
 			output.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
 			output.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(timeout)));
@@ -74,6 +74,15 @@ public class PoolTimeoutExceptionResolver implements HandlerExceptionResolver, O
 			logger.debug("Could not write the pool timeout problem detail: " + ex.getMessage());
 		}
 		return new ModelAndView();
+	}
+
+	/**
+	 * Who held the pool, for the log line: the same sentence as the pool's WARN, which the client's problem
+	 * detail leaves out, as it names the application's code and threads.
+	 */
+	private static String held(Exception exception) {
+		String held = PoolTimeout.whoHeld(exception);
+		return (held != null) ? ". " + held : "";
 	}
 
 	/**

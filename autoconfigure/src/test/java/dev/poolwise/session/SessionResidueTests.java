@@ -1,5 +1,6 @@
 package dev.poolwise.session;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,6 +19,8 @@ class SessionResidueTests {
 			RESET statement_timeout                                       | SETTING
 			SELECT set_config('app.tenant', ?, false)                     | SETTING
 			SELECT 1; SET work_mem = '64MB'                               | SETTING
+			/* tenant 7 */ SET search_path TO tenant_7                    | SETTING
+			/* per request */ LISTEN orders                               | LISTEN
 			LISTEN orders                                                 | LISTEN
 			SELECT pg_advisory_lock(42)                                   | ADVISORY_LOCK
 			select pg_try_advisory_lock_shared(1, 2)                      | ADVISORY_LOCK
@@ -27,6 +30,8 @@ class SessionResidueTests {
 			PREPARE find (int) AS SELECT * FROM orders WHERE id = $1      | PREPARED
 			DECLARE c CURSOR WITH HOLD FOR SELECT * FROM orders           | HELD_CURSOR
 			SET LOCAL statement_timeout = '5s'                            | NONE
+			SELECT set_config('app.tenant', ?, true)                      | NONE
+			CREATE TEMP TABLE staging (id int) ON COMMIT DROP             | NONE
 			SET TRANSACTION READ ONLY                                     | NONE
 			SET CONSTRAINTS ALL DEFERRED                                  | NONE
 			SELECT pg_advisory_xact_lock(42)                              | NONE
@@ -57,6 +62,13 @@ class SessionResidueTests {
 			""")
 	void settingsTheServerListsAreNotCustom(String sql) {
 		assertThat(SessionResidue.customSettings(sql)).isEmpty();
+	}
+
+	@Test
+	void aSetConfigWhoseNameIsBoundCannotBeNamedFromItsText() {
+		assertThat(SessionResidue.setsUnnamed("SELECT set_config(?, ?, false)")).isTrue();
+		assertThat(SessionResidue.setsUnnamed("SELECT set_config('app.tenant', ?, false)")).isFalse();
+		assertThat(SessionResidue.customSettings("-- tenant\nSET \"App.Tenant\" = 'a'")).containsExactly("app.tenant");
 	}
 
 }

@@ -22,6 +22,7 @@ import dev.poolwise.autoconfigure.PoolwiseAutoConfiguration;
 import dev.poolwise.test.PostgresServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * What one borrower leaves on a pooled session never reaches the next borrower of the same connection: a pool
@@ -46,7 +47,7 @@ class SessionStateTests {
 			assertThat(show(pool, "statement_timeout")).isEqualTo("7s");
 			assertThat(output).contains("returned a connection that ran a "
 					+ "session setting (SET, RESET, set_config or SET ROLE), which outlives the transaction; Poolwise "
-					+ "restored the settings it had before before the next borrower got it. To keep it from the pool, "
+					+ "put the settings and the role back as the pool set them up before the next borrower got it. To keep it from the pool, "
 					+ "use SET LOCAL");
 		});
 	}
@@ -143,6 +144,62 @@ class SessionStateTests {
 			int pid = leave(pool, "SELECT 1", "CREATE TABLE IF NOT EXISTS poolwise_kept (id int)");
 			assertThat(sameSession(pool, pid)).isTrue();
 			assertThat(output).doesNotContain("returned a connection that ran");
+		});
+	}
+
+	@Test
+	void whatABorrowerSetsOnlyForItsTransactionIsNotMadeSessionWideByThePuttingRight() {
+		this.contextRunner.run((context) -> {
+			DataSource pool = context.getBean(DataSource.class);
+			int pid;
+			try (Connection connection = pool.getConnection()) {
+				connection.setAutoCommit(false);
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("SET LOCAL statement_timeout = '1s'");
+					statement.execute("SELECT set_config('app.tenant', 'tenant-a', false)");
+				}
+				connection.commit();
+				pid = connection.unwrap(PgConnection.class).getBackendPID();
+			}
+			assertThat(sameSession(pool, pid)).isTrue();
+			assertThat(show(pool, "statement_timeout")).isEqualTo("7s");
+			assertThat(query(pool, "SELECT coalesce(current_setting('app.tenant', true), '')")).isEmpty();
+		});
+	}
+
+	@Test
+	void aClearWarningsWhileTheConnectionIsLentUndoesNothingTheBorrowerStillUses() {
+		this.contextRunner.run((context) -> {
+			DataSource pool = context.getBean(DataSource.class);
+			String before = show(pool, "search_path");
+			try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+				statement.execute("/* tenant */ SET search_path TO pg_catalog");
+				connection.clearWarnings();
+				try (ResultSet row = statement.executeQuery("SHOW search_path")) {
+					row.next();
+					assertThat(row.getString(1)).isEqualTo("pg_catalog");
+				}
+			}
+			assertThat(show(pool, "search_path")).isEqualTo(before);
+		});
+	}
+
+	@Test
+	void aSettingWhoseNameIsBoundAsAParameterGetsTheConnectionReplaced() {
+		this.contextRunner.run((context) -> {
+			DataSource pool = context.getBean(DataSource.class);
+			int pid;
+			Connection connection = pool.getConnection();
+			try (PreparedStatement statement = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+				statement.setString(1, "app.tenant");
+				statement.setString(2, "tenant-a");
+				statement.executeQuery().close();
+				pid = connection.unwrap(PgConnection.class).getBackendPID();
+			}
+			assertThatExceptionOfType(SQLException.class).isThrownBy(connection::close)
+				.withMessageContaining("cannot be put back");
+			assertThat(sameSession(pool, pid)).isFalse();
+			assertThat(query(pool, "SELECT coalesce(current_setting('app.tenant', true), '')")).isEmpty();
 		});
 	}
 
