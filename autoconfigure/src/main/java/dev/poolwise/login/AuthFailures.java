@@ -36,10 +36,10 @@ public record AuthFailures(@Nullable String requireAuth, String requireAuthKey, 
 		if (message.contains("not allowed by requireAuth") && this.requireAuth != null) {
 			if (this.cleartextKey != null) {
 				return new Violation(this.cleartextKey, false, "the server at " + server + " asked for the password "
-						+ "in cleartext (pg_hba.conf method password) over a connection that is not required to use "
+						+ "in cleartext (pg_hba.conf method password, ldap, pam, radius or bsd) over a connection that is not required to use "
 						+ "TLS, where anyone on the network path can read it, so Poolwise refused to send it "
 						+ "(requireAuth=" + this.requireAuth + ")",
-						"Change the role's pg_hba.conf line to scram-sha-256; or require TLS (db.pool.ssl.bundle, or "
+						"Change the role's pg_hba.conf line to scram-sha-256 where the method allows; or require TLS (db.pool.ssl.bundle, or "
 								+ "sslmode=verify-full in spring.datasource.url), which sends the password encrypted "
 								+ "and lifts this refusal; or set " + this.cleartextKey + "=true to send it anyway.");
 			}

@@ -13,6 +13,7 @@ import dev.poolwise.metrics.PoolSizeRecommendation.Pressure;
 import dev.poolwise.metrics.ServerStatistics.Scope;
 import dev.poolwise.metrics.ServerStatistics.State;
 import dev.poolwise.pool.PoolStatistics;
+import dev.poolwise.pool.QueuedPool;
 import dev.poolwise.tuned.TunedPool;
 import dev.poolwise.tuned.TunedPools;
 
@@ -66,17 +67,32 @@ public class BorrowCountsPoolSizeAdvisor implements PoolSizeAdvisor {
 			return null;
 		}
 		return this.windows
-			.computeIfAbsent(poolName, (name) -> new Window(this.clock.getAsLong(), tracking.borrowCounts()))
+			.computeIfAbsent(poolName,
+					(name) -> new Window(this.clock.getAsLong(), tracking.borrowCounts(), turnedAway(pool)))
 			.advance(this.clock.getAsLong(), tracking, pool);
 	}
 
-	private Pressure pressure(TunedPool pool, HolderTracking tracking, long timeouts) {
+	/**
+	 * What the pool shows beyond the borrows it served. The server sample counts the sessions of every instance
+	 * of the application, so the share idle in a transaction is taken among those busy on the server, not
+	 * against this instance's connections in use.
+	 */
+	private Pressure pressure(TunedPool pool, HolderTracking tracking, long turnedAway) {
 		PoolStatistics statistics = PoolStatistics.of(pool.dataSource());
 		ServerStatistics server = (this.sampler != null) ? this.sampler.latest(pool.beanName()) : null;
-		Integer idle = (server != null) ? server.sessions(Scope.APPLICATION, State.IDLE_IN_TRANSACTION) : null;
-		boolean heldIdle = idle != null && idle > 0 && idle * 2 >= Math.max(1, statistics.active());
-		return new Pressure(timeouts, statistics.pending(), statistics.active(), idle,
-				heldIdle ? tracking.describeHolders() : null);
+		Integer idle = null;
+		Integer busy = null;
+		if (server != null) {
+			idle = server.sessions(Scope.APPLICATION, State.IDLE_IN_TRANSACTION)
+					+ server.sessions(Scope.APPLICATION, State.IDLE_IN_TRANSACTION_ABORTED);
+			busy = idle + server.sessions(Scope.APPLICATION, State.ACTIVE);
+		}
+		Pressure pressure = new Pressure(turnedAway, statistics.pending(), statistics.active(), idle, busy, null);
+		return pressure.heldIdle() ? pressure.withHolders(tracking.describeHolders()) : pressure;
+	}
+
+	private static long turnedAway(TunedPool pool) {
+		return (pool.dataSource() instanceof QueuedPool queued) ? queued.line().turnedAway() : 0;
 	}
 
 	/**
@@ -89,11 +105,14 @@ public class BorrowCountsPoolSizeAdvisor implements PoolSizeAdvisor {
 
 		private BorrowCounts start;
 
+		private long startTurnedAway;
+
 		private @Nullable PoolSizeRecommendation last;
 
-		Window(long startNanos, BorrowCounts start) {
+		Window(long startNanos, BorrowCounts start, long startTurnedAway) {
 			this.startNanos = startNanos;
 			this.start = start;
+			this.startTurnedAway = startTurnedAway;
 		}
 
 		synchronized @Nullable PoolSizeRecommendation advance(long nowNanos, HolderTracking tracking,
@@ -101,13 +120,17 @@ public class BorrowCountsPoolSizeAdvisor implements PoolSizeAdvisor {
 			Duration elapsed = Duration.ofNanos(nowNanos - this.startNanos);
 			if (elapsed.compareTo(BorrowCountsPoolSizeAdvisor.this.window) >= 0) {
 				BorrowCounts now = tracking.borrowCounts();
-				long borrows = Math.max(0, now.attempts() - this.start.attempts());
-				long timeouts = Math.max(0, now.timeouts() - this.start.timeouts());
+				long turnedAway = turnedAway(pool);
+				long away = Math.max(0, turnedAway - this.startTurnedAway);
+				long served = Math.max(0, (now.attempts() - now.timeouts())
+						- (this.start.attempts() - this.start.timeouts()));
+				long failed = Math.max(0, now.timeouts() - this.start.timeouts()) + away;
 				double heldSeconds = Math.max(0, now.heldMillis() - this.start.heldMillis()) / 1000.0;
-				this.last = new PoolSizeRecommendation(borrows, borrows - timeouts, heldSeconds, elapsed,
-						pressure(pool, tracking, timeouts));
+				this.last = new PoolSizeRecommendation(served + failed, served, heldSeconds, elapsed,
+						pressure(pool, tracking, failed));
 				this.startNanos = nowNanos;
 				this.start = now;
+				this.startTurnedAway = turnedAway;
 			}
 			return this.last;
 		}

@@ -106,8 +106,7 @@ public final class PoolSizeRecommendation {
 	 * @return true when at least half of those in use do
 	 */
 	public boolean heldIdle() {
-		Integer idle = this.pressure.idleInTransaction();
-		return idle != null && idle > 0 && idle * 2 >= Math.max(1, this.pressure.active());
+		return this.pressure.heldIdle();
 	}
 
 	/**
@@ -124,8 +123,8 @@ public final class PoolSizeRecommendation {
 						+ "were needed on average (Little's law: L = λ × W). ",
 				Durations.format(this.window), acquireRate(), meanUsageSeconds(), acquireRate() * meanUsageSeconds()));
 		if (this.pressure.timeouts() > 0 || this.pressure.waiting() > 0) {
-			text.append(String.format(Locale.ROOT, "The pool turned callers away: %d borrow(s) timed out in the "
-					+ "window and %d caller(s) were waiting at its end with %d connection(s) in use, so the demand "
+			text.append(String.format(Locale.ROOT, "The pool turned callers away: %d borrow(s) timed out or were "
+					+ "turned away in the window and %d caller(s) were waiting at its end with %d connection(s) in use, so the demand "
 					+ "is at least %.0f, not the pool's own ceiling. ", this.pressure.timeouts(),
 					this.pressure.waiting(), this.pressure.active(), connectionsInUse()));
 		}
@@ -133,10 +132,10 @@ public final class PoolSizeRecommendation {
 				"With %.1f× headroom for bursts it needs %d. It allows %d (%d permanent) and %.0f%% are in use now. ",
 				HEADROOM, recommended, maxPoolSize, size, utilization * 100));
 		if (heldIdle()) {
-			text.append(String.format(Locale.ROOT, "But %d of the %d connection(s) in use sit idle in a transaction "
-					+ "(pg_stat_activity): the database does nothing for them while the code holding them does "
-					+ "something else, so more connections are not the fix, shorter transactions are (move the "
-					+ "slow work out of the transaction)", this.pressure.idleInTransaction(), this.pressure.active()));
+			text.append(String.format(Locale.ROOT, "But %d of the application's %d busy session(s) sit idle in a "
+					+ "transaction (pg_stat_activity): the database does nothing for them while the code holding them "
+					+ "does something else, so more connections are not the fix, shorter transactions are (move the "
+					+ "slow work out of the transaction)", this.pressure.idleInTransaction(), this.pressure.busy()));
 			String holders = this.pressure.holders();
 			text.append((holders != null && !holders.isEmpty()) ? "; held now: " + holders + "." : ".");
 			return text.toString();
@@ -156,18 +155,38 @@ public final class PoolSizeRecommendation {
 	/**
 	 * What the pool showed, when the window closed, beyond the borrows it served.
 	 *
-	 * @param timeouts borrows in the window that timed out
+	 * @param timeouts borrows in the window that timed out or were turned away
 	 * @param waiting callers waiting for a connection
 	 * @param active connections in use
-	 * @param idleInTransaction the application's sessions idle in a transaction, per the latest server
-	 * sample, or null without one
-	 * @param holders who holds the connections, grouped by where they are, or null when not asked
+	 * @param idleInTransaction the application's sessions idle in a transaction (all its instances), per the
+	 * latest server sample, or null without one
+	 * @param busy the application's sessions active or idle in a transaction, per the same sample, or null
+	 * @param holders who holds this instance's connections, grouped by where they are, or null when not asked
 	 */
 	public record Pressure(long timeouts, int waiting, int active, @Nullable Integer idleInTransaction,
-			@Nullable String holders) {
+			@Nullable Integer busy, @Nullable String holders) {
 
 		/** Nothing beyond the served load is known. */
-		public static final Pressure NONE = new Pressure(0, 0, 0, null, null);
+		public static final Pressure NONE = new Pressure(0, 0, 0, null, null, null);
+
+		/**
+		 * Whether at least half the application's busy sessions sit idle in a transaction.
+		 * @return true when more connections would be held the same way
+		 */
+		public boolean heldIdle() {
+			return this.idleInTransaction != null && this.busy != null && this.idleInTransaction > 0
+					&& this.idleInTransaction * 2 >= this.busy;
+		}
+
+		/**
+		 * The same pressure with who holds the connections.
+		 * @param holders the holders in one line
+		 * @return a copy
+		 */
+		public Pressure withHolders(String holders) {
+			return new Pressure(this.timeouts, this.waiting, this.active, this.idleInTransaction, this.busy,
+					holders);
+		}
 
 	}
 

@@ -43,7 +43,8 @@ public final class QueuedPool extends HikariDataSource {
 	public Connection getConnection() throws SQLException {
 		if (getHikariPoolMXBean() instanceof HikariPool running && !isClosed()) {
 			try {
-				return this.line.borrow(running, String.valueOf(getPoolName()), getConnectionTimeout());
+				return this.line.borrow(running, String.valueOf(getPoolName()), getConnectionTimeout(),
+						getMaximumPoolSize());
 			}
 			catch (SQLTransientConnectionException ex) {
 				throw this.line.explained(ex);

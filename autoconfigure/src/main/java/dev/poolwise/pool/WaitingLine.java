@@ -70,14 +70,16 @@ public final class WaitingLine {
 	 * @param pool the running pool
 	 * @param poolName its name, for messages
 	 * @param timeoutMillis longest the caller waits in all
+	 * @param maximumPoolSize the pool's maximum now: a pool with room to open connections turns nobody away
 	 * @return the connection
 	 * @throws SQLException Hikari's, with the whole wait in a timeout's message, or one saying the caller was
 	 * turned away
 	 */
-	Connection borrow(HikariPool pool, String poolName, long timeoutMillis) throws SQLException {
+	Connection borrow(HikariPool pool, String poolName, long timeoutMillis, int maximumPoolSize) throws SQLException {
 		long start = System.nanoTime();
 		int pending = pending(pool);
-		if (this.maxWaiting >= 0 && pending >= this.maxWaiting && pool.getIdleConnections() == 0) {
+		if (this.maxWaiting >= 0 && pending >= this.maxWaiting && pool.getIdleConnections() == 0
+				&& pool.getTotalConnections() >= maximumPoolSize) {
 			throw turnAway(pool, poolName);
 		}
 		Semaphore gate = this.turnstile;

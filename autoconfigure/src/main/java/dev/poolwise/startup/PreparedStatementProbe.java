@@ -8,6 +8,8 @@ import java.sql.Statement;
 
 import org.postgresql.PGStatement;
 
+import dev.poolwise.net.SideConnections;
+
 /**
  * Finds out whether the PgBouncer in front routes named prepared statements in transaction pooling
  * (1.21+ with {@code max_prepared_statements} above 0). Such a PgBouncer renames every statement a client
@@ -29,21 +31,21 @@ final class PreparedStatementProbe {
 
 	/**
 	 * Runs the probe; never fails: an error is an outcome that keeps prepared statements off.
-	 * @param connection a side connection through PgBouncer, in autocommit
+	 * @param connection a side connection through PgBouncer, in autocommit; closed when the probe fails
 	 * @return what was found
 	 */
 	static Outcome run(Connection connection) {
 		try {
 			connection.setAutoCommit(false);
-			try {
-				return probe(connection);
-			}
-			finally {
-				connection.rollback();
-				connection.setAutoCommit(true);
-			}
+			Outcome outcome = probe(connection);
+			connection.rollback();
+			connection.setAutoCommit(true);
+			return outcome;
 		}
 		catch (SQLException ex) {
+			// Ending the session mid-transaction has PgBouncer drop its server connection, and with it any
+			// statement the probe prepared there but could not deallocate.
+			SideConnections.closeQuietly(connection);
 			return new Outcome(false, "the probe failed (" + ex.getMessage() + ")");
 		}
 	}

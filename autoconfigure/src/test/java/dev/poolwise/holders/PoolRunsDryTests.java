@@ -86,7 +86,10 @@ class PoolRunsDryTests {
 							+ "transaction for [\\d.]+ s \\(thread order-worker-\\d pid \\d+\\)")
 					.contains("More connections do not help holders idle in a transaction")
 					.doesNotContain("pg_sleep");
-				assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(dataSource::getConnection);
+				assertThatExceptionOfType(SQLTransientConnectionException.class).isThrownBy(dataSource::getConnection)
+					.withMessageStartingWith("dataSource - Connection is not available, request timed out after")
+					.withMessageContaining(warn.substring(warn.indexOf("Held longest first: "),
+							warn.indexOf(". Said once")));
 				await().during(Duration.ofMillis(700))
 					.atMost(Duration.ofSeconds(2))
 					.until(() -> count(output, RAN_DRY) == 1);

@@ -59,10 +59,10 @@ class PoolSizeRecommendationTests {
 	void callersTurnedAwayCountAsDemandSoASaturatedPoolIsNotReadAsItsOwnCeiling() {
 		// a pool of 4, all in use for 1 s each: 4 served per second, 6 more callers waiting at the end
 		PoolSizeRecommendation recommendation = new PoolSizeRecommendation(60, 40, 40, Duration.ofSeconds(10),
-				new PoolSizeRecommendation.Pressure(20, 6, 4, null, null));
+				new PoolSizeRecommendation.Pressure(20, 6, 4, null, null, null));
 		assertThat(recommendation.connectionsInUse()).isEqualTo(10);
 		assertThat(recommendation.recommendedSize()).isEqualTo(15);
-		assertThat(recommendation.explain(4, 4, 1.0)).contains("20 borrow(s) timed out in the window and 6 caller(s) "
+		assertThat(recommendation.explain(4, 4, 1.0)).contains("20 borrow(s) timed out or were turned away in the window and 6 caller(s) "
 				+ "were waiting at its end with 4 connection(s) in use, so the demand is at least 10")
 			.endsWith("raise db.pool.size + db.pool.overflow to at least 15 within the connection budget, or hold "
 					+ "connections for less time.");
@@ -71,10 +71,10 @@ class PoolSizeRecommendationTests {
 	@Test
 	void whenMostConnectionsInUseSitIdleInATransactionShorterTransactionsAreTheAdviceNotMoreConnections() {
 		PoolSizeRecommendation recommendation = new PoolSizeRecommendation(60, 40, 40, Duration.ofSeconds(10),
-				new PoolSizeRecommendation.Pressure(20, 6, 4, 3, "3 of 4 held from `OrderService.export`, 2.0-3.1 s"));
+				new PoolSizeRecommendation.Pressure(20, 6, 4, 3, 4, "3 of 4 held from `OrderService.export`, 2.0-3.1 s"));
 		assertThat(recommendation.heldIdle()).isTrue();
-		assertThat(recommendation.explain(4, 4, 1.0)).contains("But 3 of the 4 connection(s) in use sit idle in a "
-				+ "transaction").contains("more connections are not the fix, shorter transactions are")
+		assertThat(recommendation.explain(4, 4, 1.0)).contains("But 3 of the application's 4 busy session(s) sit idle "
+				+ "in a transaction").contains("more connections are not the fix, shorter transactions are")
 			.endsWith("held now: 3 of 4 held from `OrderService.export`, 2.0-3.1 s.")
 			.doesNotContain("raise db.pool.size");
 	}

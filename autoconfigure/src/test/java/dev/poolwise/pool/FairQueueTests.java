@@ -129,6 +129,26 @@ class FairQueueTests {
 	}
 
 	@Test
+	void aPoolWithRoomToGrowTurnsNobodyAwayEvenWithABoundOfZero() {
+		this.contextRunner.withPropertyValues("db.pool.size=1", "db.pool.overflow=3", "db.pool.queue.max-waiting=0")
+			.run((context) -> {
+				DataSource pool = context.getBean(DataSource.class);
+				List<Connection> held = new ArrayList<>();
+				try {
+					for (int i = 0; i < 4; i++) {
+						held.add(pool.getConnection());
+					}
+					assertThat(held).hasSize(4);
+				}
+				finally {
+					for (Connection connection : held) {
+						connection.close();
+					}
+				}
+			});
+	}
+
+	@Test
 	void aNegativeBoundFailsStartupNamingTheKey() {
 		this.contextRunner.withPropertyValues("db.pool.queue.max-waiting=-1").run((context) -> {
 			assertThat(context).hasFailed();

@@ -80,7 +80,8 @@ class LoginSwitchTests {
 				Report analysis = analysis(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("db.pool.auth.allow-cleartext-password=false is "
 						+ "invalid: the server at localhost:" + port() + " asked for the password in cleartext "
-						+ "(pg_hba.conf method password) over a connection that is not required to use TLS");
+						+ "(pg_hba.conf method password, ldap, pam, radius or bsd) over a connection that is not required "
+						+ "to use TLS");
 				assertThat(analysis.getAction()).contains("Change the role's pg_hba.conf line to scram-sha-256")
 					.contains("set db.pool.auth.allow-cleartext-password=true to send it anyway");
 			});

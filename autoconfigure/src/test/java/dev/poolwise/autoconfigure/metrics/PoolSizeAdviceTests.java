@@ -78,7 +78,7 @@ class PoolSizeAdviceTests {
 				assertThat(latest.get().recommendedSize()).isGreaterThanOrEqualTo(12);
 				assertThat(advice.get()).contains("The pool turned callers away")
 					.contains("so the demand is at least 12, not the pool's own ceiling")
-					.contains("sit idle in a transaction (pg_stat_activity)")
+					.contains("busy session(s) sit idle in a transaction (pg_stat_activity)")
 					.contains("more connections are not the fix, shorter transactions are")
 					.contains("held from `OrderService.sendConfirmation`")
 					.doesNotContain("raise db.pool.size");
