@@ -23,8 +23,8 @@ final class AutosizeReport {
 			.append("the best throughput of the sweep below); `flexypool-10+40` (FlexyPool 3.0.2's ")
 			.append("IncrementPoolOnTimeoutConnectionAcquisitionStrategy on Hikari's 10: one more connection, up to 40 ")
 			.append("more, whenever an acquisition took over 100ms or timed out; it never shrinks); ")
-			.append("`poolwise-autosize-10..50` (size 10 as Boot's, overflow 40, `db.pool.autosize` with interval 500ms, step 8, ")
-			.append("shrink-delay 3s, cooldown 1s, min-gain 0.3, claiming its share of the budget as the starter does).\n\n");
+			.append("`poolwise-autosize-10..50` (size 10 as Boot's, overflow 40, `db.pool.autosize` with its defaults: interval 1s, ")
+			.append("step 2, shrink-delay 30s, cooldown 10s, min-gain 0.3; claiming its share of the budget as the starter does).\n\n");
 		out.append("Work per borrow: `").append(Workload.WORK).append("` (a few ms, hardly any server CPU) in ")
 			.append("workloads 1 and 2; `").append(Workload.CPU).append("` (").append(format("%.1f", cpuMillis))
 			.append("ms of server CPU alone) in workload 3.\n\n");

@@ -15,8 +15,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 
+import dev.poolwise.autoconfigure.PoolProperties;
 import dev.poolwise.autosize.AutosizeState;
 import dev.poolwise.autosize.PoolAutosizer;
+import dev.poolwise.holders.HolderTracking;
+import dev.poolwise.login.LoginFailures;
+import dev.poolwise.login.LoginRecordingDataSource;
+import dev.poolwise.pool.ConnectionBirths;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.registry.JvmPoolRegistry;
 
@@ -36,9 +41,14 @@ record Contender(String name, DataSource dataSource, HikariDataSource hikari, Au
 	/** Longest a client waits for a connection in every contender. */
 	static final Duration TIMEOUT = Duration.ofSeconds(1);
 
-	/** The benchmark's controller settings: ticks twice as often and shrinks sooner than the defaults. */
-	static final PoolSettings.Autosize AUTOSIZE = new PoolSettings.Autosize(true, Duration.ofMillis(500), 8, 0.3,
-			Duration.ofMillis(2), Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(5));
+	/** The controller as users get it: {@code db.pool.autosize.enabled=true} and every other key's default. */
+	static final PoolSettings.Autosize AUTOSIZE = defaults();
+
+	private static PoolSettings.Autosize defaults() {
+		PoolProperties properties = new PoolProperties();
+		properties.getAutosize().setEnabled(true);
+		return properties.toSettings().autosize();
+	}
 
 	static Contender fixed(String name, String url, int size) throws SQLException {
 		HikariDataSource hikari = hikari(name, url, size, size);
@@ -69,11 +79,13 @@ record Contender(String name, DataSource dataSource, HikariDataSource hikari, Au
 	 */
 	static Contender autosize(String name, String url, int size, int ceiling) throws SQLException {
 		HikariDataSource hikari = hikari(name, url, size, ceiling);
+		// As the starter prepares a pool: its logins recorded, its borrows counted by its own tracker.
+		LoginFailures logins = LoginRecordingDataSource.install(hikari, new ConnectionBirths(), (ex) -> ex);
+		HolderTracking.install(hikari);
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
-		hikari.setMetricRegistry(registry);
 		warm(hikari);
 		PoolAutosizer autosizer = new PoolAutosizer(hikari, name, ceiling, AUTOSIZE,
-				JvmPoolRegistry.get().instanceId() + ":" + name, 1, registry);
+				JvmPoolRegistry.get().instanceId() + ":" + name, 1, registry, logins);
 		autosizer.start();
 		return new Contender(name, hikari, hikari, () -> {
 			autosizer.stop();
