@@ -108,7 +108,7 @@ final class ServerSamples {
 					mine.complete(read);
 				}
 				catch (RuntimeException | Error ex) {
-					ended();
+					forget(mine);
 					mine.completeExceptionally(ex);
 					throw ex;
 				}
@@ -118,6 +118,16 @@ final class ServerSamples {
 
 		private synchronized void ended() {
 			this.endedAt = System.nanoTime();
+		}
+
+		/**
+		 * A read that failed unexpectedly serves only the callers already waiting for it: the next caller
+		 * reads again rather than get the same failure for the time-to-live.
+		 */
+		private synchronized void forget(CompletableFuture<Sample> failed) {
+			if (this.latest == failed) {
+				this.latest = null;
+			}
 		}
 
 	}
