@@ -254,9 +254,11 @@ public final class TlsRotation implements AutoCloseable {
 				Connection borrowed = this.pool.getConnection();
 				// The driver's own connection, as its birth was noted, under whatever wraps it (Poolwise's session watch).
 				if (this.births.isBefore((Connection) borrowed.unwrap(PGConnection.class), cutoff)) {
+					// Stamped before the eviction: Hikari may start the replacement's login at once, and a login
+					// started before the stamp would not count as the replacement, stalling the rotation a timeout.
+					this.evicted = System.nanoTime();
 					this.pool.evictConnection(borrowed);
 					borrowed.close();
-					this.evicted = System.nanoTime();
 					if (this.births.before(cutoff).isEmpty()) {
 						finished(cutoff, open);
 					}
