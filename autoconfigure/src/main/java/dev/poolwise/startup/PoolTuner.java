@@ -209,9 +209,6 @@ public final class PoolTuner {
 		else if (probed != null) {
 			decision = "off (prepareThreshold=0): " + probed.evidence() + " (" + key + "=true keeps them anyway)";
 		}
-		else if (tuning.preparedStatementsProbed()) {
-			decision = "off (prepareThreshold=0): the startup check did not reach PgBouncer to probe it";
-		}
 		else {
 			Tuned<String> threshold = tuning.driverProperties().get(PoolTuning.PREPARE_THRESHOLD);
 			decision = (threshold != null) ? "off (prepareThreshold=0), as " + threshold.source() + " says"
