@@ -44,6 +44,15 @@ final class PoolKeys {
 	}
 
 	/**
+	 * The keys of one pool, relative to the level they are written at ({@code db.pool},
+	 * {@code db.pool.datasources.<bean>}, {@code db.pool.replicas}, {@code db.pool.replicas.hosts.<name>}).
+	 * @return e.g. {@code size -> int}, {@code ssl.mode -> TlsMode}
+	 */
+	static Map<String, Class<?>> pool() {
+		return POOL;
+	}
+
+	/**
 	 * The declared keys nearest to one nobody declares: one or two letters off for short keys, a few more for
 	 * long ones, or else the keys with the same last part in another group ({@code statement-timeout} for
 	 * {@code session.statement-timeout}), a pool's own keys first. Under {@code datasources.<bean>} and

@@ -19,6 +19,14 @@ import dev.poolwise.pool.TlsMode;
  * and of the replica pools under {@code db.pool.replicas} and {@code db.pool.replicas.hosts.<name>}, each level
  * bound on top of the one before. Every key is declared once, here; the few a replica pool never reads are
  * refused there by {@link ReplicaRules}.
+ * <p>
+ * A pool's keys are written with the same names at all four levels ({@code db.pool.size},
+ * {@code db.pool.replicas.size}), so the holders of the two levels that add keys of their own,
+ * {@link PoolwiseProperties} and {@link ReplicaProperties}, extend this class: Spring Boot's binder cannot lay a
+ * field's keys at its holder's level, and Spring Boot shares a group of keys between levels the same way
+ * ({@code RabbitProperties.SimpleContainer} and {@code DirectContainer} extend {@code AmqpContainer}). Nothing
+ * else inherits; every group is a field. {@code docs/properties.md} ("How the keys are shaped") gives the reasons
+ * for the names, and {@code ConfigurationMapTests} holds the shape.
  */
 public class PoolProperties {
 

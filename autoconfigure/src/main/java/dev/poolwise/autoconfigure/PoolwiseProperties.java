@@ -8,9 +8,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * Configuration of the PostgreSQL pools under {@code db.pool}: one pool's keys, which every pool inherits,
- * each pool's own overrides, and the settings of the application as a whole. Unknown keys fail binding, so
- * a typo never silently leaves a default in place.
+ * Configuration of the PostgreSQL pools under {@code db.pool}: one pool's keys (declared in
+ * {@link PoolProperties}, which says why this class extends it), which every pool takes, each pool's own
+ * overrides, and the settings of the application as a whole. Unknown keys fail binding, so a typo never
+ * silently leaves a default in place.
  */
 @ConfigurationProperties(prefix = "db.pool", ignoreUnknownFields = false)
 public class PoolwiseProperties extends PoolProperties {

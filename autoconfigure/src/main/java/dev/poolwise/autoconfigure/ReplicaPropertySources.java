@@ -61,16 +61,19 @@ final class ReplicaPropertySources implements PropertyKeys {
 	}
 
 	/**
-	 * Binds the three levels onto one instance.
+	 * Binds the levels onto one instance. A replica that is not required starts without its server, whatever
+	 * {@code lazy-start} says (a key replica pools refuse).
+	 * @param required whether startup fails when the replica is unreachable
 	 * @return the replica pool's settings
 	 */
-	PoolSettings bind() {
+	PoolSettings bind(boolean required) {
 		Binder binder = Binder.get(this.environment);
 		PoolProperties merged = binder.bind(POOL, Bindable.of(PoolProperties.class)).orElseGet(PoolProperties::new);
 		binder.bind(this.primary, Bindable.of(PoolProperties.class).withExistingValue(merged));
 		merged.setTimeout(DEFAULT_TIMEOUT);
 		binder.bind(ALL, Bindable.of(PoolProperties.class).withExistingValue(merged));
 		binder.bind(this.own, Bindable.of(PoolProperties.class).withExistingValue(merged));
+		merged.setLazyStart(merged.isLazyStart() || !required);
 		return merged.toSettings();
 	}
 

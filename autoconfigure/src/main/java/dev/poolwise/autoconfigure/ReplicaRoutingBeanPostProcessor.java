@@ -210,12 +210,12 @@ class ReplicaRoutingBeanPostProcessor implements BeanPostProcessor, Ordered {
 	private Replica replica(String beanName, TunedPool primary, HikariConfig template, String name, String url,
 			ReplicaCheck check, ReplicaProperties replicas) {
 		ReplicaPropertySources sources = new ReplicaPropertySources(this.environment, beanName, name);
-		PoolSettings settings = sources.bind();
+		PoolSettings settings = sources.bind(replicas.isRequired());
 		String poolName = primary.dataSource().getPoolName() + "-replica-" + name;
 		HikariDataSource pool = ReplicaPools.create(template, url, poolName);
 		TunedPool tuned = new PoolPreparation(this.applicationContext, this.pools.getObject()).prepare(pool, poolName,
 				settings, sources, (violations) -> check.check(name, pool, violations),
-				(tls) -> new PoolTuner(settings.withLazyStart(settings.lazyStart() || !replicas.isRequired()), sources,
+				(tls) -> new PoolTuner(settings, sources,
 						this.environment.getProperty("spring.application.name"), tls,
 						"replica '" + name + "' takes no reads until it answers; they go to the primary "
 								+ "(db.pool.replicas.required=true fails startup instead)"));

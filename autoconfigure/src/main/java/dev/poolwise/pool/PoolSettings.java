@@ -11,7 +11,8 @@ import dev.poolwise.sizing.WorkerCountSizing;
 /**
  * One pool's {@code db.pool} configuration as plain values, {@code db.pool.datasources.<bean>} applied on
  * top. The runtime packages read these instead of the bound properties object, so none of them depends on
- * how configuration is bound.
+ * how configuration is bound. The components follow the keys: one per key at the top of a pool's keys, one
+ * record per group. One place builds it, {@code PoolProperties.toSettings()}, after every level is bound.
  *
  * @param enabled whether Poolwise tunes the pool
  * @param size permanent connections
@@ -44,19 +45,6 @@ public record PoolSettings(boolean enabled, int size, int overflow, Duration tim
 		@Nullable String credentialsProvider, @Nullable Duration leakDetectionThreshold, boolean lazyStart,
 		Driver driver, Session session, Sizing sizing, boolean budgetEnforced, Health health, Monitor monitor,
 		boolean resizeEnabled, Pgbouncer pgbouncer, Ssl ssl, Auth auth, Autosize autosize, Queue queue) {
-
-	/**
-	 * These settings with another lazy start.
-	 * @param lazy whether the application starts while the server is unreachable
-	 * @return the settings
-	 */
-	public PoolSettings withLazyStart(boolean lazy) {
-		return new PoolSettings(this.enabled, this.size, this.overflow, this.timeout, this.recycle, this.idleTimeout,
-				this.prePing, this.keepalive, this.workerCount, this.instances, this.credentialsProvider,
-				this.leakDetectionThreshold, lazy, this.driver, this.session, this.sizing, this.budgetEnforced,
-				this.health, this.monitor, this.resizeEnabled, this.pgbouncer, this.ssl, this.auth, this.autosize,
-				this.queue);
-	}
 
 	/**
 	 * pgjdbc connection settings.

@@ -73,6 +73,20 @@ class ConfigurationMapTests {
 	}
 
 	@Test
+	void everyPoolKeyIsWrittenTheSameAtTheTopAndUnderReplicasAndNothingElseSitsThere() {
+		Set<String> keys = metadataKeys();
+		Set<String> poolKeys = new TreeSet<>(PoolKeys.pool().keySet());
+		assertThat(poolKeys).hasSizeGreaterThan(50);
+		assertThat(keys).containsAll(poolKeys);
+		assertThat(keys).containsAll(poolKeys.stream().map((key) -> "replicas." + key).toList());
+		Set<String> applicationKeys = new TreeSet<>(keys);
+		applicationKeys.removeAll(poolKeys);
+		applicationKeys.removeIf((key) -> key.startsWith("replicas."));
+		assertThat(applicationKeys).allSatisfy((key) -> assertThat(key)
+			.matches("(datasources|web\\..*|warmup\\..*|metrics\\..*|migration\\..*)"));
+	}
+
+	@Test
 	void theReplicaKeysStartupRefusesAreTheOnesTheMetadataMarksAsErrors() {
 		Set<String> errors = new TreeSet<>();
 		this.metadata.get("properties").forEach((property) -> {
