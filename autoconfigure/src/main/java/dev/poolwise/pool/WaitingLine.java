@@ -134,7 +134,7 @@ public final class WaitingLine {
 
 	/**
 	 * Hikari's timeout with the time waited in the line added to its message, which counts only the last
-	 * ask.
+	 * ask; its cause and next exception (the last connection failure) kept.
 	 */
 	private static SQLTransientConnectionException retimed(SQLTransientConnectionException ex, long start) {
 		String message = ex.getMessage();
@@ -147,6 +147,10 @@ public final class WaitingLine {
 						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms"),
 				ex.getSQLState(), ex.getErrorCode(), ex.getCause());
 		retimed.setStackTrace(ex.getStackTrace());
+		SQLException next = ex.getNextException();
+		if (next != null) {
+			retimed.setNextException(next);
+		}
 		return retimed;
 	}
 

@@ -160,6 +160,42 @@ class FairQueueTests {
 		});
 	}
 
+	@Test
+	void aTimeoutInTheLineKeepsHikarisCauseAndNextExceptionTheLastConnectionFailure() {
+		this.contextRunner
+			.withPropertyValues("spring.datasource.url=jdbc:postgresql://127.0.0.1:9/app", "db.pool.lazy-start=true")
+			.run((context) -> {
+				DataSource pool = context.getBean(DataSource.class);
+				ExecutorService callers = Executors.newFixedThreadPool(6);
+				try {
+					List<CompletableFuture<Throwable>> failures = new ArrayList<>();
+					for (int i = 0; i < 6; i++) {
+						failures.add(CompletableFuture.supplyAsync(() -> failureOf(pool), callers));
+					}
+					List<Throwable> thrown = failures.stream().map(CompletableFuture::join).toList();
+					assertThat(thrown).hasSize(6).allSatisfy((failure) -> {
+						assertThat(failure).isInstanceOf(SQLTransientConnectionException.class)
+							.hasMessageContaining("request timed out after");
+						assertThat(failure.getCause()).hasMessageContaining("refused");
+						Throwable next = ((SQLException) failure).getNextException();
+						assertThat(next).isSameAs(failure.getCause());
+					});
+				}
+				finally {
+					callers.shutdownNow();
+				}
+			});
+	}
+
+	private static Throwable failureOf(DataSource pool) {
+		try (Connection connection = pool.getConnection()) {
+			throw new IllegalStateException("borrowed from a pool whose server is down");
+		}
+		catch (SQLException ex) {
+			return ex;
+		}
+	}
+
 	private static void borrowAndReturn(DataSource pool) {
 		try (Connection connection = pool.getConnection()) {
 			connection.isValid(1);
