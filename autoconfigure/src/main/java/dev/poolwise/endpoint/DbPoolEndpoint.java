@@ -28,7 +28,6 @@ import dev.poolwise.endpoint.PoolDescriptor.Recommendation;
 import dev.poolwise.endpoint.PoolDescriptor.Setting;
 import dev.poolwise.endpoint.PoolDescriptor.Statistics;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
-import dev.poolwise.holders.Backend;
 import dev.poolwise.holders.Holder;
 import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.metrics.PoolSizeAdvisor;
@@ -185,7 +184,7 @@ public class DbPoolEndpoint {
 		Recommendation recommendation = Recommendation
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
 		List<HolderDescriptor> holderDescriptors = (tracking != null)
-				? describe(tracking.holders(), sample.backends(), disclosure.shown()) : null;
+				? describe(tracking.holders(), sample, disclosure.shown()) : null;
 		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), sample.connectedTo(),
 				PoolDescriptor.configuration(pool.tuning(), dataSource, ceiling), driverProperties, session,
 				Statistics.of(statistics), holderDescriptors,
@@ -193,9 +192,12 @@ public class DbPoolEndpoint {
 				sample.indexes(), disclosure.message(sample.error()), recommendation, tls(pool), autosized);
 	}
 
-	private static List<HolderDescriptor> describe(List<Holder> holders, Map<Integer, Backend> backends,
+	private static List<HolderDescriptor> describe(List<Holder> holders, ServerSamples.Sample sample,
 			boolean showValues) {
-		return holders.stream().map((holder) -> HolderDescriptor.of(holder, backends, showValues)).toList();
+		Duration readAgo = sample.age();
+		return holders.stream()
+			.map((holder) -> HolderDescriptor.of(holder, sample.backends(), readAgo, showValues))
+			.toList();
 	}
 
 	/**

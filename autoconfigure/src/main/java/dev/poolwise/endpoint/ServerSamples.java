@@ -63,6 +63,7 @@ final class ServerSamples {
 	private Sample read(TunedPool pool, boolean replica) {
 		HikariDataSource dataSource = pool.dataSource();
 		HolderTracking tracking = HolderTracking.of(dataSource);
+		long readAt = System.nanoTime();
 		try (Connection connection = SideConnections.open(dataSource, SideConnections.ENDPOINT, QUERY_TIMEOUT)) {
 			ConnectedTo connectedTo = ConnectedTo.of(ConnectedServer.of(connection));
 			ServerReport server = ServerReport.read(connection, SideConnections.applicationName(dataSource));
@@ -70,10 +71,10 @@ final class ServerSamples {
 			IndexUsage indexes = this.indexUsage ? IndexUsage.read(connection) : null;
 			Map<Integer, Backend> backends = (tracking != null) ? Backend.read(connection,
 					tracking.holders().stream().map(Holder::pid).filter(Objects::nonNull).toList()) : Map.of();
-			return new Sample(connectedTo, server, indexes, scanned, backends, null);
+			return new Sample(connectedTo, server, indexes, scanned, backends, readAt, null);
 		}
 		catch (SQLException ex) {
-			return new Sample(null, null, null, Set.of(), Map.of(), Redaction.describe(ex, dataSource));
+			return new Sample(null, null, null, Set.of(), Map.of(), readAt, Redaction.describe(ex, dataSource));
 		}
 	}
 
@@ -140,10 +141,19 @@ final class ServerSamples {
 	 * @param indexes index usage, or null if it failed or is not read
 	 * @param scanned on a replica's pool, the indexes its server scanned
 	 * @param backends the backends of the pool's holders at the time, by pid
+	 * @param readAt when the read began, in {@link System#nanoTime()}
 	 * @param error why the server could not be read, or null
 	 */
 	record Sample(@Nullable ConnectedTo connectedTo, @Nullable ServerReport server, @Nullable IndexUsage indexes,
-			Set<String> scanned, Map<Integer, Backend> backends, @Nullable String error) {
+			Set<String> scanned, Map<Integer, Backend> backends, long readAt, @Nullable String error) {
+
+		/**
+		 * How long ago the read began.
+		 * @return the time since
+		 */
+		Duration age() {
+			return Duration.ofNanos(System.nanoTime() - this.readAt);
+		}
 
 	}
 

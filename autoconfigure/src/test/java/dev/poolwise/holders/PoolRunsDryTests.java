@@ -181,6 +181,33 @@ class PoolRunsDryTests {
 		});
 	}
 
+	@Test
+	void aHolderThatBorrowedAfterTheServerWasReadIsNotGivenThePreviousHoldersBackendState() {
+		this.contextRunner.withPropertyValues("db.pool.size=1", "management.endpoint.dbpool.sample-ttl=10m")
+			.run((context) -> {
+				DataSource dataSource = context.getBean(DataSource.class);
+				DbPoolEndpoint endpoint = context.getBean(DbPoolEndpoint.class);
+				try (Connection first = dataSource.getConnection()) {
+					first.setAutoCommit(false);
+					try (Statement statement = first.createStatement()) {
+						statement.execute("SELECT 1");
+					}
+					HolderDescriptor before = endpoint.pools().pools().get("dataSource").holders().get(0);
+					assertThat(before.backend()).startsWith("idle in transaction for");
+					assertThat(before.backendReadSecondsAgo()).isNotNull().isLessThanOrEqualTo(before.heldSeconds());
+					first.rollback();
+				}
+				try (Connection second = dataSource.getConnection()) {
+					await().atMost(Duration.ofSeconds(5))
+						.until(() -> endpoint.pools().pools().get("dataSource").holders().get(0).heldSeconds() > 0.05);
+					HolderDescriptor after = endpoint.pools().pools().get("dataSource").holders().get(0);
+					assertThat(after.pid()).isNotNull();
+					assertThat(after.backend()).isNull();
+					assertThat(after.backendReadSecondsAgo()).isNull();
+				}
+			});
+	}
+
 	private static List<CompletableFuture<Void>> holdInEachWay(OrderService orders, CountDownLatch borrowed,
 			ExecutorService workers) {
 		List<CompletableFuture<Void>> holds = new ArrayList<>();
