@@ -12,8 +12,9 @@ import dev.poolwise.metrics.PoolSizeRecommendation;
  * lowered the wait (or raised throughput so clearly that the lagging wait does not matter). Like TCP's slow
  * start it ramps first: each step adds the waiting callers, at most twice the pool's size, and is judged on the
  * next tick. Only a step that clearly helped (twice the needed gain) is believed on one tick: one that looks as
- * if it did not help, or helped only a little, is measured again on the next tick, and helped only if both
- * ticks say so; a step that did not help means the server is the bottleneck (CPU, locks, I/O): the pool goes
+ * if it did not help, or helped only a little, is measured again on the next tick, which decides in the ramp
+ * (whose first window still has connections opening); after the ramp it helped only if both ticks say so. A
+ * step that did not help means the server is the bottleneck (CPU, locks, I/O): the pool goes
  * back to the knee, the last size at which growth still helped, the ramp ends, and later steps add {@code step}
  * and are judged once the window after them has settled. While holding it measures the knee's level and its
  * spread, how far a tick strays from that level, and a step from the knee must raise throughput by twice the
@@ -229,7 +230,9 @@ public final class AutosizeController {
 								+ "; measuring it again");
 			}
 			this.doubted = false;
-			earned = earned && this.firstEarned;
+			// The ramp judges a step on the next tick, while its connections still open: the second tick decides.
+			// From the knee the window has settled first, and both ticks must say the step helped.
+			earned = earned && (this.ramping || this.firstEarned);
 		}
 		if (!earned && knee < current) {
 			this.mode = Mode.HOLDING;

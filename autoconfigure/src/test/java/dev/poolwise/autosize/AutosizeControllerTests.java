@@ -186,6 +186,26 @@ class AutosizeControllerTests {
 	}
 
 	@Test
+	void inTheRampAStepThatHelpsALittleOnceItsConnectionsAreOpenIsBelievedOnItsSecondTick() {
+		AutosizeController defaults = defaults();
+		this.max = 2;
+		int[] seen = { 0, 2 };
+		IntFunction<Observation> opening = (max) -> {
+			boolean first = max != seen[1];
+			seen[1] = max;
+			double throughput = (max <= 2) ? 120 : (max <= 6) ? 200 : 210;
+			if (first && seen[0]++ > 0) {
+				throughput = 130;
+			}
+			return new Observation(this.now, 40 - max, max, max, throughput, (40 - max) * 1000 / throughput, max);
+		};
+		List<Decision> decisions = run(defaults, 8, opening, new Limits(2, 50, Integer.MAX_VALUE));
+		assertThat(decisions).filteredOn(Decision::changes).extracting(Decision::action, Decision::to)
+			.containsExactly(tuple(Action.GROW, 6), tuple(Action.GROW, 18), tuple(Action.BACK_OFF, 6));
+		assertThat(decisions.get(2).reason()).startsWith("step 2 -> 6").endsWith("measuring it again");
+	}
+
+	@Test
 	void probesAgainWhenTheLoadAtTheKneeChanges() {
 		run(10, serverBound(14), LIMITS);
 		List<Decision> decisions = run(20, poolBound(100), LIMITS);
