@@ -50,7 +50,10 @@ final class AutosizeReport {
 			.append(spread(list, Result::throughput)).append(format(" (%.2f of the best)",
 					AutosizeStudy.median(list, Result::throughput) / best))
 			.append(" | ").append(list.stream().mapToLong(Result::timeouts).sum()).append(" |\n"));
-		out.append("\nContenders, ").append(rounds).append(" rounds of ")
+		out.append("\nContenders: `boot-fixed-10`, `flexypool-10+40` and `poolwise-autosize-10..50` as in workloads ")
+			.append("1 and 2, `knee-fixed-").append(knee).append("` (a fixed pool at this sweep's knee) and ")
+			.append("`poolwise-autosize-2..50` (size 2, overflow 48: a floor at or below the knee, with the ")
+			.append("same defaults); ").append(rounds).append(" rounds of ")
 			.append(format("%.0f", workload.loadedMillis() / 1000.0)).append("s in an order rotated every round; ")
 			.append("throughput over the whole run and over its steady part (")
 			.append(format("%.0f", workload.steadyFromMillis() / 1000.0)).append("s to ")
