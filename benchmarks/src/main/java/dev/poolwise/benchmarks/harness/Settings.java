@@ -87,7 +87,9 @@ public record Settings(Mode mode, Duration warmup, Duration measure, int repeats
 	 */
 	public String command() {
 		return (Runtime.version().feature() >= 21 ? "JAVA_HOME=<JDK " + Runtime.version().feature() + "> " : "")
-				+ "./mvnw -P benchmarks -DskipTests verify" + (this.mode.option().isEmpty() ? "" : " " + this.mode.option());
+				+ "./mvnw -P benchmarks -DskipTests verify" + (this.mode.option().isEmpty() ? "" : " " + this.mode.option())
+				+ ((this.mode == Mode.AUTOSIZING && !"all".equals(this.autosizeOnly))
+						? " -Dbench.autosize.only=" + this.autosizeOnly : "");
 	}
 
 }
