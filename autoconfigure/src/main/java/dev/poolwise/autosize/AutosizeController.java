@@ -11,10 +11,15 @@ import dev.poolwise.metrics.PoolSizeRecommendation;
  * least {@code minGain} of what one connection delivered before, per connection the step put to use, and
  * lowered the wait (or raised throughput so clearly that the lagging wait does not matter). Like TCP's slow
  * start it ramps first: each step adds the waiting callers, at most twice the pool's size, and is judged on the
- * next tick. A step that looks as if it did not help is measured again on the next tick before it is believed;
- * believed, it means the server is the bottleneck (CPU, locks, I/O): the pool goes back to the knee, the last
- * size at which growth still helped, the ramp ends, and later steps add {@code step} and are judged once the
- * window after them has settled. Held at the knee with callers still waiting, it tries a step again after
+ * next tick. Only a step that clearly helped (twice the needed gain) is believed on one tick: one that looks as
+ * if it did not help, or helped only a little, is measured again on the next tick, which decides in the ramp
+ * (whose first window still has connections opening); after the ramp it helped only if both ticks say so. A
+ * step that did not help means the server is the bottleneck (CPU, locks, I/O): the pool goes
+ * back to the knee, the last size at which growth still helped, the ramp ends, and later steps add {@code step}
+ * and are judged once the window after them has settled. While holding it measures the knee's level and its
+ * spread, how far a tick strays from that level, and a step from the knee must raise throughput by twice the
+ * spread besides, so that on a server whose throughput is flat past the knee a noisy tick does not pass for a
+ * gain and ratchet the knee up. Held at the knee with callers still waiting, it tries a step again after
  * {@code cooldown}, twice as long after each retry that did not pay, at most {@value #RETRIES} times, and
  * otherwise holds until more load (throughput up by a quarter, or the wait doubled) lasts five ticks; a pool
  * held at its ceiling or budget share grows again as soon as that rises. Without waiting
@@ -38,6 +43,12 @@ public final class AutosizeController {
 
 	/** Weight of each tick in the knee's level while holding, so the level follows a slow drift. */
 	private static final double KNEE_SMOOTHING = 0.2;
+
+	/**
+	 * How many times the knee's spread (the mean deviation of a tick's throughput from the knee's level) a
+	 * step from the knee must raise throughput by, so that a noisy tick does not pass for a gain.
+	 */
+	private static final double NOISE = 2;
 
 	/** Consecutive ticks a new load must last before growth is tried again, so noise does not resize. */
 	private static final int LOAD_CHANGE_TICKS = 5;
@@ -79,6 +90,10 @@ public final class AutosizeController {
 	private boolean ramping = true;
 
 	private boolean doubted;
+
+	private boolean firstEarned;
+
+	private double spread;
 
 	private int retries;
 
@@ -145,6 +160,7 @@ public final class AutosizeController {
 		this.ramping = true;
 		this.doubted = false;
 		this.retries = 0;
+		this.spread = 0;
 		this.lastChangeNanos = nanos;
 		this.lastWaitingNanos = nanos;
 	}
@@ -194,19 +210,31 @@ public final class AutosizeController {
 		double gain = (added > 0) ? (o.throughput() - this.base.throughput) / putToUse(o, added) : 0;
 		double needed = this.minGain * perConnection;
 		boolean waitRose = o.meanWaitMillis() > WAIT_TOLERANCE * this.base.waitMillis + this.waitThresholdMillis;
-		boolean earned = gain >= needed && (!waitRose || gain >= 2 * needed);
+		double rise = o.throughput() - this.base.throughput;
+		double noise = NOISE * this.spread;
+		boolean earned = gain >= needed && (!waitRose || gain >= 2 * needed) && rise >= noise;
+		boolean clearly = gain >= 2 * needed && rise >= 2 * noise;
 		String judged = String.format(Locale.ROOT,
-				"step %d -> %d: throughput %.0f -> %.0f/s (%+.0f/s per added connection, needed %.0f), "
+				"step %d -> %d: throughput %.0f -> %.0f/s (%+.0f/s per added connection, needed %.0f%s), "
 						+ "mean wait %.1f -> %.1fms",
 				this.base.max, current, this.base.throughput, o.throughput(), gain, needed,
+				(noise > 0) ? String.format(Locale.ROOT, " and a rise of %.0f/s above the noise", noise) : "",
 				this.base.waitMillis, o.meanWaitMillis());
 		int knee = Math.max(this.base.max, Math.min(current, guaranteed));
-		if (!earned && knee < current) {
+		if (!clearly && knee < current) {
 			if (!this.doubted) {
 				this.doubted = true;
-				return Decision.none(current, judged + " looked as if it did not help; measuring it again");
+				this.firstEarned = earned;
+				return Decision.none(current,
+						judged + (earned ? " helped only a little" : " looked as if it did not help")
+								+ "; measuring it again");
 			}
 			this.doubted = false;
+			// The ramp judges a step on the next tick, while its connections still open: the second tick decides.
+			// From the knee the window has settled first, and both ticks must say the step helped.
+			earned = earned && (this.ramping || this.firstEarned);
+		}
+		if (!earned && knee < current) {
 			this.mode = Mode.HOLDING;
 			this.ramping = false;
 			this.atLimit = false;
@@ -249,6 +277,7 @@ public final class AutosizeController {
 		}
 		if (this.kneeUnmeasured) {
 			this.kneeUnmeasured = false;
+			this.spread = 0;
 			this.base = new Measure(current, o.throughput(), o.meanWaitMillis(), o.inUse());
 			return Decision.none(current, "measured the knee " + current);
 		}
@@ -266,6 +295,8 @@ public final class AutosizeController {
 				|| o.meanWaitMillis() > 2 * this.base.waitMillis + this.waitThresholdMillis;
 		this.changedTicks = more ? this.changedTicks + 1 : 0;
 		if (!more) {
+			this.spread = (1 - KNEE_SMOOTHING) * this.spread
+					+ KNEE_SMOOTHING * Math.abs(o.throughput() - throughput);
 			this.base = new Measure(current, (1 - KNEE_SMOOTHING) * throughput + KNEE_SMOOTHING * o.throughput(),
 					(1 - KNEE_SMOOTHING) * this.base.waitMillis + KNEE_SMOOTHING * o.meanWaitMillis(), o.inUse());
 		}
@@ -332,6 +363,7 @@ public final class AutosizeController {
 	 */
 	private void eased() {
 		this.mode = Mode.STEADY;
+		this.spread = 0;
 		this.changedTicks = 0;
 		this.ramping = true;
 		this.doubted = false;

@@ -30,6 +30,10 @@ class AutosizeControllerTests {
 
 	private int max = 10;
 
+	private int peak;
+
+	private double served;
+
 	@Test
 	void rampsByTheWaitingCallersAtMostTriplingThePoolAndJudgesEachStepOnTheNextTick() {
 		this.max = 2;
@@ -131,6 +135,77 @@ class AutosizeControllerTests {
 	}
 
 	@Test
+	void onACpuBoundServerAFloorBelowTheKneeFindsTheKneeAndHoldsThereThroughAnHourOfNoise() {
+		AutosizeController defaults = defaults();
+		Limits limits = new Limits(2, 50, Integer.MAX_VALUE);
+		for (long seed = 1; seed <= 5; seed++) {
+			this.max = 2;
+			IntFunction<Observation> server = noisy(cpuBound(40, 2), new Random(seed), 0.1);
+			List<Decision> decisions = run(defaults, 3600, server, limits);
+			double mean = this.served / 3600;
+			assertThat(this.peak).as("seed %d", seed).isLessThanOrEqualTo(6);
+			assertThat(this.max).as("seed %d", seed).isEqualTo(2);
+			assertThat(mean).as("seed %d", seed).isGreaterThanOrEqualTo(0.95 * cpuBound(40, 2).apply(2).throughput());
+			assertThat(decisions.stream().filter(Decision::changes).count()).as("seed %d", seed).isLessThanOrEqualTo(8);
+			this.served = 0;
+			this.peak = 0;
+			defaults = defaults();
+		}
+	}
+
+	@Test
+	void onACpuBoundServerStepsFromTheKneeThatOnlyNoiseMadeLookGoodDoNotRatchetThePoolUp() {
+		for (long seed = 1; seed <= 5; seed++) {
+			AutosizeController defaults = defaults();
+			this.max = 10;
+			IntFunction<Observation> server = noisy(cpuBound(40, 2), new Random(seed), 0.1);
+			run(defaults, 3600, server, new Limits(10, 50, Integer.MAX_VALUE));
+			assertThat(this.max).as("seed %d", seed).isEqualTo(10);
+		}
+	}
+
+	@Test
+	void aStepFromTheKneeThatHelpedOnlyALittleIsMeasuredAgainBeforeItIsBelieved() {
+		AutosizeController defaults = defaults();
+		Limits limits = new Limits(10, 50, Integer.MAX_VALUE);
+		run(defaults, 12, cpuBound(40, 2), limits);
+		assertThat(this.max).isEqualTo(10);
+		int[] tick = { 0 };
+		IntFunction<Observation> flat = cpuBound(40, 2);
+		IntFunction<Observation> luckyOnce = (max) -> {
+			Observation o = flat.apply(max);
+			boolean lucky = max > 10 && tick[0]++ == 1;
+			return lucky ? new Observation(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * 1.08,
+					o.meanWaitMillis(), o.inUse()) : o;
+		};
+		List<Decision> decisions = run(defaults, 20, luckyOnce, limits);
+		assertThat(decisions).filteredOn(Decision::changes).extracting(Decision::action, Decision::to)
+			.containsExactly(tuple(Action.GROW, 12), tuple(Action.BACK_OFF, 10));
+		assertThat(decisions).anySatisfy((decision) -> assertThat(decision.reason()).startsWith("step 10 -> 12")
+			.endsWith("helped only a little; measuring it again"));
+	}
+
+	@Test
+	void inTheRampAStepThatHelpsALittleOnceItsConnectionsAreOpenIsBelievedOnItsSecondTick() {
+		AutosizeController defaults = defaults();
+		this.max = 2;
+		int[] seen = { 0, 2 };
+		IntFunction<Observation> opening = (max) -> {
+			boolean first = max != seen[1];
+			seen[1] = max;
+			double throughput = (max <= 2) ? 120 : (max <= 6) ? 200 : 210;
+			if (first && seen[0]++ > 0) {
+				throughput = 130;
+			}
+			return new Observation(this.now, 40 - max, max, max, throughput, (40 - max) * 1000 / throughput, max);
+		};
+		List<Decision> decisions = run(defaults, 8, opening, new Limits(2, 50, Integer.MAX_VALUE));
+		assertThat(decisions).filteredOn(Decision::changes).extracting(Decision::action, Decision::to)
+			.containsExactly(tuple(Action.GROW, 6), tuple(Action.GROW, 18), tuple(Action.BACK_OFF, 6));
+		assertThat(decisions.get(2).reason()).startsWith("step 2 -> 6").endsWith("measuring it again");
+	}
+
+	@Test
 	void probesAgainWhenTheLoadAtTheKneeChanges() {
 		run(10, serverBound(14), LIMITS);
 		List<Decision> decisions = run(20, poolBound(100), LIMITS);
@@ -181,13 +256,29 @@ class AutosizeControllerTests {
 	}
 
 	private List<Decision> run(int ticks, IntFunction<Observation> pool, Limits limits) {
+		return run(this.controller, ticks, pool, limits);
+	}
+
+	private List<Decision> run(AutosizeController controller, int ticks, IntFunction<Observation> pool,
+			Limits limits) {
 		List<Decision> decisions = new ArrayList<>();
 		for (int i = 0; i < ticks; i++) {
-			Decision decision = this.controller.decide(observe(pool), limits);
+			Observation o = observe(pool);
+			this.served += o.throughput();
+			Decision decision = controller.decide(o, limits);
 			this.max = decision.to();
+			this.peak = Math.max(this.peak, this.max);
 			decisions.add(decision);
 		}
 		return decisions;
+	}
+
+	/**
+	 * The controller with the defaults users get: step 2, min-gain 0.3, wait threshold 2ms, shrink delay 30s,
+	 * cooldown 10s.
+	 */
+	private static AutosizeController defaults() {
+		return new AutosizeController(2, 0.3, 2, 30 * SECOND, 10 * SECOND, 0);
 	}
 
 	private Observation observe(IntFunction<Observation> pool) {
@@ -231,6 +322,33 @@ class AutosizeControllerTests {
 		return (max) -> {
 			double throughput = (max <= knee) ? max * 100.0 : knee * 100.0 - (max - knee) * 5;
 			return new Observation(this.now, 50 - max, max, max, throughput, (50 - max) * 1000 / throughput, max);
+		};
+	}
+
+	/**
+	 * A server whose CPU is the bottleneck, with {@code clients} callers always busy: throughput rises with the
+	 * connections up to {@code knee}, then falls 2% a connection (more backends share the cores) down to 85% of
+	 * the peak, as workload 3 of the autosizing study measured on two cores.
+	 */
+	private IntFunction<Observation> cpuBound(int clients, int knee) {
+		return (max) -> {
+			double peak = 330;
+			double throughput = (max <= knee) ? peak * max / knee : peak * Math.max(0.85, 1 - 0.02 * (max - knee));
+			int busy = Math.min(max, clients);
+			int pending = clients - busy;
+			return new Observation(this.now, pending, busy, max, throughput, pending * 1000 / throughput, busy);
+		};
+	}
+
+	/**
+	 * Throughput and wait off by up to {@code share} at random on every tick.
+	 */
+	private static IntFunction<Observation> noisy(IntFunction<Observation> pool, Random noise, double share) {
+		return (max) -> {
+			Observation o = pool.apply(max);
+			double factor = 1 + (noise.nextDouble() - 0.5) * 2 * share;
+			return new Observation(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * factor,
+					o.meanWaitMillis() / factor, o.inUse());
 		};
 	}
 

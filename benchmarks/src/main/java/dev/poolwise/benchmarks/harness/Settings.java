@@ -32,12 +32,13 @@ import org.springframework.boot.convert.DurationStyle;
  * @param soakDuration how long the fault soak injects faults per seed
  * @param soakSeeds the fault soak's seeds, one run each; empty draws one at random
  * @param autosizeScale factor on every phase of the autosizing workloads
- * @param autosizeFleetOnly whether the autosizing study runs its fleet workload alone
+ * @param autosizeOnly which autosizing workloads run: {@code all}, {@code fleet} (workload 4 alone) or
+ * {@code cpu} (workload 3 alone, with its knee sweep)
  */
 public record Settings(Mode mode, Duration warmup, Duration measure, int repeats, int rounds, Duration burst,
 		int startupRuns, Path output, Path sampleJar, Path jmhResults, int batchRounds, boolean batchDrivers,
 		int healthRounds, int vtRounds, Duration vtBurst, List<Path> hikariJars, Duration soakDuration,
-		List<Long> soakSeeds, double autosizeScale, boolean autosizeFleetOnly) {
+		List<Long> soakSeeds, double autosizeScale, String autosizeOnly) {
 
 	/** The property that chooses the mode. */
 	public static final String MODE = "bench.mode";
@@ -59,7 +60,21 @@ public record Settings(Mode mode, Duration warmup, Duration measure, int repeats
 				read("bench.soak.seed", "", (seeds) -> seeds.isEmpty() ? List.of()
 						: Arrays.stream(seeds.split(",")).map(String::trim).map(Long::valueOf).toList()),
 				read("bench.autosize.scale", "1", Double::parseDouble),
-				read("bench.autosize.only", "all", "fleet"::equals));
+				read("bench.autosize.only", "all", String::trim));
+	}
+
+	/**
+	 * @return whether the autosizing study runs its fleet workload alone
+	 */
+	public boolean autosizeFleetOnly() {
+		return "fleet".equals(this.autosizeOnly);
+	}
+
+	/**
+	 * @return whether the autosizing study runs its CPU-bound workload alone
+	 */
+	public boolean autosizeCpuOnly() {
+		return "cpu".equals(this.autosizeOnly);
 	}
 
 	private static <T> T read(String property, String fallback, Function<String, T> parse) {
@@ -72,7 +87,9 @@ public record Settings(Mode mode, Duration warmup, Duration measure, int repeats
 	 */
 	public String command() {
 		return (Runtime.version().feature() >= 21 ? "JAVA_HOME=<JDK " + Runtime.version().feature() + "> " : "")
-				+ "./mvnw -P benchmarks -DskipTests verify" + (this.mode.option().isEmpty() ? "" : " " + this.mode.option());
+				+ "./mvnw -P benchmarks -DskipTests verify" + (this.mode.option().isEmpty() ? "" : " " + this.mode.option())
+				+ ((this.mode == Mode.AUTOSIZING && !"all".equals(this.autosizeOnly))
+						? " -Dbench.autosize.only=" + this.autosizeOnly : "");
 	}
 
 }

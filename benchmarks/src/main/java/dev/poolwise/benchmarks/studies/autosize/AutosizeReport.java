@@ -12,10 +12,9 @@ final class AutosizeReport {
 	private AutosizeReport() {
 	}
 
-	static void header(StringBuilder out, double cpuMillis, Map<Integer, Double> sweep1, int knee1,
-			Map<Integer, Double> sweep3, int knee3, double scale) {
+	static void header(StringBuilder out, double cpuMillis, Map<Integer, Double> sweep1, int knee1, double scale) {
 		out.append("Run ").append(AutosizeStudy.now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
-			.append(" cores shared with other work, one round per workload (-Dbench.autosize.scale=")
+			.append(" cores shared with other work, one round per workload (workload 3: three, below; -Dbench.autosize.scale=")
 			.append(scale).append("). HikariCP 7 in every contender, embedded PostgreSQL on the same machine, a ")
 			.append("1s pool timeout for every client.\n\n");
 		out.append("Contenders: `boot-fixed-10` (Spring Boot's default pool, 10 connections); `knee-fixed-")
@@ -28,11 +27,63 @@ final class AutosizeReport {
 		out.append("Work per borrow: `").append(Workload.WORK).append("` (a few ms, hardly any server CPU) in ")
 			.append("workloads 1 and 2; `").append(Workload.CPU).append("` (").append(format("%.1f", cpuMillis))
 			.append("ms of server CPU alone) in workload 3.\n\n");
-		out.append("Knee sweeps (fixed pools, 3s each): workload 1 at 100 clients ");
+		out.append("Knee sweep of workload 1 (fixed pools, 3s each) at 100 clients ");
 		sweep1.forEach((size, tp) -> out.append(size).append(": ").append(format("%.0f/s", tp)).append("; "));
-		out.append("knee ").append(knee1).append(". Workload 3 at 40 clients ");
-		sweep3.forEach((size, tp) -> out.append(size).append(": ").append(format("%.0f/s", tp)).append("; "));
-		out.append("knee ").append(knee3).append(".\n\n");
+		out.append("knee ").append(knee1).append(".\n\n");
+	}
+
+	/**
+	 * Workload 3: its knee sweep and its contenders, each over rounds, as medians with the range of the rounds.
+	 */
+	static void cpu(StringBuilder out, Workload workload, Map<Integer, List<Result>> sweep, int knee,
+			Map<String, List<Result>> results, double sweepSeconds) {
+		int rounds = sweep.values().iterator().next().size();
+		out.append("## Workload ").append(workload.name()).append("\n\n");
+		out.append("Knee sweep: fixed pools at 40 clients, ").append(rounds).append(" rounds of ")
+			.append(format("%.0f", sweepSeconds)).append("s each once the pool opened its connections, the sizes in ")
+			.append("an order rotated every round; median (lowest - highest of the rounds), and timeouts of all ")
+			.append("rounds. The knee is the smallest size whose median is within 5% of the best median.\n\n");
+		out.append("| fixed size | throughput | timeouts |\n|---:|---|---:|\n");
+		double best = sweep.values().stream().mapToDouble((list) -> AutosizeStudy.median(list, Result::throughput))
+			.max().orElse(0);
+		sweep.forEach((size, list) -> out.append("| ").append(size).append(size == knee ? " (knee)" : "").append(" | ")
+			.append(spread(list, Result::throughput)).append(format(" (%.2f of the best)",
+					AutosizeStudy.median(list, Result::throughput) / best))
+			.append(" | ").append(list.stream().mapToLong(Result::timeouts).sum()).append(" |\n"));
+		out.append("\nContenders: `boot-fixed-10`, `flexypool-10+40` and `poolwise-autosize-10..50` as in workloads ")
+			.append("1 and 2, `knee-fixed-").append(knee).append("` (a fixed pool at this sweep's knee) and ")
+			.append("`poolwise-autosize-2..50` (size 2, overflow 48: a floor at or below the knee, with the ")
+			.append("same defaults); ").append(rounds).append(" rounds of ")
+			.append(format("%.0f", workload.loadedMillis() / 1000.0)).append("s in an order rotated every round; ")
+			.append("throughput over the whole run and over its steady part (")
+			.append(format("%.0f", workload.steadyFromMillis() / 1000.0)).append("s to ")
+			.append(format("%.0f", workload.steadyToMillis() / 1000.0)).append("s), median (lowest - highest), ")
+			.append("then its share of the median of the fixed pool at the knee; timeouts, mean sessions held, ")
+			.append("working maximum at the end and at its peak, each round.\n\n");
+		List<Result> reference = results.getOrDefault("knee-fixed-" + knee, results.get("boot-fixed-10"));
+		double whole = AutosizeStudy.median(reference, Result::throughput);
+		double steady = AutosizeStudy.median(reference, Result::steadyThroughput);
+		out.append("| contender | throughput | of the knee's | steady part | of the knee's | timeouts | sessions held ")
+			.append("| max at end / peak |\n|---|---|---:|---|---:|---|---|---|\n");
+		results.forEach((name, list) -> out.append("| ").append(name).append(" | ")
+			.append(spread(list, Result::throughput)).append(" | ")
+			.append(format("%.2f", AutosizeStudy.median(list, Result::throughput) / whole)).append(" | ")
+			.append(spread(list, Result::steadyThroughput)).append(" | ")
+			.append(format("%.2f", AutosizeStudy.median(list, Result::steadyThroughput) / steady)).append(" | ")
+			.append(join(list, (r) -> Long.toString(r.timeouts()))).append(" | ")
+			.append(join(list, (r) -> format("%.1f", r.meanHeld()))).append(" | ")
+			.append(join(list, (r) -> r.finalMax() + "/" + r.peakMax())).append(" |\n"));
+		out.append('\n');
+	}
+
+	private static String spread(List<Result> list, java.util.function.ToDoubleFunction<Result> value) {
+		double[] values = list.stream().mapToDouble(value).sorted().toArray();
+		return format("%.0f/s (%.0f - %.0f)", AutosizeStudy.median(list, value), values[0],
+				values[values.length - 1]);
+	}
+
+	private static String join(List<Result> list, java.util.function.Function<Result, String> value) {
+		return String.join(", ", list.stream().map(value).toList());
 	}
 
 	static void workload(StringBuilder out, String name, List<Result> results) {

@@ -37,12 +37,22 @@ import dev.poolwise.benchmarks.studies.Study;
  * The autosizing study ({@code -Dbench.mode=autosizing}): Spring Boot's fixed 10, a fixed pool hand-tuned to
  * the knee of workload 1, FlexyPool's increment-on-timeout strategy and Poolwise's autosize, on the same
  * HikariCP against embedded PostgreSQL, under a step load, spikes and a CPU-bound server, then a fleet of three
- * autosized JVMs against max_connections=50. {@code -Dbench.autosize.scale} stretches or shortens every phase,
- * and {@code -Dbench.autosize.only=fleet} runs workload 4 alone into {@code autosizing-fleet.md}.
+ * autosized JVMs against max_connections=50. {@code -Dbench.autosize.scale} stretches or shortens every phase;
+ * {@code -Dbench.autosize.only=fleet} runs workload 4 alone into {@code autosizing-fleet.md}, and
+ * {@code -Dbench.autosize.only=cpu} workload 3 with its knee sweep into {@code autosizing-cpu.md}.
  */
 public final class AutosizeStudy implements Study {
 
 	private static final Pattern GUARANTEED = Pattern.compile("guaranteed (\\d+)");
+
+	/** Rounds of workload 3 and of its knee sweep. */
+	private static final int CPU_ROUNDS = 3;
+
+	/** Fixed sizes of workload 3's knee sweep. */
+	private static final int[] CPU_SIZES = { 2, 4, 6, 8, 10, 16, 40 };
+
+	/** Measured window of each size of workload 3's knee sweep, once the pool opened its connections. */
+	private static final double CPU_SWEEP_SECONDS = 4;
 
 	private final Settings settings;
 
@@ -58,19 +68,27 @@ public final class AutosizeStudy implements Study {
 		long started = System.nanoTime();
 		double scale = this.settings.autosizeScale();
 		StringBuilder body = new StringBuilder();
-		if (!this.settings.autosizeFleetOnly()) {
-			singleInstance(body, scale);
+		if (this.settings.autosizeCpuOnly()) {
+			cpuOnly(body, scale);
 		}
-		try (EmbeddedPostgres small = EmbeddedPostgres.builder().setServerConfig("max_connections", "50").start()) {
-			fleet(body, "jdbc:postgresql://localhost:" + small.getPort() + "/postgres", scale);
+		else {
+			if (!this.settings.autosizeFleetOnly()) {
+				singleInstance(body, scale);
+			}
+			try (EmbeddedPostgres small = EmbeddedPostgres.builder().setServerConfig("max_connections", "50")
+				.start()) {
+				fleet(body, "jdbc:postgresql://localhost:" + small.getPort() + "/postgres", scale);
+			}
 		}
 		StringBuilder report = new StringBuilder();
 		ReportSection.header(report, "Autosizing: Poolwise autosize against fixed pools and FlexyPool", this.settings,
 				Duration.ofNanos(System.nanoTime() - started), machine());
 		report.append(body);
-		if (this.settings.autosizeFleetOnly()) {
+		if (this.settings.autosizeFleetOnly() || this.settings.autosizeCpuOnly()) {
 			Files.createDirectories(this.settings.output());
-			Files.writeString(this.settings.output().resolve("autosizing-fleet.md"), report, StandardCharsets.UTF_8);
+			Files.writeString(this.settings.output()
+				.resolve(this.settings.autosizeCpuOnly() ? "autosizing-cpu.md" : "autosizing-fleet.md"), report,
+					StandardCharsets.UTF_8);
 			System.out.println(report);
 		}
 		else {
@@ -94,10 +112,8 @@ public final class AutosizeStudy implements Study {
 			double cpuMillis = calibrate(url);
 			Map<Integer, Double> sweep1 = sweep(url, Workload.WORK, 100, new int[] { 10, 20, 30, 40, 50 });
 			int knee1 = knee(sweep1);
-			Map<Integer, Double> sweep3 = sweep(url, Workload.CPU, 40, new int[] { 2, 4, 6, 8, 16 });
-			int knee3 = knee(sweep3);
 			Map<String, List<Result>> results = new LinkedHashMap<>();
-			List<Workload> workloads = List.of(Workload.step(scale), Workload.spikes(scale), Workload.cpu(scale));
+			List<Workload> workloads = List.of(Workload.step(scale), Workload.spikes(scale));
 			for (int w = 0; w < workloads.size(); w++) {
 				List<Result> list = new ArrayList<>();
 				for (int c = 0; c < 4; c++) {
@@ -106,9 +122,91 @@ public final class AutosizeStudy implements Study {
 				list.sort((a, b) -> order(a.contender()) - order(b.contender()));
 				results.put(workloads.get(w).name(), list);
 			}
-			AutosizeReport.header(report, cpuMillis, sweep1, knee1, sweep3, knee3, scale);
+			AutosizeReport.header(report, cpuMillis, sweep1, knee1, scale);
 			results.forEach((name, list) -> AutosizeReport.workload(report, name, list));
+			cpuBound(report, url, scale);
 		}
+	}
+
+	/**
+	 * Workload 3 alone ({@code -Dbench.autosize.only=cpu}), on a server of its own.
+	 */
+	private static void cpuOnly(StringBuilder report, double scale) throws Exception {
+		try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start()) {
+			String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";
+			report.append("Run ").append(now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
+				.append(" cores shared with other work (-Dbench.autosize.scale=").append(scale).append("), `")
+				.append(Workload.CPU).append("` (").append(AutosizeReport.format("%.1f", calibrate(url)))
+				.append("ms of server CPU alone).\n\n");
+			cpuBound(report, url, scale);
+		}
+	}
+
+	/**
+	 * Workload 3: the knee swept with fixed pools, then the contenders, each in {@value #CPU_ROUNDS} rounds
+	 * in an order rotated every round, so a slow spell of the shared machine falls on different sizes.
+	 */
+	private static void cpuBound(StringBuilder report, String url, double scale) throws Exception {
+		Map<Integer, List<Result>> sweep = new LinkedHashMap<>();
+		for (int size : CPU_SIZES) {
+			sweep.put(size, new ArrayList<>());
+		}
+		for (int round = 0; round < CPU_ROUNDS; round++) {
+			for (int i = 0; i < CPU_SIZES.length; i++) {
+				int size = CPU_SIZES[(i + round * 3) % CPU_SIZES.length];
+				try (Contender pool = Contender.fixed("sweep-" + size, url, size)) {
+					filled(pool, size);
+					sweep.get(size).add(run(Workload.peakOnly(Workload.CPU, 40, CPU_SWEEP_SECONDS), pool));
+				}
+			}
+		}
+		Map<Integer, Double> medians = new LinkedHashMap<>();
+		sweep.forEach((size, results) -> medians.put(size, median(results, Result::throughput)));
+		int knee = knee(medians);
+		Workload workload = Workload.cpu(scale);
+		List<String> names = new ArrayList<>(List.of("boot-fixed-10", "knee-fixed-" + knee, "flexypool-10+40",
+				"poolwise-autosize-10..50", "poolwise-autosize-2..50"));
+		if (knee == 10) {
+			names.remove("knee-fixed-10");
+		}
+		Map<String, List<Result>> results = new LinkedHashMap<>();
+		names.forEach((name) -> results.put(name, new ArrayList<>()));
+		for (int round = 0; round < CPU_ROUNDS; round++) {
+			for (int i = 0; i < names.size(); i++) {
+				String name = names.get((i + round * 2) % names.size());
+				results.get(name).add(run(workload, cpuContender(name, url, knee)));
+			}
+		}
+		AutosizeReport.cpu(report, workload, sweep, knee, results, CPU_SWEEP_SECONDS);
+	}
+
+	private static Contender cpuContender(String name, String url, int knee) throws SQLException {
+		return switch (name) {
+			case "boot-fixed-10" -> Contender.fixed(name, url, 10);
+			case "flexypool-10+40" -> Contender.flexy(name, url);
+			case "poolwise-autosize-10..50" -> Contender.autosize(name, url, 10, 50);
+			case "poolwise-autosize-2..50" -> Contender.autosize(name, url, 2, 50);
+			default -> Contender.fixed(name, url, knee);
+		};
+	}
+
+	/**
+	 * Waits until a fixed pool opened its connections, so a sweep window measures the size, not its start.
+	 */
+	private static void filled(Contender pool, int size) throws InterruptedException, SQLException {
+		try (Connection connection = pool.hikari().getConnection()) {
+			connection.isValid(1);
+		}
+		long deadline = System.nanoTime() + 10_000_000_000L;
+		while (pool.hikari().getHikariPoolMXBean().getTotalConnections() < size && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+	}
+
+	static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> value) {
+		double[] values = results.stream().mapToDouble(value).sorted().toArray();
+		int n = values.length;
+		return (n == 0) ? 0 : (n % 2 == 1) ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 	}
 
 	private static int order(String contender) {
@@ -170,19 +268,36 @@ public final class AutosizeStudy implements Study {
 			long done = 0;
 			long timeouts = 0;
 			long elapsed = 0;
+			long steadyFromDone = -1;
+			long steadyToDone = -1;
 			for (Workload.Phase phase : workload.phases()) {
 				if (elapsed == workload.loadedMillis()) {
 					done = clients.done();
 					timeouts = clients.timeouts();
 				}
 				clients.active(phase.clients());
-				Thread.sleep(phase.millis());
-				elapsed += phase.millis();
+				long phaseEnd = elapsed + phase.millis();
+				for (long mark : new long[] { workload.steadyFromMillis(), workload.steadyToMillis() }) {
+					if (mark > elapsed && mark <= phaseEnd) {
+						Thread.sleep(mark - elapsed);
+						elapsed = mark;
+						if (mark == workload.steadyFromMillis()) {
+							steadyFromDone = clients.done();
+						}
+						else {
+							steadyToDone = clients.done();
+						}
+					}
+				}
+				Thread.sleep(phaseEnd - elapsed);
+				elapsed = phaseEnd;
 			}
 			if (elapsed == workload.loadedMillis()) {
 				done = clients.done();
 				timeouts = clients.timeouts();
 			}
+			double steadyThroughput = (steadyFromDone >= 0 && steadyToDone >= 0) ? (steadyToDone - steadyFromDone)
+					/ ((workload.steadyToMillis() - workload.steadyFromMillis()) / 1000.0) : -1;
 			List<ServerSampler.Sample> samples = sampler.samples();
 			double meanHeld = samples.stream().filter((s) -> s.millis() >= offset && s.millis() < loadedEnd)
 				.mapToInt(ServerSampler.Sample::held).average().orElse(0);
@@ -204,7 +319,8 @@ public final class AutosizeStudy implements Study {
 			int finalMax = samples.stream().filter((s) -> s.millis() < loadedEnd).reduce((a, b) -> b)
 				.map(ServerSampler.Sample::max).orElse(contender.maximum());
 			int peakMax = samples.stream().mapToInt(ServerSampler.Sample::max).max().orElse(0);
-			Result result = new Result(contender.name(), done / (workload.loadedMillis() / 1000.0), clients.waits(),
+			Result result = new Result(contender.name(), done / (workload.loadedMillis() / 1000.0), steadyThroughput,
+					clients.waits(),
 					timeouts, clients.errors(), meanHeld, idleHeld, resizes,
 					(workload.steadyToMillis() - workload.steadyFromMillis()) / 1000.0, finalMax, peakMax, samples);
 			System.out.printf(Locale.ROOT, "%s / %s: %.0f/s, p99 %.1fms, %d timeouts, max %d (peak %d)%n",

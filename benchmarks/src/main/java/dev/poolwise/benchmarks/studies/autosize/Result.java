@@ -9,6 +9,7 @@ import org.HdrHistogram.Histogram;
  *
  * @param contender its name
  * @param throughput borrows completed per second while loaded
+ * @param steadyThroughput borrows completed per second in the steady window, -1 without one
  * @param waits acquire waits in microseconds
  * @param timeouts borrows that timed out
  * @param errors borrows that failed otherwise
@@ -20,8 +21,8 @@ import org.HdrHistogram.Histogram;
  * @param peakMax the largest working maximum seen
  * @param samples the pg_stat_activity samples
  */
-record Result(String contender, double throughput, Histogram waits, long timeouts, long errors, double meanHeld,
-		int idleHeld, int steadyResizes, double steadySeconds, int finalMax, int peakMax,
+record Result(String contender, double throughput, double steadyThroughput, Histogram waits, long timeouts,
+		long errors, double meanHeld, int idleHeld, int steadyResizes, double steadySeconds, int finalMax, int peakMax,
 		List<ServerSampler.Sample> samples) {
 
 	double waitMillis(double percentile) {
