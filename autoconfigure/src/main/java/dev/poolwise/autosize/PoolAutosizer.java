@@ -344,7 +344,6 @@ public final class PoolAutosizer {
 			}
 		}
 		Decision decision = this.controller.decide(observation, new Limits(floor, this.ceiling, allowed, guaranteed));
-		PoolResize.retireSurplus(this.pool, this.retirePatience);
 		if (decision.changes()) {
 			PoolResize.maximum(this.pool, decision.to());
 			record(decision);
@@ -356,6 +355,8 @@ public final class PoolAutosizer {
 					observation.throughput(), observation.inUse(), observation.pending(),
 					(this.share != null) ? ", " + this.share.explain() : ""));
 		}
+		// After the change, so a cut to the share closes its surplus on this tick, not the next.
+		PoolResize.retireSurplus(this.pool, this.retirePatience);
 		publish(observation, decision, locked);
 	}
 
@@ -365,7 +366,10 @@ public final class PoolAutosizer {
 		}
 		int max = decision.to();
 		int open = PoolStatistics.of(this.pool).total();
-		int want = this.controller.waiting(observation) ? Math.min(this.ceiling, max + this.settings.step()) : max;
+		// Waiting callers are wanted at once: the others reserve them, up to this pool's guaranteed share, on
+		// their next tick, rather than a step more per tick.
+		int want = this.controller.waiting(observation)
+				? Math.min(this.ceiling, max + Math.max(this.settings.step(), observation.pending())) : max;
 		try {
 			this.claims.publish(new BudgetRule.Claim(this.pool.getMinimumIdle(), Math.max(max, open), want), locked);
 		}
