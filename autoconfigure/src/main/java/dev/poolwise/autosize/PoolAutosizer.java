@@ -365,7 +365,8 @@ public final class PoolAutosizer {
 			return;
 		}
 		int max = decision.to();
-		int open = PoolStatistics.of(this.pool).total();
+		// A login under way when the maximum was cut still ends in a session: it is claimed until it is retired.
+		int open = PoolStatistics.of(this.pool).total() + (this.logins.isOpening() ? 1 : 0);
 		// Waiting callers are wanted at once: the others reserve them, up to this pool's guaranteed share, on
 		// their next tick, rather than a step more per tick.
 		int want = this.controller.waiting(observation)
