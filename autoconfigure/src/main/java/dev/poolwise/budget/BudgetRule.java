@@ -131,8 +131,10 @@ public final class BudgetRule {
 		int claimed = others.stream().mapToInt((other) -> Math.max(other.claim(), Math.min(other.want(),
 				other.floor() + spare))).sum();
 		int reserved = Math.max(claimed, applicationSessions - ownOpen);
+		int wanted = others.stream().mapToInt((other) -> Math.max(0, other.want() - Math.max(other.claim(),
+				Math.min(other.want(), other.floor() + spare)))).sum();
 		return new FleetShare(available, instances, own.floor() + spare, reserved,
-				Math.max(own.floor(), available - reserved));
+				Math.max(own.floor(), available - reserved), wanted);
 	}
 
 	private int room(List<LivePool> others, Instances instances) {
@@ -213,16 +215,31 @@ public final class BudgetRule {
 	 * @param guaranteed what this pool may always grow to
 	 * @param reserved what the other instances hold or claim
 	 * @param allowed the most this pool may hold now, never below its floor
+	 * @param wanted what the other instances want beyond what they hold or claim: their waiting callers above
+	 * their guaranteed share
 	 */
-	public record FleetShare(int available, int instances, int guaranteed, int reserved, int allowed) {
+	public record FleetShare(int available, int instances, int guaranteed, int reserved, int allowed, int wanted) {
+
+		/**
+		 * The most a pool whose callers do not wait may keep: while the others want more than they hold, it lends
+		 * them what it does not use, down to what it needs, rather than hold it idle until it shrinks. When its own
+		 * callers wait again it takes back its guaranteed share at once, as any instance does.
+		 * @param current the pool's working maximum
+		 * @param needed the connections the pool's load needs, with headroom
+		 * @return the share, or less while the others want more
+		 */
+		public int lending(int current, int needed) {
+			return (this.wanted > 0) ? Math.min(this.allowed, Math.max(needed, current - this.wanted)) : this.allowed;
+		}
 
 		/**
 		 * The numbers, for a log line.
-		 * @return e.g. {@code share 31 of 41 (3 instances, guaranteed 13, others hold or claim 10)}
+		 * @return e.g. {@code share 31 of 41 (3 instances, guaranteed 13, others hold or claim 10, want 4 more)}
 		 */
 		public String explain() {
 			return "share " + this.allowed + " of " + this.available + " (" + this.instances
-					+ " instance(s), guaranteed " + this.guaranteed + ", others hold or claim " + this.reserved + ")";
+					+ " instance(s), guaranteed " + this.guaranteed + ", others hold or claim " + this.reserved
+					+ ((this.wanted > 0) ? ", want " + this.wanted + " more" : "") + ")";
 		}
 
 	}

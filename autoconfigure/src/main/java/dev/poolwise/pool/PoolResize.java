@@ -78,7 +78,10 @@ public final class PoolResize {
 				retired++;
 			}
 			catch (SQLException ex) {
-				break;
+				// a caller took the idle one first, or none came back in time: try again while patience lasts
+				if (System.nanoTime() - deadline >= 0) {
+					break;
+				}
 			}
 		}
 		return retired;

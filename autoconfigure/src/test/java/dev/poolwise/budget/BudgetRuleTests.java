@@ -154,6 +154,25 @@ class BudgetRuleTests {
 	}
 
 	@Test
+	void aPoolWhoseCallersDoNotWaitLendsWhatTheOthersWantBeyondTheirShareDownToWhatItNeeds() {
+		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 31, 31),
+				List.of(new Claim(5, 13, 40), new Claim(5, 5, 5)), 49, 31);
+		assertThat(share.allowed()).isEqualTo(41 - 13 - 5);
+		assertThat(share.wanted()).isEqualTo(40 - 13);
+		assertThat(share.lending(31, 4)).isEqualTo(4);
+		assertThat(share.lending(31, 10)).isEqualTo(10);
+		assertThat(share.explain()).endsWith("others hold or claim 18, want 27 more)");
+	}
+
+	@Test
+	void nothingIsLentWhileTheOthersWantNoMoreThanTheirShare() {
+		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 31, 31),
+				List.of(new Claim(5, 5, 9), new Claim(5, 5, 5)), 41, 31);
+		assertThat(share.wanted()).isZero();
+		assertThat(share.lending(31, 4)).isEqualTo(share.allowed());
+	}
+
+	@Test
 	void sessionsOfInstancesThatClaimNothingAreReservedForThem() {
 		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 5, 45), List.of(), 25, 5);
 		assertThat(share.reserved()).isEqualTo(20);
