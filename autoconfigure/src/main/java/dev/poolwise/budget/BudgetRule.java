@@ -113,7 +113,9 @@ public final class BudgetRule {
 	 * others neither hold nor claim, and gives it back when they want their guaranteed share again: each other
 	 * instance reserves the larger of its claim and the part of its guarantee it wants, and the sessions the
 	 * application holds on the server count when they are more than the claims (an instance with a fixed pool
-	 * claims nothing). Pure arithmetic; the claims come from PostgreSQL.
+	 * claims nothing). An instance configured ({@code db.pool.instances}) but not claiming yet has its floor and
+	 * the connection it claims over kept free, so it can start and claim however busy the others are. Pure
+	 * arithmetic; the claims come from PostgreSQL.
 	 * @param available connections the application's pools may hold on the server
 	 * @param configuredInstances db.pool.instances
 	 * @param own this pool's claim
@@ -130,7 +132,7 @@ public final class BudgetRule {
 		int spare = (int) Math.max(0, (available - floors) / instances);
 		int claimed = others.stream().mapToInt((other) -> Math.max(other.claim(), Math.min(other.want(),
 				other.floor() + spare))).sum();
-		int reserved = Math.max(claimed, applicationSessions - ownOpen);
+		int reserved = Math.max(claimed, applicationSessions - ownOpen) + unseen * (own.floor() + 1);
 		int wanted = others.stream().mapToInt((other) -> Math.max(0, other.want() - Math.max(other.claim(),
 				Math.min(other.want(), other.floor() + spare)))).sum();
 		return new FleetShare(available, instances, own.floor() + spare, reserved,
@@ -249,7 +251,7 @@ public final class BudgetRule {
 	 *
 	 * @param floor its permanent connections
 	 * @param claim the connections it may hold now: its working maximum, or more while surplus ones close
-	 * @param want the working maximum it would use if the budget allowed
+	 * @param want the working maximum it would use if the budget allowed: with every waiting caller added
 	 */
 	public record Claim(int floor, int claim, int want) {
 

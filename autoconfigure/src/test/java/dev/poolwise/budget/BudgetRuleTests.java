@@ -173,6 +173,13 @@ class BudgetRuleTests {
 	}
 
 	@Test
+	void aConfiguredInstanceNotClaimingYetHasItsFloorAndItsClaimConnectionKeptFree() {
+		FleetShare share = BudgetRule.fleetShare(41, 3, new Claim(5, 5, 45), List.of(new Claim(5, 5, 5)), 10, 5);
+		assertThat(share.reserved()).isEqualTo(5 + (5 + 1));
+		assertThat(share.allowed()).isEqualTo(41 - 11);
+	}
+
+	@Test
 	void sessionsOfInstancesThatClaimNothingAreReservedForThem() {
 		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 5, 45), List.of(), 25, 5);
 		assertThat(share.reserved()).isEqualTo(20);
