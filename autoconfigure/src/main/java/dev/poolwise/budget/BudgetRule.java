@@ -18,6 +18,13 @@ import dev.poolwise.validation.Violation;
  */
 public final class BudgetRule {
 
+	/**
+	 * Slots each instance of a fleet keeps for its side connections that come and go, which no read of the
+	 * budget sees before they open: a dry pool's read of its holders, the endpoint's reads, the health probe's
+	 * first connection.
+	 */
+	static final int TRANSIENT_SIDE_CONNECTIONS = 1;
+
 	private final String pool;
 
 	private final ConnectionBudget budget;
@@ -114,9 +121,11 @@ public final class BudgetRule {
 	 * instance reserves the larger of its claim and the part of its guarantee it wants, and the sessions the
 	 * application holds on the server count when they are more than the claims (an instance with a fixed pool
 	 * claims nothing). An instance configured ({@code db.pool.instances}) but not claiming yet has its floor and
-	 * the connection it claims over kept free, so it can start and claim however busy the others are. Pure
+	 * the connection it claims over kept free, so it can start and claim however busy the others are, and every
+	 * instance keeps {@value #TRANSIENT_SIDE_CONNECTIONS} slot for its side connections that come and go. Pure
 	 * arithmetic; the claims come from PostgreSQL.
-	 * @param available connections the application's pools may hold on the server
+	 * @param available connections the application's pools may hold on the server as read: max_connections less
+	 * the reserved slots and every session that is not one of the application's pool sessions
 	 * @param configuredInstances db.pool.instances
 	 * @param own this pool's claim
 	 * @param others the claims of the other autosized pools of the application on the server
@@ -127,16 +136,17 @@ public final class BudgetRule {
 	public static FleetShare fleetShare(int available, int configuredInstances, Claim own, List<Claim> others,
 			int applicationSessions, int ownOpen) {
 		int instances = Math.max(configuredInstances, others.size() + 1);
+		int usable = Math.max(0, available - instances * TRANSIENT_SIDE_CONNECTIONS);
 		int unseen = instances - 1 - others.size();
 		long floors = (long) own.floor() * (1 + unseen) + others.stream().mapToLong(Claim::floor).sum();
-		int spare = (int) Math.max(0, (available - floors) / instances);
+		int spare = (int) Math.max(0, (usable - floors) / instances);
 		int claimed = others.stream().mapToInt((other) -> Math.max(other.claim(), Math.min(other.want(),
 				other.floor() + spare))).sum();
 		int reserved = Math.max(claimed, applicationSessions - ownOpen) + unseen * (own.floor() + 1);
 		int wanted = others.stream().mapToInt((other) -> Math.max(0, other.want() - Math.max(other.claim(),
 				Math.min(other.want(), other.floor() + spare)))).sum();
-		return new FleetShare(available, instances, own.floor() + spare, reserved,
-				Math.max(own.floor(), available - reserved), wanted);
+		return new FleetShare(usable, instances, own.floor() + spare, reserved,
+				Math.max(own.floor(), usable - reserved), wanted);
 	}
 
 	private int room(List<LivePool> others, Instances instances) {
@@ -211,8 +221,9 @@ public final class BudgetRule {
 	/**
 	 * An autosized pool's share of the budget, as {@link #fleetShare} works it out.
 	 *
-	 * @param available connections the application's pools may hold: max_connections less reserved slots and
-	 * every session that is not one of the application's pool sessions
+	 * @param available connections the application's pools may hold: max_connections less reserved slots, every
+	 * session that is not one of the application's pool sessions, and a slot per instance for its side
+	 * connections that come and go
 	 * @param instances instances sharing the budget
 	 * @param guaranteed what this pool may always grow to
 	 * @param reserved what the other instances hold or claim
