@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.login.LoginFailures;
+import dev.poolwise.metrics.PoolSizeRecommendation;
 import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -329,6 +330,10 @@ public final class PoolAutosizer {
 				BudgetRule.FleetShare current = this.claims.share(statistics.total());
 				this.share = current;
 				allowed = locked ? current.allowed() : Math.min(current.allowed(), observation.max());
+				if (!this.controller.waiting(observation)) {
+					allowed = Math.min(allowed, current.lending(observation.max(), Math.max(floor,
+							(int) Math.ceil(observation.inUse() * PoolSizeRecommendation.HEADROOM - 1e-9))));
+				}
 				guaranteed = (current.instances() > 1) ? current.guaranteed() : floor;
 				this.failing = false;
 			}
@@ -344,7 +349,6 @@ public final class PoolAutosizer {
 			}
 		}
 		Decision decision = this.controller.decide(observation, new Limits(floor, this.ceiling, allowed, guaranteed));
-		PoolResize.retireSurplus(this.pool, this.retirePatience);
 		if (decision.changes()) {
 			PoolResize.maximum(this.pool, decision.to());
 			record(decision);
@@ -356,6 +360,8 @@ public final class PoolAutosizer {
 					observation.throughput(), observation.inUse(), observation.pending(),
 					(this.share != null) ? ", " + this.share.explain() : ""));
 		}
+		// After the change, so a cut to the share closes its surplus on this tick, not the next.
+		PoolResize.retireSurplus(this.pool, this.retirePatience);
 		publish(observation, decision, locked);
 	}
 
@@ -364,8 +370,12 @@ public final class PoolAutosizer {
 			return;
 		}
 		int max = decision.to();
-		int open = PoolStatistics.of(this.pool).total();
-		int want = this.controller.waiting(observation) ? Math.min(this.ceiling, max + this.settings.step()) : max;
+		// A login under way when the maximum was cut still ends in a session: it is claimed until it is retired.
+		int open = PoolStatistics.of(this.pool).total() + (this.logins.isOpening() ? 1 : 0);
+		// Waiting callers are wanted at once: the others reserve them, up to this pool's guaranteed share, on
+		// their next tick, rather than a step more per tick.
+		int want = this.controller.waiting(observation)
+				? Math.min(this.ceiling, max + Math.max(this.settings.step(), observation.pending())) : max;
 		try {
 			this.claims.publish(new BudgetRule.Claim(this.pool.getMinimumIdle(), Math.max(max, open), want), locked);
 		}

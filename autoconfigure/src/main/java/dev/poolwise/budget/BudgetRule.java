@@ -18,6 +18,13 @@ import dev.poolwise.validation.Violation;
  */
 public final class BudgetRule {
 
+	/**
+	 * Slots each instance of a fleet keeps for its side connections that come and go, which no read of the
+	 * budget sees before they open: a dry pool's read of its holders, the endpoint's reads, the health probe's
+	 * first connection.
+	 */
+	static final int TRANSIENT_SIDE_CONNECTIONS = 1;
+
 	private final String pool;
 
 	private final ConnectionBudget budget;
@@ -113,8 +120,12 @@ public final class BudgetRule {
 	 * others neither hold nor claim, and gives it back when they want their guaranteed share again: each other
 	 * instance reserves the larger of its claim and the part of its guarantee it wants, and the sessions the
 	 * application holds on the server count when they are more than the claims (an instance with a fixed pool
-	 * claims nothing). Pure arithmetic; the claims come from PostgreSQL.
-	 * @param available connections the application's pools may hold on the server
+	 * claims nothing). An instance configured ({@code db.pool.instances}) but not claiming yet has its floor and
+	 * the connection it claims over kept free, so it can start and claim however busy the others are, and every
+	 * instance keeps {@value #TRANSIENT_SIDE_CONNECTIONS} slot for its side connections that come and go. Pure
+	 * arithmetic; the claims come from PostgreSQL.
+	 * @param available connections the application's pools may hold on the server as read: max_connections less
+	 * the reserved slots and every session that is not one of the application's pool sessions
 	 * @param configuredInstances db.pool.instances
 	 * @param own this pool's claim
 	 * @param others the claims of the other autosized pools of the application on the server
@@ -125,14 +136,17 @@ public final class BudgetRule {
 	public static FleetShare fleetShare(int available, int configuredInstances, Claim own, List<Claim> others,
 			int applicationSessions, int ownOpen) {
 		int instances = Math.max(configuredInstances, others.size() + 1);
+		int usable = Math.max(0, available - instances * TRANSIENT_SIDE_CONNECTIONS);
 		int unseen = instances - 1 - others.size();
 		long floors = (long) own.floor() * (1 + unseen) + others.stream().mapToLong(Claim::floor).sum();
-		int spare = (int) Math.max(0, (available - floors) / instances);
+		int spare = (int) Math.max(0, (usable - floors) / instances);
 		int claimed = others.stream().mapToInt((other) -> Math.max(other.claim(), Math.min(other.want(),
 				other.floor() + spare))).sum();
-		int reserved = Math.max(claimed, applicationSessions - ownOpen);
-		return new FleetShare(available, instances, own.floor() + spare, reserved,
-				Math.max(own.floor(), available - reserved));
+		int reserved = Math.max(claimed, applicationSessions - ownOpen) + unseen * (own.floor() + 1);
+		int wanted = others.stream().mapToInt((other) -> Math.max(0, other.want() - Math.max(other.claim(),
+				Math.min(other.want(), other.floor() + spare)))).sum();
+		return new FleetShare(usable, instances, own.floor() + spare, reserved,
+				Math.max(own.floor(), usable - reserved), wanted);
 	}
 
 	private int room(List<LivePool> others, Instances instances) {
@@ -207,22 +221,38 @@ public final class BudgetRule {
 	/**
 	 * An autosized pool's share of the budget, as {@link #fleetShare} works it out.
 	 *
-	 * @param available connections the application's pools may hold: max_connections less reserved slots and
-	 * every session that is not one of the application's pool sessions
+	 * @param available connections the application's pools may hold: max_connections less reserved slots, every
+	 * session that is not one of the application's pool sessions, and a slot per instance for its side
+	 * connections that come and go
 	 * @param instances instances sharing the budget
 	 * @param guaranteed what this pool may always grow to
 	 * @param reserved what the other instances hold or claim
 	 * @param allowed the most this pool may hold now, never below its floor
+	 * @param wanted what the other instances want beyond what they hold or claim: their waiting callers above
+	 * their guaranteed share
 	 */
-	public record FleetShare(int available, int instances, int guaranteed, int reserved, int allowed) {
+	public record FleetShare(int available, int instances, int guaranteed, int reserved, int allowed, int wanted) {
+
+		/**
+		 * The most a pool whose callers do not wait may keep: while the others want more than they hold, it lends
+		 * them what it does not use, down to what it needs, rather than hold it idle until it shrinks. When its own
+		 * callers wait again it takes back its guaranteed share at once, as any instance does.
+		 * @param current the pool's working maximum
+		 * @param needed the connections the pool's load needs, with headroom
+		 * @return the share, or less while the others want more
+		 */
+		public int lending(int current, int needed) {
+			return (this.wanted > 0) ? Math.min(this.allowed, Math.max(needed, current - this.wanted)) : this.allowed;
+		}
 
 		/**
 		 * The numbers, for a log line.
-		 * @return e.g. {@code share 31 of 41 (3 instances, guaranteed 13, others hold or claim 10)}
+		 * @return e.g. {@code share 31 of 41 (3 instances, guaranteed 13, others hold or claim 10, want 4 more)}
 		 */
 		public String explain() {
 			return "share " + this.allowed + " of " + this.available + " (" + this.instances
-					+ " instance(s), guaranteed " + this.guaranteed + ", others hold or claim " + this.reserved + ")";
+					+ " instance(s), guaranteed " + this.guaranteed + ", others hold or claim " + this.reserved
+					+ ((this.wanted > 0) ? ", want " + this.wanted + " more" : "") + ")";
 		}
 
 	}
@@ -232,7 +262,7 @@ public final class BudgetRule {
 	 *
 	 * @param floor its permanent connections
 	 * @param claim the connections it may hold now: its working maximum, or more while surplus ones close
-	 * @param want the working maximum it would use if the budget allowed
+	 * @param want the working maximum it would use if the budget allowed: with every waiting caller added
 	 */
 	public record Claim(int floor, int claim, int want) {
 

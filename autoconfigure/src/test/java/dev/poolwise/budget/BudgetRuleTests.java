@@ -141,23 +141,50 @@ class BudgetRuleTests {
 		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 5, 45),
 				List.of(new Claim(5, 5, 5), new Claim(5, 5, 5)), 15, 5);
 		assertThat(share.instances()).isEqualTo(3);
-		assertThat(share.guaranteed()).isEqualTo(5 + (41 - 15) / 3);
-		assertThat(share.allowed()).isEqualTo(31);
+		assertThat(share.available()).isEqualTo(41 - 3);
+		assertThat(share.guaranteed()).isEqualTo(5 + (38 - 15) / 3);
+		assertThat(share.allowed()).isEqualTo(28);
 	}
 
 	@Test
 	void theBorrowerYieldsDownToWhatTheOthersWantOfTheirGuaranteedShare() {
 		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 31, 35),
 				List.of(new Claim(5, 5, 9), new Claim(5, 5, 45)), 41, 31);
-		assertThat(share.reserved()).isEqualTo(9 + 13);
-		assertThat(share.allowed()).isEqualTo(41 - 22);
+		assertThat(share.reserved()).isEqualTo(9 + 12);
+		assertThat(share.allowed()).isEqualTo(38 - 21);
+	}
+
+	@Test
+	void aPoolWhoseCallersDoNotWaitLendsWhatTheOthersWantBeyondTheirShareDownToWhatItNeeds() {
+		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 31, 31),
+				List.of(new Claim(5, 13, 40), new Claim(5, 5, 5)), 49, 31);
+		assertThat(share.allowed()).isEqualTo(38 - 13 - 5);
+		assertThat(share.wanted()).isEqualTo(40 - 13);
+		assertThat(share.lending(31, 4)).isEqualTo(4);
+		assertThat(share.lending(31, 10)).isEqualTo(10);
+		assertThat(share.explain()).endsWith("others hold or claim 18, want 27 more)");
+	}
+
+	@Test
+	void nothingIsLentWhileTheOthersWantNoMoreThanTheirShare() {
+		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 31, 31),
+				List.of(new Claim(5, 5, 9), new Claim(5, 5, 5)), 41, 31);
+		assertThat(share.wanted()).isZero();
+		assertThat(share.lending(31, 4)).isEqualTo(share.allowed());
+	}
+
+	@Test
+	void aConfiguredInstanceNotClaimingYetHasItsFloorAndItsClaimConnectionKeptFree() {
+		FleetShare share = BudgetRule.fleetShare(41, 3, new Claim(5, 5, 45), List.of(new Claim(5, 5, 5)), 10, 5);
+		assertThat(share.reserved()).isEqualTo(5 + (5 + 1));
+		assertThat(share.allowed()).isEqualTo(38 - 11);
 	}
 
 	@Test
 	void sessionsOfInstancesThatClaimNothingAreReservedForThem() {
 		FleetShare share = BudgetRule.fleetShare(41, 1, new Claim(5, 5, 45), List.of(), 25, 5);
 		assertThat(share.reserved()).isEqualTo(20);
-		assertThat(share.allowed()).isEqualTo(21);
+		assertThat(share.allowed()).isEqualTo(40 - 20);
 	}
 
 	@Test

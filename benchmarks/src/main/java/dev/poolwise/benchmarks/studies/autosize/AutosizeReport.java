@@ -108,29 +108,36 @@ final class AutosizeReport {
 
 	/**
 	 * @param server samples: millis, client sessions, fleet sessions, max_connections less superuser slots
-	 * @param members each member's lines: millis, max, open, guaranteed, done, timeouts
+	 * @param members each member's lines: millis, max, open, guaranteed, done, timeouts, refused logins
 	 */
-	static void fleet(StringBuilder out, List<long[]> server, List<List<long[]>> members, long lateStart, long end) {
-		out.append("## Workload 4 fleet: three JVMs against max_connections=50\n\n");
+	static void fleet(StringBuilder out, String role, List<long[]> server, List<List<long[]>> members, long lateStart,
+			long end) {
+		out.append("## Workload 4 fleet: three JVMs against max_connections=50, role ").append(role).append(" (")
+			.append(role.contains("all_stats") ? "with" : "without").append(" pg_read_all_stats)\n\n");
 		long limit = server.isEmpty() ? 0 : server.get(0)[3];
 		long mostClients = server.stream().mapToLong((s) -> s[1]).max().orElse(0);
 		long mostFleet = server.stream().mapToLong((s) -> s[2]).max().orElse(0);
 		List<long[]> busy = members.get(0);
 		long busyPeakAlone = busy.stream().filter((s) -> s[0] < lateStart).mapToLong((s) -> s[2]).max().orElse(0);
-		out.append("Each JVM: `poolwise-autosize` size 5, overflow 45 (ceiling 50), 60 clients of `")
+		out.append("Each JVM: `poolwise-autosize` size 5, overflow 45 (ceiling 50), logging in as the ordinary role `")
+			.append(role).append("` (the server refuses it the 3 superuser slots), 60 clients of `")
 			.append(Workload.WORK).append("`. JVM 1 busy from 0s; JVMs 2 and 3 idle until ")
 			.append(lateStart / 1000.0).append("s, then busy until ").append(end / 1000.0).append("s. The parent ")
-			.append("sampled pg_stat_activity every 100ms (").append(server.size()).append(" samples).\n\n");
+			.append("sampled pg_stat_activity every 100ms as a superuser (").append(server.size())
+			.append(" samples).\n\n");
 		out.append("| measure | value |\n|---|---:|\n");
 		out.append("| client sessions on the server, most sampled (all: pools, side connections, sampler) | ")
 			.append(mostClients).append(" of ").append(limit).append(" (max_connections 50 - 3 superuser_reserved) |\n");
 		out.append("| the application's pool sessions, most sampled | ").append(mostFleet).append(" |\n");
 		out.append("| samples above the budget | ").append(server.stream().filter((s) -> s[1] > s[3]).count())
 			.append(" |\n");
+		out.append("| logins the server refused for want of slots (53300), all JVMs | ")
+			.append(members.stream().mapToLong((lines) -> lines.isEmpty() ? 0 : lines.get(lines.size() - 1)[6]).sum())
+			.append(" |\n");
 		out.append("| JVM 1 connections while the others idle, most | ").append(busyPeakAlone).append(" |\n");
 		for (int i = 0; i < members.size(); i++) {
 			List<long[]> lines = members.get(i);
-			long[] last = lines.isEmpty() ? new long[6] : lines.get(lines.size() - 1);
+			long[] last = lines.isEmpty() ? new long[7] : lines.get(lines.size() - 1);
 			out.append("| JVM ").append(i + 1).append(" at the end: max / open / guaranteed, borrows, timeouts | ")
 				.append(last[1]).append(" / ").append(last[2]).append(" / ").append(last[3]).append(", ")
 				.append(last[4]).append(", ").append(last[5]).append(" |\n");
@@ -148,7 +155,7 @@ final class AutosizeReport {
 				.orElse(-1);
 			out.append(String.format(Locale.ROOT, "%3ds %3d |", second, clients));
 			for (List<long[]> lines : members) {
-				long[] state = lines.stream().filter((s) -> s[0] >= at).findFirst().orElse(new long[6]);
+				long[] state = lines.stream().filter((s) -> s[0] >= at).findFirst().orElse(new long[7]);
 				out.append(String.format(Locale.ROOT, " %2d/%2d", state[1], state[2]));
 			}
 			out.append('\n');

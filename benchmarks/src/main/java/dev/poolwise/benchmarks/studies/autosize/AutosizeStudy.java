@@ -37,9 +37,10 @@ import dev.poolwise.benchmarks.studies.Study;
  * The autosizing study ({@code -Dbench.mode=autosizing}): Spring Boot's fixed 10, a fixed pool hand-tuned to
  * the knee of workload 1, FlexyPool's increment-on-timeout strategy and Poolwise's autosize, on the same
  * HikariCP against embedded PostgreSQL, under a step load, spikes and a CPU-bound server, then a fleet of three
- * autosized JVMs against max_connections=50. {@code -Dbench.autosize.scale} stretches or shortens every phase;
- * {@code -Dbench.autosize.only=fleet} runs workload 4 alone into {@code autosizing-fleet.md}, and
- * {@code -Dbench.autosize.only=cpu} workload 3 with its knee sweep into {@code autosizing-cpu.md}.
+ * autosized JVMs against max_connections=50, as an ordinary role with and without pg_read_all_stats.
+ * {@code -Dbench.autosize.scale} stretches or shortens every phase; {@code -Dbench.autosize.only=fleet} runs
+ * workload 4 alone into {@code autosizing-fleet.md}, and {@code -Dbench.autosize.only=cpu} workload 3 with its
+ * knee sweep into {@code autosizing-cpu.md}.
  */
 public final class AutosizeStudy implements Study {
 
@@ -75,9 +76,13 @@ public final class AutosizeStudy implements Study {
 			if (!this.settings.autosizeFleetOnly()) {
 				singleInstance(body, scale);
 			}
-			try (EmbeddedPostgres small = EmbeddedPostgres.builder().setServerConfig("max_connections", "50")
-				.start()) {
-				fleet(body, "jdbc:postgresql://localhost:" + small.getPort() + "/postgres", scale);
+			for (boolean readAllStats : new boolean[] { true, false }) {
+				try (EmbeddedPostgres small = EmbeddedPostgres.builder()
+					.setServerConfig("max_connections", "50")
+					.start()) {
+					String url = "jdbc:postgresql://localhost:" + small.getPort() + "/postgres";
+					fleet(body, url, role(url, readAllStats), scale);
+				}
 			}
 		}
 		StringBuilder report = new StringBuilder();
@@ -331,10 +336,24 @@ public final class AutosizeStudy implements Study {
 	}
 
 	/**
-	 * Three JVMs of one application against max_connections=50: the first busy from the start, the other
-	 * two idle until {@code lateStart}, then busy too.
+	 * The ordinary role the fleet logs in as, with or without {@code pg_read_all_stats}.
 	 */
-	private static void fleet(StringBuilder report, String url, double scale) throws Exception {
+	private static String role(String url, boolean readAllStats) throws SQLException {
+		String role = readAllStats ? "fleet_reads_all_stats" : "fleet_sees_own_sessions";
+		try (Connection connection = connect(url, "fleet-setup"); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE ROLE " + role + " LOGIN");
+			if (readAllStats) {
+				statement.execute("GRANT pg_read_all_stats TO " + role);
+			}
+		}
+		return role;
+	}
+
+	/**
+	 * Three JVMs of one application, logging in as an ordinary role, against max_connections=50: the first
+	 * busy from the start, the other two idle until {@code lateStart}, then busy too.
+	 */
+	private static void fleet(StringBuilder report, String url, String role, double scale) throws Exception {
 		double lateStart = 12 * scale;
 		double end = 30 * scale;
 		long epoch = System.currentTimeMillis() + 20_000;
@@ -345,7 +364,7 @@ public final class AutosizeStudy implements Study {
 			String from = Double.toString((i == 0) ? 0 : lateStart);
 			Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 					"-Xmx192m", "-cp", System.getProperty("java.class.path"), FleetMember.class.getName(), url,
-					Long.toString(epoch), from, Double.toString(end), "60")
+					Long.toString(epoch), from, Double.toString(end), "60", role)
 				.redirectErrorStream(true)
 				.start();
 			List<long[]> lines = new CopyOnWriteArrayList<>();
@@ -378,11 +397,11 @@ public final class AutosizeStudy implements Study {
 		for (Thread reader : readers) {
 			reader.join(5000);
 		}
-		AutosizeReport.fleet(report, server, states, Math.round(lateStart * 1000), Math.round(end * 1000));
+		AutosizeReport.fleet(report, role, server, states, Math.round(lateStart * 1000), Math.round(end * 1000));
 	}
 
 	/**
-	 * Reads a member's STATE lines: millis, max, open, guaranteed, done, timeouts.
+	 * Reads a member's STATE lines: millis, max, open, guaranteed, done, timeouts, refused logins.
 	 */
 	private static void read(Process process, List<long[]> lines) {
 		try (BufferedReader reader = new BufferedReader(
@@ -399,7 +418,8 @@ public final class AutosizeStudy implements Study {
 				Matcher guaranteed = GUARANTEED.matcher(line);
 				lines.add(new long[] { Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]),
 						guaranteed.find() ? Long.parseLong(guaranteed.group(1)) : -1,
-						Long.parseLong(parts[parts.length - 2]), Long.parseLong(parts[parts.length - 1]) });
+						Long.parseLong(parts[parts.length - 2]), Long.parseLong(parts[parts.length - 1]),
+						Long.parseLong(parts[parts.length - 3]) });
 			}
 		}
 		catch (IOException ex) {

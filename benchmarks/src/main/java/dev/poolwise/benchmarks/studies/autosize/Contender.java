@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -37,6 +38,9 @@ import dev.poolwise.registry.JvmPoolRegistry;
  */
 record Contender(String name, DataSource dataSource, HikariDataSource hikari, AutoCloseable closer,
 		@Nullable PoolAutosizer autosizer) implements AutoCloseable {
+
+	/** Logins of this JVM's autosized pools the server refused for want of slots ({@code 53300}). */
+	static final AtomicLong REFUSED = new AtomicLong();
 
 	/** Longest a client waits for a connection in every contender. */
 	static final Duration TIMEOUT = Duration.ofSeconds(1);
@@ -78,9 +82,23 @@ record Contender(String name, DataSource dataSource, HikariDataSource hikari, Au
 	 * the starter does.
 	 */
 	static Contender autosize(String name, String url, int size, int ceiling) throws SQLException {
+		return autosize(name, url, "postgres", size, ceiling);
+	}
+
+	/**
+	 * Poolwise's controller as {@link #autosize(String, String, int, int)} starts it, logging in as the given
+	 * role; every login the server refuses for want of slots ({@code 53300}) is counted in {@link #REFUSED}.
+	 */
+	static Contender autosize(String name, String url, String role, int size, int ceiling) throws SQLException {
 		HikariDataSource hikari = hikari(name, url, size, ceiling);
+		hikari.setUsername(role);
 		// As the starter prepares a pool: its logins recorded, its borrows counted by its own tracker.
-		LoginFailures logins = LoginRecordingDataSource.install(hikari, new ConnectionBirths(), (ex) -> ex);
+		LoginFailures logins = LoginRecordingDataSource.install(hikari, new ConnectionBirths(), (ex) -> {
+			if ("53300".equals(ex.getSQLState())) {
+				REFUSED.incrementAndGet();
+			}
+			return ex;
+		});
 		HolderTracking.install(hikari);
 		SimpleMeterRegistry registry = new SimpleMeterRegistry();
 		warm(hikari);

@@ -11,7 +11,8 @@ import dev.poolwise.autosize.AutosizeState;
 /**
  * One application JVM of the fleet workload: a Poolwise-autosized pool (size 5, overflow 45) of the
  * application {@code fleet}, and clients that start at the given second. It prints its working maximum,
- * open connections and share every 200ms for the parent to read.
+ * open connections, share, logins refused for want of slots, borrows and timeouts every 200ms for the parent to
+ * read. Its pool logs in as an ordinary role, for which the server keeps the superuser slots.
  */
 public final class FleetMember {
 
@@ -20,7 +21,7 @@ public final class FleetMember {
 
 	/**
 	 * @param args JDBC URL, epoch millisecond all members count from, second at which the clients start,
-	 * seconds to run, clients
+	 * seconds to run, clients, role
 	 */
 	public static void main(String[] args) throws Exception {
 		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
@@ -30,7 +31,8 @@ public final class FleetMember {
 		long startMillis = Math.round(Double.parseDouble(args[2]) * 1000);
 		long endMillis = Math.round(Double.parseDouble(args[3]) * 1000);
 		int clients = Integer.parseInt(args[4]);
-		try (Contender pool = Contender.autosize("fleet", url, 5, 50);
+		String role = args[5];
+		try (Contender pool = Contender.autosize("fleet", url, role, 5, 50);
 				Clients load = new Clients(pool.dataSource(), Workload.WORK, clients)) {
 			while (System.currentTimeMillis() < epoch) {
 				Thread.sleep(10);
@@ -39,9 +41,9 @@ public final class FleetMember {
 			while ((now = System.currentTimeMillis() - epoch) < endMillis) {
 				load.active((now >= startMillis) ? clients : 0);
 				AutosizeState state = pool.state();
-				System.out.println(String.format(Locale.ROOT, "STATE %d %d %d %s %d %d", now, pool.maximum(),
+				System.out.println(String.format(Locale.ROOT, "STATE %d %d %d %s %d %d %d", now, pool.maximum(),
 						pool.hikari().getHikariPoolMXBean().getTotalConnections(),
-						(state != null) ? state.share() : null, load.done(), load.timeouts()));
+						(state != null) ? state.share() : null, Contender.REFUSED.get(), load.done(), load.timeouts()));
 				System.out.flush();
 				Thread.sleep(200);
 			}
