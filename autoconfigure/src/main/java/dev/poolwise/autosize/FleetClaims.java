@@ -60,6 +60,9 @@ final class FleetClaims implements AutoCloseable {
 
 	private @Nullable Connection connection;
 
+	/** Once withdrawn, a tick still running opens no new side connection to publish a claim again. */
+	private boolean closed;
+
 	private Claim claim;
 
 	/**
@@ -147,7 +150,10 @@ final class FleetClaims implements AutoCloseable {
 				+ " want=" + this.claim.want() + " */ ";
 	}
 
-	private Connection connection() throws SQLException {
+	private synchronized Connection connection() throws SQLException {
+		if (this.closed) {
+			throw new SQLException("the fleet claim of pool '" + this.pool.getPoolName() + "' was withdrawn");
+		}
 		Connection current = this.connection;
 		if (current == null || current.isClosed()) {
 			current = SideConnections.open(this.pool, SideConnections.AUTOSIZE, QUERY_TIMEOUT);
@@ -160,17 +166,22 @@ final class FleetClaims implements AutoCloseable {
 	 * Closes the connection, which withdraws the claim and releases the lock if held.
 	 */
 	@Override
-	public void close() {
-		Connection current = this.connection;
-		this.connection = null;
-		SideConnections.closeQuietly(current);
+	public synchronized void close() {
+		this.closed = true;
+		drop();
 	}
 
 	/**
 	 * Drops a connection that failed, so the next tick opens a new one.
 	 */
-	void reset() {
-		close();
+	synchronized void reset() {
+		drop();
+	}
+
+	private void drop() {
+		Connection current = this.connection;
+		this.connection = null;
+		SideConnections.closeQuietly(current);
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.poolwise.pool;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -11,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way a running pool's bounds change, for a resize through the endpoint and the autosize controller
@@ -25,6 +27,9 @@ public final class PoolResize {
 
 	/** Longest a retirement waits for the idle connection it saw, should a caller take it first. */
 	private static final long IDLE_WAIT_MILLIS = 5;
+
+	/** Idle connections callers took first before a retirement leaves the rest to a later call. */
+	private static final int MISSED_IDLE = 8;
 
 	private PoolResize() {
 	}
@@ -60,26 +65,48 @@ public final class PoolResize {
 	}
 
 	/**
-	 * Closes connections above the maximum one at a time, so the connections still needed stay open: each
-	 * is borrowed, idle or as the next caller returns it, and evicted at once. Under load no connection sits
-	 * idle, so a borrow may wait its turn among the callers, for at most {@code patience} in all; what is still
-	 * above the maximum then is lent, and as many lent connections are marked to close when they come back
-	 * instead of serving again, as Hikari's soft eviction does (through its internals; where a Hikari version
-	 * moved them, they are retired on a later call).
+	 * Closes connections above the maximum, so the connections still needed stay open: idle ones at once
+	 * (each borrowed and evicted), lent ones when they come back, marked to close instead of serving again as
+	 * Hikari's soft eviction does (through its internals). A lent connection already marked is not counted
+	 * again, so no more close than the surplus. Where Hikari's internals cannot be reached (a Hikari version
+	 * that moved them, or the module path without {@code --add-opens}), which is said once at WARN, the
+	 * surplus is retired by borrowing each connection as the next caller returns it, waiting among the
+	 * callers for at most {@code patience} in all, and the rest on a later call.
 	 * @param pool the pool
-	 * @param patience longest all borrows together may wait, zero to take idle connections only
-	 * @return how many were closed
+	 * @param patience longest the borrows of the fallback may wait in all, zero to take idle connections only
+	 * @return how many were closed at once
 	 */
 	public static int retireSurplus(HikariDataSource pool, Duration patience) {
 		if (!(pool.getHikariPoolMXBean() instanceof HikariPool hikari)) {
 			return 0;
 		}
+		int retired = retire(pool, hikari, Duration.ZERO);
+		int surplus = surplus(pool, hikari);
+		if (surplus > 0 && !LentConnections.markToClose(hikari, surplus)) {
+			retired += retire(pool, hikari, patience);
+		}
+		return retired;
+	}
+
+	/**
+	 * Connections above the maximum that nothing has yet marked to close.
+	 */
+	private static int surplus(HikariDataSource pool, HikariPool hikari) {
+		return hikari.getTotalConnections() - LentConnections.markedToClose(hikari) - pool.getMaximumPoolSize();
+	}
+
+	/**
+	 * Borrows and evicts connections above the maximum: idle ones, or, with patience, each as it comes back.
+	 * Stops on the deadline and on an interrupt (the autosizer stopping).
+	 */
+	private static int retire(HikariDataSource pool, HikariPool hikari, Duration patience) {
 		long deadline = System.nanoTime() + patience.toNanos();
 		int retired = 0;
-		while (hikari.getTotalConnections() > pool.getMaximumPoolSize()) {
-			long wait = (hikari.getIdleConnections() > 0) ? IDLE_WAIT_MILLIS
-					: TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-			if (wait <= 0) {
+		int missed = 0;
+		while (surplus(pool, hikari) > 0 && !Thread.currentThread().isInterrupted()) {
+			boolean idle = hikari.getIdleConnections() > 0;
+			long wait = idle ? IDLE_WAIT_MILLIS : TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+			if (wait <= 0 || (idle && missed > MISSED_IDLE)) {
 				break;
 			}
 			try {
@@ -88,52 +115,120 @@ public final class PoolResize {
 			}
 			catch (SQLException ex) {
 				// a caller took the idle one first, or none came back in time: try again while patience lasts
-				if (System.nanoTime() - deadline >= 0) {
-					break;
-				}
+				missed++;
 			}
-		}
-		int surplus = hikari.getTotalConnections() - pool.getMaximumPoolSize();
-		if (surplus > 0) {
-			evictOnReturn(hikari, surplus);
 		}
 		return retired;
 	}
 
 	/**
-	 * Marks lent connections to be closed when they come back: Hikari closes a marked connection on its next
-	 * borrow and hands the caller another.
+	 * Hikari's bag of connections, reached by reflection and looked up once: the lent connections and their
+	 * eviction marks.
 	 */
-	private static void evictOnReturn(HikariPool hikari, int surplus) {
-		try {
-			Object bag = field(hikari, "connectionBag");
-			List<?> lent = (List<?>) bag.getClass().getMethod("values", int.class).invoke(bag, STATE_IN_USE);
-			int left = surplus;
-			for (Object entry : lent) {
-				if (left <= 0) {
-					return;
+	private static final class LentConnections {
+
+		private static final Log logger = LogFactory.getLog(PoolResize.class);
+
+		private static volatile @Nullable Handles handles;
+
+		private static volatile boolean unreachable;
+
+		/**
+		 * Marks lent connections to be closed when they come back: Hikari closes a marked connection when it
+		 * is returned, or on its next borrow, and hands the caller another.
+		 * @return false if Hikari's internals cannot be reached
+		 */
+		static boolean markToClose(HikariPool hikari, int count) {
+			Handles found = handles();
+			if (found == null) {
+				return false;
+			}
+			try {
+				int left = count;
+				for (Object entry : found.lent(hikari)) {
+					if (left <= 0) {
+						break;
+					}
+					if (!(boolean) found.isMarkedEvicted().invoke(entry)) {
+						found.markEvicted().invoke(entry);
+						left--;
+					}
 				}
-				if (!(boolean) method(entry, "isMarkedEvicted").invoke(entry)) {
-					method(entry, "markEvicted").invoke(entry);
-				}
-				left--;
+				return true;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				unreachable(ex);
+				return false;
 			}
 		}
-		catch (ReflectiveOperationException | InaccessibleObjectException | ClassCastException
-				| NullPointerException ex) {
-			// retired on a later call, by borrowing
+
+		/**
+		 * Lent connections already marked to close.
+		 */
+		static int markedToClose(HikariPool hikari) {
+			Handles found = handles();
+			if (found == null) {
+				return 0;
+			}
+			try {
+				int marked = 0;
+				for (Object entry : found.lent(hikari)) {
+					if ((boolean) found.isMarkedEvicted().invoke(entry)) {
+						marked++;
+					}
+				}
+				return marked;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				unreachable(ex);
+				return 0;
+			}
 		}
+
+		private static @Nullable Handles handles() {
+			Handles found = handles;
+			if (found != null || unreachable) {
+				return found;
+			}
+			try {
+				Field bag = HikariPool.class.getDeclaredField("connectionBag");
+				bag.setAccessible(true);
+				Method values = bag.getType().getMethod("values", int.class);
+				Class<?> entry = Class.forName("com.zaxxer.hikari.pool.PoolEntry");
+				Method isMarkedEvicted = entry.getDeclaredMethod("isMarkedEvicted");
+				Method markEvicted = entry.getDeclaredMethod("markEvicted");
+				isMarkedEvicted.setAccessible(true);
+				markEvicted.setAccessible(true);
+				found = new Handles(bag, values, isMarkedEvicted, markEvicted);
+				handles = found;
+				return found;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				unreachable(ex);
+				return null;
+			}
+		}
+
+		private static void unreachable(Exception ex) {
+			handles = null;
+			if (!unreachable) {
+				unreachable = true;
+				logger.warn("Poolwise cannot reach HikariCP's connection bag (" + ex
+						+ "), so connections lent above a lowered maximum are not marked to close when they come "
+						+ "back; they are retired by borrowing them as they return, over a few autosize ticks or "
+						+ "endpoint resizes. On the module path, --add-opens "
+						+ "com.zaxxer.hikari/com.zaxxer.hikari.pool=ALL-UNNAMED lets Poolwise reach it.");
+			}
+		}
+
+		private record Handles(Field bag, Method values, Method isMarkedEvicted, Method markEvicted) {
+
+			List<?> lent(HikariPool hikari) throws ReflectiveOperationException {
+				return (List<?>) this.values.invoke(this.bag.get(hikari), STATE_IN_USE);
+			}
+
+		}
+
 	}
 
-	private static Object field(Object target, String name) throws ReflectiveOperationException {
-		Field field = target.getClass().getDeclaredField(name);
-		field.setAccessible(true);
-		return field.get(target);
-	}
-
-	private static Method method(Object target, String name) throws ReflectiveOperationException {
-		Method method = target.getClass().getDeclaredMethod(name);
-		method.setAccessible(true);
-		return method;
-	}
 }
