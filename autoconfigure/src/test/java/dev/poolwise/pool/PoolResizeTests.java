@@ -1,6 +1,7 @@
 package dev.poolwise.pool;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,15 +23,8 @@ class PoolResizeTests {
 
 	@Test
 	void lentConnectionsAboveALoweredMaximumCloseWhenTheyComeBackInsteadOfServingAgain() throws Exception {
-		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
-			pool.setPoolName("resize-lent");
-			pool.setMinimumIdle(2);
-			pool.setMaximumPoolSize(8);
-			pool.addDataSourceProperty("ApplicationName", "resize-lent");
-			List<Connection> lent = new ArrayList<>();
-			for (int i = 0; i < 8; i++) {
-				lent.add(pool.getConnection());
-			}
+		try (HikariDataSource pool = pool("resize-lent", 2, 8)) {
+			List<Connection> lent = lendAll(pool);
 			PoolResize.maximum(pool, 3);
 			assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isEqualTo(8);
 			for (Connection connection : lent) {
@@ -45,15 +39,8 @@ class PoolResizeTests {
 
 	@Test
 	void aPatientRetirementAfterTheMarksClosesNoMoreThanTheSurplusSoThePoolKeepsItsMaximum() throws Exception {
-		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
-			pool.setPoolName("resize-patient");
-			pool.setMinimumIdle(3);
-			pool.setMaximumPoolSize(8);
-			pool.addDataSourceProperty("ApplicationName", "resize-patient");
-			List<Connection> lent = new ArrayList<>();
-			for (int i = 0; i < 8; i++) {
-				lent.add(pool.getConnection());
-			}
+		try (HikariDataSource pool = pool("resize-patient", 3, 8)) {
+			List<Connection> lent = lendAll(pool);
 			PoolResize.maximum(pool, 3);
 			CompletableFuture<Integer> retiring = CompletableFuture
 				.supplyAsync(() -> PoolResize.retireSurplus(pool, Duration.ofSeconds(3)));
@@ -71,14 +58,8 @@ class PoolResizeTests {
 
 	@Test
 	void anInterruptedRetirementStopsAtOnceInsteadOfWaitingOutItsPatience() throws Exception {
-		try (HikariDataSource pool = PostgresServer.unstartedPool()) {
-			pool.setPoolName("resize-interrupted");
-			pool.setMinimumIdle(1);
-			pool.setMaximumPoolSize(4);
-			List<Connection> lent = new ArrayList<>();
-			for (int i = 0; i < 4; i++) {
-				lent.add(pool.getConnection());
-			}
+		try (HikariDataSource pool = pool("resize-interrupted", 1, 4)) {
+			List<Connection> lent = lendAll(pool);
 			pool.getHikariConfigMXBean().setMaximumPoolSize(1);
 			Thread.currentThread().interrupt();
 			long start = System.nanoTime();
@@ -93,6 +74,23 @@ class PoolResizeTests {
 				connection.close();
 			}
 		}
+	}
+
+	private static HikariDataSource pool(String name, int size, int max) {
+		HikariDataSource pool = PostgresServer.unstartedPool();
+		pool.setPoolName(name);
+		pool.setMinimumIdle(size);
+		pool.setMaximumPoolSize(max);
+		pool.addDataSourceProperty("ApplicationName", name);
+		return pool;
+	}
+
+	private static List<Connection> lendAll(HikariDataSource pool) throws SQLException {
+		List<Connection> lent = new ArrayList<>();
+		for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
+			lent.add(pool.getConnection());
+		}
+		return lent;
 	}
 
 }
