@@ -105,11 +105,15 @@ class AutosizeFleetTests {
 				try (Load first = Load.start(busy.pool, 50, WORK)) {
 					await().atMost(Duration.ofSeconds(60)).until(() -> open(busy) >= 40);
 					try (Load second = Load.start(receiving.pool, 50, WORK)) {
-						await().atMost(Duration.ofSeconds(10))
-							.until(() -> receiving.guaranteed() > 0 && open(receiving) >= receiving.guaranteed());
+						// its maximum within a few ticks (one step a tick took 12 s); then as fast as Hikari opens
+						await().atMost(Duration.ofSeconds(6))
+							.until(() -> receiving.guaranteed() > 0
+									&& receiving.pool.getMaximumPoolSize() >= receiving.guaranteed());
+						await().atMost(Duration.ofSeconds(20))
+							.until(() -> open(receiving) >= receiving.guaranteed());
 						first.close();
 						// the first instance idles: what it held beyond its guarantee is lent to the one that waits
-						await().atMost(Duration.ofSeconds(10)).until(() -> open(receiving) >= 35);
+						await().atMost(Duration.ofSeconds(20)).until(() -> open(receiving) >= 35);
 					}
 				}
 			}
