@@ -71,6 +71,13 @@ public record Settings(Mode mode, Duration warmup, Duration measure, int repeats
 	}
 
 	/**
+	 * @return whether the autosizing study runs its hold case alone
+	 */
+	public boolean autosizeHoldOnly() {
+		return "hold".equals(this.autosizeOnly);
+	}
+
+	/**
 	 * @return whether the autosizing study runs its CPU-bound workload alone
 	 */
 	public boolean autosizeCpuOnly() {

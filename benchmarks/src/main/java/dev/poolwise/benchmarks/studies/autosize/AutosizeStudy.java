@@ -49,6 +49,10 @@ public final class AutosizeStudy implements Study {
 	/** Rounds of workload 3 and of its knee sweep. */
 	private static final int CPU_ROUNDS = 3;
 
+	private static final int HOLD_ROUNDS = 3;
+
+	private static final int HOLD_SECONDS = 15;
+
 	/** Fixed sizes of workload 3's knee sweep. */
 	private static final int[] CPU_SIZES = { 2, 4, 6, 8, 10, 16, 40 };
 
@@ -72,6 +76,9 @@ public final class AutosizeStudy implements Study {
 		if (this.settings.autosizeCpuOnly()) {
 			cpuOnly(body, scale);
 		}
+		else if (this.settings.autosizeHoldOnly()) {
+			holdOnly(body);
+		}
 		else {
 			if (!this.settings.autosizeFleetOnly()) {
 				singleInstance(body, scale);
@@ -89,11 +96,11 @@ public final class AutosizeStudy implements Study {
 		ReportSection.header(report, "Autosizing: Poolwise autosize against fixed pools and FlexyPool", this.settings,
 				Duration.ofNanos(System.nanoTime() - started), machine());
 		report.append(body);
-		if (this.settings.autosizeFleetOnly() || this.settings.autosizeCpuOnly()) {
+		if (this.settings.autosizeFleetOnly() || this.settings.autosizeCpuOnly() || this.settings.autosizeHoldOnly()) {
 			Files.createDirectories(this.settings.output());
-			Files.writeString(this.settings.output()
-				.resolve(this.settings.autosizeCpuOnly() ? "autosizing-cpu.md" : "autosizing-fleet.md"), report,
-					StandardCharsets.UTF_8);
+			String file = this.settings.autosizeCpuOnly() ? "autosizing-cpu.md"
+					: this.settings.autosizeHoldOnly() ? "autosizing-hold.md" : "autosizing-fleet.md";
+			Files.writeString(this.settings.output().resolve(file), report, StandardCharsets.UTF_8);
 			System.out.println(report);
 		}
 		else {
@@ -131,6 +138,77 @@ public final class AutosizeStudy implements Study {
 			results.forEach((name, list) -> AutosizeReport.workload(report, name, list));
 			cpuBound(report, url, scale);
 		}
+	}
+
+	/**
+	 * The hold case of issue 28 ({@code -Dbench.autosize.only=hold}): 40 callers that each hold a connection
+	 * 50ms against an idle server arrive at once, for {@value #HOLD_SECONDS}s, on plain Hikari opening
+	 * connections on demand from 2 up to 40 and on autosize between the same bounds with its defaults, in
+	 * {@value #HOLD_ROUNDS} rounds that alternate which goes first.
+	 */
+	private static void holdOnly(StringBuilder report) throws Exception {
+		try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start()) {
+			String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";
+			report.append("Run ").append(now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
+				.append(" cores shared with other work. Each round: 40 client threads of `SELECT pg_sleep(0.05)` ")
+				.append("start at once on a pool that holds 2 connections, for ").append(HOLD_SECONDS)
+				.append("s; plain Hikari (minimum idle 2, maximum 40) and Poolwise autosize (size 2, ceiling 40, ")
+				.append("its defaults) alternate which goes first. Open connections sampled every 50ms.\n\n")
+				.append("| round | pool | calls | of plain Hikari's | timeouts | 36 open after | 40 open after |\n")
+				.append("|---:|---|---:|---:|---:|---:|---:|\n");
+			for (int round = 1; round <= HOLD_ROUNDS; round++) {
+				long[] plain = null;
+				long[] autosized = null;
+				for (int i = 0; i < 2; i++) {
+					boolean autosize = (i + round) % 2 == 0;
+					try (Contender pool = autosize ? Contender.autosize("autosize-2..40", url, 2, 40)
+							: Contender.elastic("hikari-2..40", url, 2, 40)) {
+						long[] held = hold(pool);
+						if (autosize) {
+							autosized = held;
+						}
+						else {
+							plain = held;
+						}
+					}
+				}
+				holdRow(report, round, "plain Hikari 2..40", plain, plain);
+				holdRow(report, round, "autosize 2..40", autosized, plain);
+			}
+		}
+	}
+
+	/**
+	 * One hold run: calls, timeouts, milliseconds until 36 and 40 connections were open (-1 for never).
+	 */
+	private static long[] hold(Contender pool) throws Exception {
+		long start = System.nanoTime();
+		long end = start + Duration.ofSeconds(HOLD_SECONDS).toNanos();
+		long at36 = -1;
+		long at40 = -1;
+		try (Clients clients = new Clients(pool.dataSource(), "SELECT pg_sleep(0.05)", 40)) {
+			clients.active(40);
+			while (System.nanoTime() < end) {
+				int open = pool.hikari().getHikariPoolMXBean().getTotalConnections();
+				long elapsed = (System.nanoTime() - start) / 1_000_000;
+				at36 = (at36 < 0 && open >= 36) ? elapsed : at36;
+				at40 = (at40 < 0 && open >= 40) ? elapsed : at40;
+				Thread.sleep(50);
+			}
+			clients.active(0);
+			return new long[] { clients.done(), clients.timeouts(), at36, at40 };
+		}
+	}
+
+	private static void holdRow(StringBuilder report, int round, String pool, long[] held, long[] plain) {
+		report.append("| ").append(round).append(" | ").append(pool).append(" | ").append(held[0]).append(" | ")
+			.append(AutosizeReport.format("%.2f", (double) held[0] / Math.max(1, plain[0]))).append(" | ")
+			.append(held[1]).append(" | ").append(seconds(held[2])).append(" | ").append(seconds(held[3]))
+			.append(" |\n");
+	}
+
+	private static String seconds(long millis) {
+		return (millis < 0) ? "not within the run" : AutosizeReport.format("%.1fs", millis / 1000.0);
 	}
 
 	/**

@@ -60,6 +60,16 @@ record Contender(String name, DataSource dataSource, HikariDataSource hikari, Au
 	}
 
 	/**
+	 * Plain Hikari opening connections on demand from {@code size} up to {@code max}, as Boot's pool does
+	 * with both set.
+	 */
+	static Contender elastic(String name, String url, int size, int max) throws SQLException {
+		HikariDataSource hikari = hikari(name, url, size, max);
+		warm(hikari);
+		return new Contender(name, hikari, hikari, hikari, null);
+	}
+
+	/**
 	 * FlexyPool 3.0.2's IncrementPoolOnTimeoutConnectionAcquisitionStrategy on Boot's 10: one more connection,
 	 * up to 40 more, whenever an acquisition took longer than 100ms or timed out.
 	 */
