@@ -28,7 +28,6 @@ import dev.poolwise.endpoint.PoolDescriptor.Recommendation;
 import dev.poolwise.endpoint.PoolDescriptor.Setting;
 import dev.poolwise.endpoint.PoolDescriptor.Statistics;
 import dev.poolwise.endpoint.ResizeDescriptor.Outcome;
-import dev.poolwise.holders.Holder;
 import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.metrics.PoolSizeAdvisor;
 import dev.poolwise.net.SideConnections;
@@ -184,7 +183,7 @@ public class DbPoolEndpoint {
 		Recommendation recommendation = Recommendation
 			.of((this.advisor != null) ? this.advisor.recommend(dataSource.getPoolName()) : null, statistics);
 		List<HolderDescriptor> holderDescriptors = (tracking != null)
-				? describe(tracking.holders(), sample, disclosure.shown()) : null;
+				? describe(tracking, sample, disclosure.shown()) : null;
 		return new PoolDescriptor(JdbcUrls.mask(dataSource.getJdbcUrl()), sample.connectedTo(),
 				PoolDescriptor.configuration(pool.tuning(), dataSource, ceiling), driverProperties, session,
 				Statistics.of(statistics), holderDescriptors,
@@ -192,10 +191,13 @@ public class DbPoolEndpoint {
 				sample.indexes(), disclosure.message(sample.error()), recommendation, tls(pool), autosized);
 	}
 
-	private static List<HolderDescriptor> describe(List<Holder> holders, ServerSamples.Sample sample,
+	private static List<HolderDescriptor> describe(HolderTracking tracking, ServerSamples.Sample sample,
 			boolean showValues) {
+		// The sample's age first: the holders' times are taken later, so one that borrowed before the read is
+		// never taken for one that borrowed after it, however long listing the holders takes.
 		Duration readAgo = sample.age();
-		return holders.stream()
+		return tracking.holders()
+			.stream()
 			.map((holder) -> HolderDescriptor.of(holder, sample.backends(), readAgo, showValues))
 			.toList();
 	}
