@@ -142,16 +142,23 @@ public final class WaitingLine {
 		if (!matcher.find()) {
 			return ex;
 		}
-		SQLTransientConnectionException retimed = new SQLTransientConnectionException(
-				matcher.replaceFirst("request timed out after "
-						+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms"),
-				ex.getSQLState(), ex.getErrorCode(), ex.getCause());
-		retimed.setStackTrace(ex.getStackTrace());
+		return withMessage(ex, matcher.replaceFirst(
+				"request timed out after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms"));
+	}
+
+	/**
+	 * Hikari's timeout with another message, and everything else it carries kept: its state, its cause and
+	 * next exception (the pool's last connection failure) and its stack.
+	 */
+	private static SQLTransientConnectionException withMessage(SQLTransientConnectionException ex, String message) {
+		SQLTransientConnectionException rewritten = new SQLTransientConnectionException(message, ex.getSQLState(),
+				ex.getErrorCode(), ex.getCause());
+		rewritten.setStackTrace(ex.getStackTrace());
 		SQLException next = ex.getNextException();
 		if (next != null) {
-			retimed.setNextException(next);
+			rewritten.setNextException(next);
 		}
-		return retimed;
+		return rewritten;
 	}
 
 	/**
@@ -164,8 +171,8 @@ public final class WaitingLine {
 	}
 
 	/**
-	 * A failed borrow's exception with who holds the pool added to its message, the cause (the pool's last
-	 * connection error) and the stack kept.
+	 * A failed borrow's exception with who holds the pool added to its message, the cause and next exception
+	 * (the pool's last connection error) and the stack kept.
 	 * @param ex the failure
 	 * @return the failure explained, or the same one when there is nothing to add
 	 */
@@ -174,10 +181,7 @@ public final class WaitingLine {
 		if (report == null) {
 			return ex;
 		}
-		SQLTransientConnectionException explained = new SQLTransientConnectionException(ex.getMessage() + ". "
-				+ report, ex.getSQLState(), ex.getErrorCode(), ex.getCause());
-		explained.setStackTrace(ex.getStackTrace());
-		return explained;
+		return withMessage(ex, ex.getMessage() + ". " + report);
 	}
 
 	/**
