@@ -322,8 +322,7 @@ public final class AutosizeController {
 			return probe(o, top, String.format(Locale.ROOT, "callers wait (%d pending, mean wait %.1fms)",
 					o.pending(), o.meanWaitMillis()));
 		}
-		int needed = Math.max(limits.floor(),
-				(int) Math.ceil(o.inUse() * PoolSizeRecommendation.HEADROOM - 1e-9));
+		int needed = needed(o, limits.floor());
 		if (current <= needed) {
 			this.mode = Mode.STEADY;
 		}
@@ -338,6 +337,17 @@ public final class AutosizeController {
 						+ "headroom",
 				(o.nanos() - this.lastWaitingNanos) / 1_000_000_000L, o.inUse(), needed,
 				PoolSizeRecommendation.HEADROOM));
+	}
+
+	/**
+	 * The connections a pool's load needs: those in use on average with the size recommendation's headroom,
+	 * never below the floor. What it shrinks toward, and what it keeps when it lends to other instances.
+	 * @param o the observation
+	 * @param floor permanent connections
+	 * @return the connections needed
+	 */
+	static int needed(Observation o, int floor) {
+		return Math.max(floor, (int) Math.ceil(o.inUse() * PoolSizeRecommendation.HEADROOM - 1e-9));
 	}
 
 	private Decision probe(Observation o, int top, String reason) {

@@ -23,7 +23,6 @@ import org.jspecify.annotations.Nullable;
 import dev.poolwise.budget.BudgetRule;
 import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.login.LoginFailures;
-import dev.poolwise.metrics.PoolSizeRecommendation;
 import dev.poolwise.pool.PoolResize;
 import dev.poolwise.pool.PoolSettings;
 import dev.poolwise.pool.PoolStatistics;
@@ -331,8 +330,8 @@ public final class PoolAutosizer {
 				this.share = current;
 				allowed = locked ? current.allowed() : Math.min(current.allowed(), observation.max());
 				if (!this.controller.waiting(observation)) {
-					allowed = Math.min(allowed, current.lending(observation.max(), Math.max(floor,
-							(int) Math.ceil(observation.inUse() * PoolSizeRecommendation.HEADROOM - 1e-9))));
+					allowed = Math.min(allowed,
+							current.lending(observation.max(), AutosizeController.needed(observation, floor)));
 				}
 				guaranteed = (current.instances() > 1) ? current.guaranteed() : floor;
 				this.failing = false;
