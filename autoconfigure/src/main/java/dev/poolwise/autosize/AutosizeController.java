@@ -10,8 +10,9 @@ import dev.poolwise.metrics.PoolSizeRecommendation;
  * experiment: while callers wait it adds connections and keeps going only if the step raised throughput by at
  * least {@code minGain} of what one connection delivered before, per connection the step put to use, and
  * lowered the wait (or raised throughput so clearly that the lagging wait does not matter). Like TCP's slow
- * start it ramps first: each step adds the waiting callers, at most twice the pool's size, and is judged on the
- * next tick. Only a step that clearly helped (twice the needed gain) is believed on one tick: one that looks as
+ * start it ramps first: each step adds the waiting callers, at most twice the pool's size (all of them once a
+ * step of the ramp clearly paid for itself, so a pool where connections help reaches its demand on the second
+ * step), and is judged on the next tick. Only a step that clearly helped (twice the needed gain) is believed on one tick: one that looks as
  * if it did not help, or helped only a little, is measured again on the next tick, which decides in the ramp
  * (whose first window still has connections opening); after the ramp it helped only if both ticks say so. A
  * step that did not help means the server is the bottleneck (CPU, locks, I/O): the pool goes
@@ -26,8 +27,8 @@ import dev.poolwise.metrics.PoolSizeRecommendation;
  * callers for {@code shrinkDelay} it shrinks toward the connections Little's law says are in use (with
  * {@link PoolSizeRecommendation#HEADROOM} headroom), at most a step at a time and one change per
  * {@code cooldown}. Above what the budget share allows it cuts back at once. While other instances share the
- * budget, waiting callers grow the pool up to its guaranteed share whether or not steps help: on a saturated
- * server the fleet's connections are then split fairly instead of held by whoever grew first.
+ * budget, waiting callers grow the pool up to its guaranteed share at once, whether or not steps help: on a
+ * saturated server the fleet's connections are then split fairly instead of held by whoever grew first.
  */
 public final class AutosizeController {
 
@@ -92,6 +93,10 @@ public final class AutosizeController {
 	private boolean doubted;
 
 	private boolean firstEarned;
+
+	private boolean paidClearly;
+
+	private int guaranteed;
 
 	private double spread;
 
@@ -166,6 +171,15 @@ public final class AutosizeController {
 	}
 
 	/**
+	 * Judges the next observation, though it may be the first or follow a change: its window began when
+	 * callers started to wait in a calm pool, so it holds the pool's load at its size and nothing before.
+	 */
+	public void windowStartsAtSpike() {
+		this.measured = true;
+		this.settling = false;
+	}
+
+	/**
 	 * Decides on one tick.
 	 * @param o what the tick measured
 	 * @param limits the bounds now
@@ -174,6 +188,7 @@ public final class AutosizeController {
 	public Decision decide(Observation o, Limits limits) {
 		int current = o.max();
 		int top = limits.top();
+		this.guaranteed = limits.guaranteed();
 		boolean waiting = waiting(o);
 		if (waiting) {
 			this.lastWaitingNanos = o.nanos();
@@ -250,7 +265,8 @@ public final class AutosizeController {
 		this.base = new Measure(current, o.throughput(), o.meanWaitMillis(), o.inUse());
 		int cap = earned ? top : Math.min(top, guaranteed);
 		if (current < cap) {
-			int next = Math.min(cap, current + growth(o));
+			this.paidClearly = clearly;
+			int next = next(o, cap);
 			this.settling = !this.ramping;
 			return change(Decision.Action.GROW, current, next, o, judged + (earned ? " helped and callers still wait"
 					: " did not help, but callers wait and the fleet guarantees this pool " + guaranteed));
@@ -363,9 +379,10 @@ public final class AutosizeController {
 		this.mode = Mode.PROBING;
 		this.atLimit = false;
 		this.doubted = false;
+		this.paidClearly = false;
 		this.settling = !this.ramping;
 		this.base = from;
-		return change(Decision.Action.GROW, current, Math.min(top, current + growth(o)), o, reason);
+		return change(Decision.Action.GROW, current, next(o, top), o, reason);
 	}
 
 	/**
@@ -381,13 +398,16 @@ public final class AutosizeController {
 	}
 
 	/**
-	 * A step: while ramping the waiting callers, at most twice the pool's size (and at least {@code step});
-	 * after the ramp {@code step}; never more than the callers waiting.
+	 * The size a step grows to, at most {@code top}: while ramping it adds the waiting callers, at most twice the
+	 * pool's size (and at least {@code step}), and all of them once a step of the ramp clearly paid for itself;
+	 * after the ramp it adds {@code step}; never more than the callers waiting. Up to the share the fleet
+	 * guarantees, the waiting callers are added at once.
 	 */
-	private int growth(Observation o) {
+	private int next(Observation o, int top) {
 		int callers = Math.max(o.pending(), 1);
-		int most = this.ramping ? Math.max(this.step, 2 * o.max()) : this.step;
-		return Math.max(1, Math.min(most, callers));
+		int most = !this.ramping ? this.step : this.paidClearly ? callers : Math.max(this.step, 2 * o.max());
+		int owed = Math.min(this.guaranteed, o.max() + o.pending());
+		return Math.min(top, Math.max(owed, o.max() + Math.max(1, Math.min(most, callers))));
 	}
 
 	/**

@@ -25,6 +25,15 @@ final class LoadMeter {
 	}
 
 	/**
+	 * Borrows handed out since the last observation, timeouts left out.
+	 * @return how many
+	 */
+	long handedOut() {
+		BorrowCounts now = this.tracking.borrowCounts();
+		return (now.attempts() - this.last.attempts()) - (now.timeouts() - this.last.timeouts());
+	}
+
+	/**
 	 * Measures the load since the last call.
 	 * @param nanos monotonic time now
 	 * @param statistics the pool's counters now

@@ -31,8 +31,8 @@ import dev.poolwise.pool.Redaction;
 import dev.poolwise.validation.Durations;
 
 /**
- * Drives the {@link AutosizeController} of one pool on a thread of its own: every interval it measures the
- * pool, asks PostgreSQL for the pool's share of the connection budget (when there is one), applies the
+ * Drives the {@link AutosizeController} of one pool on a thread of its own: every interval, and at once when
+ * callers start to wait in a pool where none waited, it measures the pool, asks PostgreSQL for the pool's share of the connection budget (when there is one), applies the
  * decision through {@link PoolResize} and says why in one INFO line. A manual resize pauses it. It measures
  * the load with Poolwise's own tracker of the pool ({@link HolderTracking}); a pool it cannot measure (one with
  * a Dropwizard or Prometheus metric registry of its own, beside which Hikari takes no other tracker, or whose
@@ -43,6 +43,12 @@ public final class PoolAutosizer {
 	private static final Log logger = LogFactory.getLog(PoolAutosizer.class);
 
 	private static final int KEPT_DECISIONS = 10;
+
+	/** Beats an interval, at each of which the autosizer looks whether a spike arrived in a calm pool. */
+	private static final int BEATS = 10;
+
+	/** Least beats a spike is measured for before the early tick, so the window counts borrows at the old size. */
+	private static final int SPIKE_BEATS = 2;
 
 	/** What the controller can be doing, as the endpoint and the {@code db.pool.autosize.mode} gauges say. */
 	private static final List<String> MODES = List.of("MEASURING", "STEADY", "PROBING", "HOLDING", "SHRINKING",
@@ -94,6 +100,18 @@ public final class PoolAutosizer {
 
 	private long refusedUntilNanos = System.nanoTime();
 
+	private final long intervalNanos;
+
+	private long lastTickNanos = System.nanoTime();
+
+	private boolean calm = true;
+
+	private int spikeBeats;
+
+	private long spikeNanos;
+
+	private @Nullable String metAtOnce;
+
 	/**
 	 * @param pool the pool, already tuned
 	 * @param beanName its DataSource bean
@@ -113,6 +131,7 @@ public final class PoolAutosizer {
 		this.ceiling = ceiling;
 		this.settings = settings;
 		this.retirePatience = settings.interval().dividedBy(4);
+		this.intervalNanos = settings.interval().toNanos();
 		long now = System.nanoTime();
 		this.controller = new AutosizeController(settings.step(), settings.minGain(),
 				settings.waitThreshold().toNanos() / 1e6, settings.shrinkDelay().toNanos(),
@@ -159,8 +178,45 @@ public final class PoolAutosizer {
 		String reason = "autosize starts at size " + floor + " and may grow to " + this.ceiling;
 		logger.info("Poolwise autosize: pool '" + this.beanName + "' max " + from + " -> " + floor + ": " + reason);
 		record(new Decision(Decision.Action.LIMIT, from, floor, reason));
-		long interval = this.settings.interval().toMillis();
-		this.executor.scheduleWithFixedDelay(this::tick, interval, interval, TimeUnit.MILLISECONDS);
+		this.lastTickNanos = System.nanoTime();
+		long beat = Math.max(1, this.intervalNanos / BEATS);
+		this.executor.scheduleWithFixedDelay(this::beat, beat, beat, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Ticks once an interval has passed since the last tick, and early when a spike arrives in a calm pool (no
+	 * caller waited at the last tick, or there was none yet, and now callers wait). The beat that first sees
+	 * them starts the window afresh, so the calm part before the spike does not dilute what the pool delivered
+	 * at its size; once the spike has lasted {@value #SPIKE_BEATS} more beats and every connection of the pool
+	 * has served a caller in it (on average), the tick takes the first step, rather than up to an interval
+	 * after the spike came (or two, when it comes before the first tick, which would only measure). The next
+	 * tick comes an interval after it.
+	 */
+	synchronized void beat() {
+		long now = System.nanoTime();
+		if (now - this.lastTickNanos >= this.intervalNanos) {
+			tick();
+			return;
+		}
+		LoadMeter measuring = this.meter;
+		AutosizeController.Mode following = this.controller.mode();
+		PoolStatistics statistics = PoolStatistics.of(this.pool);
+		if (measuring == null || !this.calm || this.unmeasured
+				|| this.pausedUntil != null || statistics.pending() == 0
+				|| (following != AutosizeController.Mode.STEADY && following != AutosizeController.Mode.SHRINKING)) {
+			this.spikeBeats = 0;
+			return;
+		}
+		if (this.spikeBeats++ == 0) {
+			this.spikeNanos = now;
+			measuring.observe(now, statistics);
+		}
+		else if (this.spikeBeats > SPIKE_BEATS && measuring.handedOut() >= statistics.max()) {
+			this.controller.windowStartsAtSpike();
+			this.metAtOnce = "met at once, " + (now - this.spikeNanos) / 1_000_000
+					+ "ms after callers began to wait in a calm pool";
+			tick();
+		}
 	}
 
 	/**
@@ -222,10 +278,13 @@ public final class PoolAutosizer {
 	}
 
 	synchronized void tick() {
+		this.lastTickNanos = System.nanoTime();
+		this.spikeBeats = 0;
 		try {
 			measureAndDecide();
 		}
 		finally {
+			this.metAtOnce = null;
 			this.mode = mode(this.pausedUntil != null && System.nanoTime() < this.pausedUntilNanos);
 		}
 	}
@@ -259,6 +318,7 @@ public final class PoolAutosizer {
 				}
 				this.pausedUntil = null;
 			}
+			this.calm = !this.controller.waiting(observation);
 			if (refused(now, statistics)) {
 				return;
 			}
@@ -348,6 +408,10 @@ public final class PoolAutosizer {
 			}
 		}
 		Decision decision = this.controller.decide(observation, new Limits(floor, this.ceiling, allowed, guaranteed));
+		if (decision.changes() && this.metAtOnce != null) {
+			decision = new Decision(decision.action(), decision.from(), decision.to(),
+					decision.reason() + "; " + this.metAtOnce);
+		}
 		if (decision.changes()) {
 			PoolResize.maximum(this.pool, decision.to());
 			record(decision);

@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one way a running pool's bounds change, for a resize through the endpoint and the autosize controller
  * alike: through Hikari's configuration MXBean, which the live pool reads. Hikari opens connections up to a
- * raised maximum on demand, but keeps connections above a lowered one until they idle out, so the surplus is
- * closed here: idle connections at once, lent ones when they come back.
+ * raised maximum when borrows start to wait, so the callers already waiting are given theirs here; and it
+ * keeps connections above a lowered one until they idle out, so the surplus is closed here: idle connections
+ * at once, lent ones when they come back.
  */
 public final class PoolResize {
 
@@ -46,6 +47,7 @@ public final class PoolResize {
 		if (max >= config.getMaximumPoolSize()) {
 			config.setMaximumPoolSize(max);
 			config.setMinimumIdle(size);
+			openForWaiting(pool);
 		}
 		else {
 			config.setMinimumIdle(size);
@@ -62,6 +64,24 @@ public final class PoolResize {
 	public static void maximum(HikariDataSource pool, int max) {
 		pool.getHikariConfigMXBean().setMaximumPoolSize(max);
 		retireSurplus(pool, Duration.ZERO);
+		openForWaiting(pool);
+	}
+
+	/**
+	 * Asks Hikari for a connection for each caller waiting, up to the maximum. Hikari asks for one when a
+	 * borrow starts to wait, so callers already waiting when the maximum rose would get none until more
+	 * callers come (or its housekeeper fills the pool up to its size): under a spike every caller is
+	 * already waiting. Hikari's creator opens them one at a time and stops when no caller waits any more.
+	 */
+	private static void openForWaiting(HikariDataSource pool) {
+		if (!(pool.getHikariPoolMXBean() instanceof HikariPool hikari)) {
+			return;
+		}
+		int wanted = Math.min(pool.getMaximumPoolSize() - hikari.getTotalConnections(),
+				PoolStatistics.of(pool).pending());
+		for (int i = 0; i < wanted; i++) {
+			hikari.addBagItem(wanted);
+		}
 	}
 
 	/**

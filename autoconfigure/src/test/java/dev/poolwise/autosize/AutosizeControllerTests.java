@@ -35,16 +35,42 @@ class AutosizeControllerTests {
 	private double served;
 
 	@Test
-	void rampsByTheWaitingCallersAtMostTriplingThePoolAndJudgesEachStepOnTheNextTick() {
+	void rampsByTheWaitingCallersAtMostTriplingThePoolAndOnceAStepClearlyPaidGrowsToTheDemandOnTheNextTick() {
 		this.max = 2;
-		List<Decision> decisions = run(6, poolBound(40), new Limits(2, 40, Integer.MAX_VALUE));
+		List<Decision> decisions = run(6, poolBound(40), new Limits(2, 50, Integer.MAX_VALUE));
 		assertThat(decisions.get(0).reason()).isEqualTo("measuring the load before the first decision");
 		assertThat(decisions).filteredOn(Decision::changes)
 			.extracting(Decision::action, Decision::from, Decision::to)
-			.containsExactly(tuple(Action.GROW, 2, 6), tuple(Action.GROW, 6, 18), tuple(Action.GROW, 18, 40));
-		assertThat(decisions.subList(1, 4)).allMatch(Decision::changes);
+			.containsExactly(tuple(Action.GROW, 2, 6), tuple(Action.GROW, 6, 40));
+		assertThat(decisions.subList(1, 3)).allMatch(Decision::changes);
 		assertThat(decisions.get(2).reason()).contains("helped and callers still wait");
 		assertThat(this.max).isEqualTo(40);
+	}
+
+	@Test
+	void inTheRampAStepThatPaidOnlyALittleIsFollowedByAtMostTriplingThePool() {
+		this.max = 2;
+		IntFunction<Observation> server = (max) -> {
+			Observation o = serverBound(50).apply(max);
+			double throughput = (max <= 2) ? 200 : 200 + (max - 2) * 40;
+			return new Observation(o.nanos(), o.pending(), o.active(), o.max(), throughput, o.meanWaitMillis(),
+					o.inUse());
+		};
+		List<Decision> decisions = run(AutosizeControllerTests.defaults(), 4, server,
+				new Limits(2, 50, Integer.MAX_VALUE));
+		assertThat(decisions).filteredOn(Decision::changes).extracting(Decision::from, Decision::to)
+			.startsWith(tuple(2, 6), tuple(6, 18));
+	}
+
+	@Test
+	void belowItsGuaranteedShareOfTheFleetAPoolGrowsToItAtOnceWhenCallersWait() {
+		this.max = 3;
+		Limits squeezed = new Limits(2, 57, 3, 16);
+		run(4, poolBound(50), squeezed);
+		assertThat(this.max).isEqualTo(3);
+		Decision decision = this.controller.decide(observe(poolBound(50)), new Limits(2, 57, 16, 16));
+		assertThat(decision.action()).isEqualTo(Action.GROW);
+		assertThat(decision.to()).isEqualTo(16);
 	}
 
 	@Test

@@ -106,14 +106,17 @@ class AutosizeFleetTests {
 					await().atMost(Duration.ofSeconds(60)).until(() -> open(busy) >= 40);
 					try (Load second = Load.start(receiving.pool, 50, WORK)) {
 						// its maximum within a few ticks (one step a tick took 12 s); then as fast as Hikari opens
-						await().atMost(Duration.ofSeconds(6))
-							.until(() -> receiving.guaranteed() > 0
-									&& receiving.pool.getMaximumPoolSize() >= receiving.guaranteed());
-						await().atMost(Duration.ofSeconds(20))
-							.until(() -> open(receiving) >= receiving.guaranteed());
+						await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> assertThat(receiving.guaranteed())
+							.as(receiving::describe)
+							.isPositive()
+							.isLessThanOrEqualTo(receiving.pool.getMaximumPoolSize()));
+						await().atMost(Duration.ofSeconds(20)).untilAsserted(
+								() -> assertThat(open(receiving)).as(receiving::describe)
+									.isGreaterThanOrEqualTo(receiving.guaranteed()));
 						first.close();
 						// the first instance idles: what it held beyond its guarantee is lent to the one that waits
-						await().atMost(Duration.ofSeconds(20)).until(() -> open(receiving) >= 35);
+						await().atMost(Duration.ofSeconds(20)).untilAsserted(
+								() -> assertThat(open(receiving)).as(receiving::describe).isGreaterThanOrEqualTo(35));
 					}
 				}
 			}
@@ -174,6 +177,15 @@ class AutosizeFleetTests {
 			String share = this.autosizer.state().share();
 			Matcher matcher = GUARANTEED.matcher((share != null) ? share : "");
 			return matcher.find() ? Integer.parseInt(matcher.group(1)) : 0;
+		}
+
+		/**
+		 * What the instance holds and what its autosizer decided, newest first, for a failure to say.
+		 */
+		String describe() {
+			AutosizeState state = this.autosizer.state();
+			return "instance " + this.pool.getPoolName() + ": max " + state.target() + ", open " + open(this) + ", "
+					+ state.share() + "; decisions " + state.decisions();
 		}
 
 		void close() {

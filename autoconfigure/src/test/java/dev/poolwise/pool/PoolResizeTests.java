@@ -57,6 +57,40 @@ class PoolResizeTests {
 	}
 
 	@Test
+	void aRaisedMaximumOpensConnectionsForTheCallersAlreadyWaitingWithoutWaitingForMoreCallers() throws Exception {
+		// size 0: Hikari's housekeeper fills a pool up to its size only, so it opens none of them either
+		try (HikariDataSource pool = pool("resize-raised", 0, 8)) {
+			pool.setConnectionTimeout(20_000);
+			pool.getConnection().close();
+			PoolResize.maximum(pool, 2);
+			List<Connection> lent = lendAll(pool);
+			List<CompletableFuture<Connection>> waiting = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				waiting.add(CompletableFuture.supplyAsync(() -> {
+					try {
+						return pool.getConnection();
+					}
+					catch (SQLException ex) {
+						throw new IllegalStateException(ex);
+					}
+				}));
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() == 6);
+			PoolResize.maximum(pool, 8);
+			// no connection comes back and no caller comes: only the raise can open them
+			CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+			assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isEqualTo(8);
+			for (CompletableFuture<Connection> borrowed : waiting) {
+				borrowed.get().close();
+			}
+			for (Connection connection : lent) {
+				connection.close();
+			}
+		}
+	}
+
+	@Test
 	void anInterruptedRetirementStopsAtOnceInsteadOfWaitingOutItsPatience() throws Exception {
 		try (HikariDataSource pool = pool("resize-interrupted", 1, 4)) {
 			List<Connection> lent = lendAll(pool);

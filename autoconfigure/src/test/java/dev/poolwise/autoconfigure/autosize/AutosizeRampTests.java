@@ -16,6 +16,7 @@ import dev.poolwise.test.Load;
 import dev.poolwise.test.MetricsContexts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -51,8 +52,17 @@ class AutosizeRampTests {
 						+ "36 open after %.1fs, 40 after %.1fs%n", open36, open40);
 			}
 			AutosizeState state = controls.state("dataSource");
-			assertThat(state.decisions()).filteredOn((change) -> change.action() == Action.GROW).isNotEmpty()
-				.allMatch((change) -> change.to() <= 3 * change.from());
+			assertThat(state.decisions()).as("newest first: the first step at most triples the pool, the next, "
+					+ "once the first clearly paid, grows to the demand")
+				.filteredOn((change) -> change.action() == Action.GROW)
+				.extracting(AutosizeState.Change::from, AutosizeState.Change::to)
+				.containsExactly(tuple(6, 40), tuple(2, 6));
+			assertThat(state.decisions()).as("the first step meets the spike without waiting for the next tick")
+				.filteredOn((change) -> change.action() == Action.GROW)
+				.last()
+				.extracting(AutosizeState.Change::reason)
+				.asString()
+				.contains("after callers began to wait in a calm pool");
 		});
 	}
 

@@ -142,55 +142,55 @@ public final class AutosizeStudy implements Study {
 
 	/**
 	 * The hold case of issue 28 ({@code -Dbench.autosize.only=hold}): 40 callers that each hold a connection
-	 * 50ms against an idle server arrive at once, once the controller runs, for {@value #HOLD_SECONDS}s, on
-	 * plain Hikari opening connections on demand from 2 up to 40 and on autosize between the same bounds with
-	 * its defaults, in {@value #HOLD_ROUNDS} rounds that alternate which goes first.
+	 * 50ms against an idle server arrive at once for {@value #HOLD_SECONDS}s, on plain Hikari opening
+	 * connections on demand from 2 up to 40 and on autosize between the same bounds with its defaults, the load
+	 * arriving once the controller runs (the issue's case) and with the application, before the controller's
+	 * first tick, in {@value #HOLD_ROUNDS} rounds that rotate which goes first.
 	 */
 	private static void holdOnly(StringBuilder report) throws Exception {
 		try (EmbeddedPostgres server = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start()) {
 			String url = "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";
 			report.append("Run ").append(now()).append(" on ").append(Runtime.getRuntime().availableProcessors())
 				.append(" cores shared with other work. Each round: 40 client threads of `SELECT pg_sleep(0.05)` ")
-				.append("start at once on a pool that holds 2 connections, once the controller's first tick has passed, for ")
+				.append("start at once on a pool that holds 2 connections, for ")
 				.append(HOLD_SECONDS)
 				.append("s; plain Hikari (minimum idle 2, maximum 40) and Poolwise autosize (size 2, ceiling 40, ")
-				.append("its defaults) alternate which goes first. Open connections sampled every 50ms.\n\n")
+				.append("its defaults), the load arriving once the controller's first tick has passed (plain ")
+				.append("Hikari idles as long) or with the application, before that tick; the order rotates ")
+				.append("every round. Open connections sampled every 50ms.\n\n")
 				.append("| round | pool | calls | of plain Hikari's | timeouts | 36 open after | 40 open after |\n")
 				.append("|---:|---|---:|---:|---:|---:|---:|\n");
 			for (int round = 1; round <= HOLD_ROUNDS; round++) {
-				long[] plain = null;
-				long[] autosized = null;
-				for (int i = 0; i < 2; i++) {
-					boolean autosize = (i + round) % 2 == 0;
-					try (Contender pool = autosize ? Contender.autosize("autosize-2..40", url, 2, 40)
-							: Contender.elastic("hikari-2..40", url, 2, 40)) {
-						long[] held = hold(pool);
-						if (autosize) {
-							autosized = held;
-						}
-						else {
-							plain = held;
-						}
+				long[][] held = new long[3][];
+				for (int i = 0; i < 3; i++) {
+					int which = (i + round) % 3;
+					try (Contender pool = (which == 0) ? Contender.elastic("hikari-2..40", url, 2, 40)
+							: Contender.autosize("autosize-2..40", url, 2, 40)) {
+						held[which] = hold(pool, which != 2);
 					}
 				}
-				holdRow(report, round, "plain Hikari 2..40", plain, plain);
-				holdRow(report, round, "autosize 2..40", autosized, plain);
+				holdRow(report, round, "plain Hikari 2..40", held[0], held[0]);
+				holdRow(report, round, "autosize 2..40, load once the controller runs", held[1], held[0]);
+				holdRow(report, round, "autosize 2..40, load with the application", held[2], held[0]);
 			}
 		}
 	}
 
 	/**
 	 * One hold run: calls, timeouts, milliseconds until 36 and 40 connections were open (-1 for never).
+	 * @param afterFirstTick whether the load waits for the controller's first tick (plain Hikari idles as long)
 	 */
-	private static long[] hold(Contender pool) throws Exception {
-		// As in the issue's case, the load arrives once the controller runs: its first tick, which only
-		// measures, has passed; plain Hikari gets the same idle time.
-		long idle = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-		while (System.nanoTime() < idle && (pool.state() == null || pool.state().mode().equals("MEASURING"))) {
-			Thread.sleep(20);
-		}
-		if (pool.state() == null) {
-			Thread.sleep(Contender.AUTOSIZE.interval().toMillis() + 100);
+	private static long[] hold(Contender pool, boolean afterFirstTick) throws Exception {
+		if (afterFirstTick) {
+			// As in the issue's case, the load arrives once the controller runs: its first tick, which only
+			// measures, has passed; plain Hikari gets the same idle time.
+			long idle = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (System.nanoTime() < idle && (pool.state() == null || pool.state().mode().equals("MEASURING"))) {
+				Thread.sleep(20);
+			}
+			if (pool.state() == null) {
+				Thread.sleep(Contender.AUTOSIZE.interval().toMillis() + 100);
+			}
 		}
 		long start = System.nanoTime();
 		long end = start + Duration.ofSeconds(HOLD_SECONDS).toNanos();
