@@ -11,13 +11,14 @@ import dev.poolwise.metrics.PoolSizeRecommendation;
  * least {@code minGain} of what one connection delivered before, per connection the step put to use, and
  * lowered the wait (or raised throughput so clearly that the lagging wait does not matter). Like TCP's slow
  * start it ramps first: each step adds the waiting callers, at most twice the pool's size (all of them once a
- * step of the ramp clearly paid for itself, so a pool where connections help reaches its demand on the second
- * step), and is judged on the next tick. Only a step that clearly helped (twice the needed gain) is believed on one tick: one that looks as
- * if it did not help, or helped only a little, is measured again on the next tick, which decides in the ramp
- * (whose first window still has connections opening); after the ramp it helped only if both ticks say so. A
- * step that did not help means the server is the bottleneck (CPU, locks, I/O): the pool goes
- * back to the knee, the last size at which growth still helped, the ramp ends, and later steps add {@code step}
- * and are judged once the window after them has settled. While holding it measures the knee's level and its
+ * step of the ramp clearly paid for itself against a base of at least {@value #SAMPLE} borrows per connection,
+ * so a pool where connections help reaches its demand on the second step), and is judged on the next tick.
+ * Only a step that clearly helped (twice the needed gain) is believed on one tick: one that looks as if it did
+ * not help, or helped only a little, is measured again on the next tick, which decides in the ramp (whose first
+ * window still has connections opening); after the ramp it helped only if both ticks say so. A step that did
+ * not help means the server is the bottleneck (CPU, locks, I/O): the pool goes back to the knee, the last size
+ * at which growth still helped, the ramp ends, and later steps add {@code step} and are judged once the window
+ * after them has settled. While holding it measures the knee's level and its
  * spread, how far a tick strays from that level, and a step from the knee must raise throughput by twice the
  * spread besides, so that on a server whose throughput is flat past the knee a noisy tick does not pass for a
  * gain and ratchet the knee up. Held at the knee with callers still waiting, it tries a step again after
@@ -57,6 +58,13 @@ public final class AutosizeController {
 	/** Steps tried again from the knee while callers still wait, before holding until the load changes. */
 	static final int RETRIES = 3;
 
+	/**
+	 * Borrows per connection a step's base must rest on before the step, clearly paid, may take the pool to
+	 * all its waiting callers: fewer, and one borrow more or less fakes a gain. The autosizer's early tick
+	 * waits for as many.
+	 */
+	static final int SAMPLE = 4;
+
 	/** Least time before the first retry from the knee, whatever the cooldown. */
 	private static final long MIN_RETRY_NANOS = 1_000_000_000L;
 
@@ -76,7 +84,7 @@ public final class AutosizeController {
 
 	private long lastWaitingNanos;
 
-	private Measure base = new Measure(0, 0, 0, 0);
+	private Measure base = new Measure(0, 0, 0, 0, 0);
 
 	private int changedTicks;
 
@@ -262,10 +270,11 @@ public final class AutosizeController {
 		if (earned) {
 			this.retries = 0;
 		}
-		this.base = new Measure(current, o.throughput(), o.meanWaitMillis(), o.inUse());
+		boolean sampled = this.base.borrows() >= (double) SAMPLE * this.base.max();
+		this.base = Measure.of(o);
 		int cap = earned ? top : Math.min(top, guaranteed);
 		if (current < cap) {
-			this.paidClearly = clearly;
+			this.paidClearly = clearly && sampled;
 			int next = next(o, cap);
 			this.settling = !this.ramping;
 			return change(Decision.Action.GROW, current, next, o, judged + (earned ? " helped and callers still wait"
@@ -294,7 +303,7 @@ public final class AutosizeController {
 		if (this.kneeUnmeasured) {
 			this.kneeUnmeasured = false;
 			this.spread = 0;
-			this.base = new Measure(current, o.throughput(), o.meanWaitMillis(), o.inUse());
+			this.base = Measure.of(o);
 			return Decision.none(current, "measured the knee " + current);
 		}
 		long retryNanos = Math.max(this.cooldownNanos, MIN_RETRY_NANOS) << this.retries;
@@ -314,7 +323,8 @@ public final class AutosizeController {
 			this.spread = (1 - KNEE_SMOOTHING) * this.spread
 					+ KNEE_SMOOTHING * Math.abs(o.throughput() - throughput);
 			this.base = new Measure(current, (1 - KNEE_SMOOTHING) * throughput + KNEE_SMOOTHING * o.throughput(),
-					(1 - KNEE_SMOOTHING) * this.base.waitMillis + KNEE_SMOOTHING * o.meanWaitMillis(), o.inUse());
+					(1 - KNEE_SMOOTHING) * this.base.waitMillis + KNEE_SMOOTHING * o.meanWaitMillis(), o.inUse(),
+					this.base.borrows + o.handedOut());
 		}
 		if (this.changedTicks >= LOAD_CHANGE_TICKS && current < top && cooledDown(o)) {
 			this.changedTicks = 0;
@@ -367,7 +377,7 @@ public final class AutosizeController {
 	}
 
 	private Decision probe(Observation o, int top, String reason) {
-		return probe(o, top, new Measure(o.max(), o.throughput(), o.meanWaitMillis(), o.inUse()), reason);
+		return probe(o, top, Measure.of(o), reason);
 	}
 
 	/**
@@ -450,9 +460,13 @@ public final class AutosizeController {
 	}
 
 	/**
-	 * Size, throughput, wait and connections in use at the start of a step.
+	 * Size, throughput, wait and connections in use at the start of a step, and the borrows they rest on.
 	 */
-	private record Measure(int max, double throughput, double waitMillis, double inUse) {
+	private record Measure(int max, double throughput, double waitMillis, double inUse, double borrows) {
+
+		static Measure of(Observation o) {
+			return new Measure(o.max(), o.throughput(), o.meanWaitMillis(), o.inUse(), o.handedOut());
+		}
 
 	}
 

@@ -1,5 +1,7 @@
 package dev.poolwise.autosize;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.poolwise.holders.BorrowCounts;
 import dev.poolwise.holders.HolderTracking;
 import dev.poolwise.pool.PoolStatistics;
@@ -18,6 +20,10 @@ final class LoadMeter {
 
 	private BorrowCounts last;
 
+	private @Nullable BorrowCounts mark;
+
+	private long markNanos;
+
 	LoadMeter(HolderTracking tracking, long startNanos) {
 		this.tracking = tracking;
 		this.nanos = startNanos;
@@ -25,12 +31,42 @@ final class LoadMeter {
 	}
 
 	/**
-	 * Borrows handed out since the last observation, timeouts left out.
-	 * @return how many
+	 * Starts the window of the next observation here, should it be taken from the mark: the load before the
+	 * mark is then left out of it. An observation without the mark keeps its whole window.
+	 * @param nanos monotonic time now
 	 */
-	long handedOut() {
-		BorrowCounts now = this.tracking.borrowCounts();
-		return (now.attempts() - this.last.attempts()) - (now.timeouts() - this.last.timeouts());
+	void mark(long nanos) {
+		this.markNanos = nanos;
+		this.mark = this.tracking.borrowCounts();
+	}
+
+	/**
+	 * Borrows handed out since the mark, timeouts left out.
+	 * @return how many, 0 without a mark
+	 */
+	long handedOutSinceMark() {
+		BorrowCounts from = this.mark;
+		return (from != null) ? handedOut(from, this.tracking.borrowCounts()) : 0;
+	}
+
+	/**
+	 * Measures the load since the mark, or since the last observation without one.
+	 * @param nanos monotonic time now
+	 * @param statistics the pool's counters now
+	 * @return the observation
+	 */
+	Observation observeSinceMark(long nanos, PoolStatistics statistics) {
+		BorrowCounts from = this.mark;
+		if (from != null) {
+			this.nanos = this.markNanos;
+			this.last = from;
+		}
+		return observe(nanos, statistics);
+	}
+
+	private static long handedOut(BorrowCounts from, BorrowCounts to) {
+		long attempts = Math.max(0, to.attempts() - from.attempts());
+		return Math.max(0, attempts - Math.max(0, to.timeouts() - from.timeouts()));
 	}
 
 	/**
@@ -43,14 +79,15 @@ final class LoadMeter {
 		BorrowCounts now = this.tracking.borrowCounts();
 		double elapsed = Math.max(1e-9, (nanos - this.nanos) / 1e9);
 		long attempts = Math.max(0, now.attempts() - this.last.attempts());
-		long handedOut = Math.max(0, attempts - (now.timeouts() - this.last.timeouts()));
+		long handedOut = handedOut(this.last, now);
 		double meanWaitMillis = (attempts > 0) ? Math.max(0, now.waitNanos() - this.last.waitNanos()) / 1e6 / attempts
 				: 0;
 		double inUse = Math.max(0, now.heldMillis() - this.last.heldMillis()) / 1e3 / elapsed;
 		this.nanos = nanos;
 		this.last = now;
+		this.mark = null;
 		return new Observation(nanos, statistics.pending(), statistics.active(), statistics.max(),
-				handedOut / elapsed, meanWaitMillis, inUse);
+				handedOut / elapsed, meanWaitMillis, inUse, handedOut);
 	}
 
 }

@@ -10,8 +10,24 @@ package dev.poolwise.autosize;
  * @param throughput connections handed out per second since the last tick
  * @param meanWaitMillis mean time a caller waited for its connection since the last tick
  * @param inUse mean connections in use since the last tick (Little's law: total hold time / elapsed)
+ * @param handedOut connections handed out since the last tick, how many borrows the other numbers rest on
  */
 public record Observation(long nanos, int pending, int active, int max, double throughput, double meanWaitMillis,
-		double inUse) {
+		double inUse, long handedOut) {
+
+	/**
+	 * An observation of a one-second window.
+	 * @param nanos monotonic time of the measurement
+	 * @param pending threads waiting for a connection at that moment
+	 * @param active connections lent out at that moment
+	 * @param max the pool's working maximum
+	 * @param throughput connections handed out per second in the second before
+	 * @param meanWaitMillis mean time a caller waited for its connection
+	 * @param inUse mean connections in use
+	 */
+	public Observation(long nanos, int pending, int active, int max, double throughput, double meanWaitMillis,
+			double inUse) {
+		this(nanos, pending, active, max, throughput, meanWaitMillis, inUse, Math.round(throughput));
+	}
 
 }

@@ -32,11 +32,12 @@ import dev.poolwise.validation.Durations;
 
 /**
  * Drives the {@link AutosizeController} of one pool on a thread of its own: every interval, and at once when
- * callers start to wait in a pool where none waited, it measures the pool, asks PostgreSQL for the pool's share of the connection budget (when there is one), applies the
- * decision through {@link PoolResize} and says why in one INFO line. A manual resize pauses it. It measures
- * the load with Poolwise's own tracker of the pool ({@link HolderTracking}); a pool it cannot measure (one with
- * a Dropwizard or Prometheus metric registry of its own, beside which Hikari takes no other tracker, or whose
- * tracker was replaced at runtime) it says so once and leaves alone rather than resize it blind.
+ * callers start to wait in a pool where none waited, it measures the pool, asks PostgreSQL for the pool's share
+ * of the connection budget (when there is one), applies the decision through {@link PoolResize} and says why in
+ * one INFO line. A manual resize pauses it. It measures the load with Poolwise's own tracker of the pool
+ * ({@link HolderTracking}); a pool it cannot measure (one with a Dropwizard or Prometheus metric registry of
+ * its own, beside which Hikari takes no other tracker, or whose tracker was replaced at runtime) it says so
+ * once and leaves alone rather than resize it blind.
  */
 public final class PoolAutosizer {
 
@@ -47,7 +48,7 @@ public final class PoolAutosizer {
 	/** Beats an interval, at each of which the autosizer looks whether a spike arrived in a calm pool. */
 	private static final int BEATS = 10;
 
-	/** Least beats a spike is measured for before the early tick, so the window counts borrows at the old size. */
+	/** Least beats a spike is measured for before the early tick. */
 	private static final int SPIKE_BEATS = 2;
 
 	/** What the controller can be doing, as the endpoint and the {@code db.pool.autosize.mode} gauges say. */
@@ -184,39 +185,63 @@ public final class PoolAutosizer {
 	}
 
 	/**
-	 * Ticks once an interval has passed since the last tick, and early when a spike arrives in a calm pool (no
-	 * caller waited at the last tick, or there was none yet, and now callers wait). The beat that first sees
-	 * them starts the window afresh, so the calm part before the spike does not dilute what the pool delivered
-	 * at its size; once the spike has lasted {@value #SPIKE_BEATS} more beats and every connection of the pool
-	 * has served a caller in it (on average), the tick takes the first step, rather than up to an interval
-	 * after the spike came (or two, when it comes before the first tick, which would only measure). The next
-	 * tick comes an interval after it.
+	 * Ticks once an interval has passed since the last tick, and early when a spike arrives in a calm pool that
+	 * may grow (no caller waited at the last tick, or there was none yet; now callers wait, and the pool is
+	 * below its ceiling and its budget share, and not paused or backing off from a refused login). The beat
+	 * that first sees them marks where the spike began, so the early tick's window leaves out the calm before
+	 * it and holds what the pool delivered at its size; once the spike has lasted {@value #SPIKE_BEATS} more
+	 * beats and each connection of the pool has served {@value AutosizeController#SAMPLE} callers in it on
+	 * average, the tick takes the first step, rather than up to an interval after the spike came (or two, when
+	 * it comes before the first tick, which would only measure). The next tick comes an interval after it, on
+	 * its whole window. Every beat while callers wait also asks Hikari for the connections they need up to
+	 * the maximum ({@link PoolResize#openForWaiting}).
 	 */
 	synchronized void beat() {
-		long now = System.nanoTime();
-		if (now - this.lastTickNanos >= this.intervalNanos) {
-			tick();
+		if (this.unmeasured) {
 			return;
 		}
-		LoadMeter measuring = this.meter;
+		try {
+			long now = System.nanoTime();
+			if (now - this.lastTickNanos >= this.intervalNanos) {
+				tick();
+				return;
+			}
+			PoolStatistics statistics = PoolStatistics.of(this.pool);
+			if (statistics.pending() > 0) {
+				PoolResize.openForWaiting(this.pool);
+			}
+			LoadMeter measuring = this.meter;
+			if (measuring == null || !spikeMayGrow(now, statistics)) {
+				this.spikeBeats = 0;
+				return;
+			}
+			if (this.spikeBeats++ == 0) {
+				this.spikeNanos = now;
+				measuring.mark(now);
+			}
+			else if (this.spikeBeats > SPIKE_BEATS
+					&& measuring.handedOutSinceMark() >= (long) AutosizeController.SAMPLE * statistics.max()) {
+				// connections above a lowered maximum still serving would inflate what the pool delivers at it
+				if (statistics.total() <= statistics.max()) {
+					this.controller.windowStartsAtSpike();
+				}
+				this.metAtOnce = "met at once, " + (now - this.spikeNanos) / 1_000_000
+						+ "ms after callers began to wait in a calm pool";
+				tick();
+				this.calm = false;
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Poolwise autosize of pool '" + this.beanName + "' failed a beat: " + ex.getMessage());
+		}
+	}
+
+	private boolean spikeMayGrow(long now, PoolStatistics statistics) {
 		AutosizeController.Mode following = this.controller.mode();
-		PoolStatistics statistics = PoolStatistics.of(this.pool);
-		if (measuring == null || !this.calm || this.unmeasured
-				|| this.pausedUntil != null || statistics.pending() == 0
-				|| (following != AutosizeController.Mode.STEADY && following != AutosizeController.Mode.SHRINKING)) {
-			this.spikeBeats = 0;
-			return;
-		}
-		if (this.spikeBeats++ == 0) {
-			this.spikeNanos = now;
-			measuring.observe(now, statistics);
-		}
-		else if (this.spikeBeats > SPIKE_BEATS && measuring.handedOut() >= statistics.max()) {
-			this.controller.windowStartsAtSpike();
-			this.metAtOnce = "met at once, " + (now - this.spikeNanos) / 1_000_000
-					+ "ms after callers began to wait in a calm pool";
-			tick();
-		}
+		BudgetRule.FleetShare current = this.share;
+		return this.calm && statistics.pending() > 0 && this.pausedUntil == null && now - this.refusedUntilNanos >= 0
+				&& (following == AutosizeController.Mode.STEADY || following == AutosizeController.Mode.SHRINKING)
+				&& statistics.max() < this.ceiling && (current == null || statistics.max() < current.allowed());
 	}
 
 	/**
@@ -311,7 +336,8 @@ public final class PoolAutosizer {
 		try {
 			long now = System.nanoTime();
 			PoolStatistics statistics = PoolStatistics.of(this.pool);
-			Observation observation = measuring.observe(now, statistics);
+			Observation observation = (this.metAtOnce != null) ? measuring.observeSinceMark(now, statistics)
+					: measuring.observe(now, statistics);
 			if (this.pausedUntil != null) {
 				if (now < this.pausedUntilNanos) {
 					return;

@@ -10,7 +10,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.util.ClockSource;
 
 import dev.poolwise.holders.HolderTracking;
-import dev.poolwise.holders.LentConnections;
+import dev.poolwise.pool.LentConnections;
 
 /**
  * What is still borrowed from a pool, read only when a drain gives up. A pool Poolwise tuned names its

@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 
 import dev.poolwise.holders.Holdings.Holding;
+import dev.poolwise.pool.LentConnections;
 import dev.poolwise.pool.QueuedPool;
 
 /**

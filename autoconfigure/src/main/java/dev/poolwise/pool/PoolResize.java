@@ -1,18 +1,12 @@
 package dev.poolwise.pool;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The one way a running pool's bounds change, for a resize through the endpoint and the autosize controller
@@ -22,9 +16,6 @@ import org.jspecify.annotations.Nullable;
  * at once, lent ones when they come back.
  */
 public final class PoolResize {
-
-	/** Hikari's state of a lent connection in its bag. */
-	private static final int STATE_IN_USE = 1;
 
 	/** Longest a retirement waits for the idle connection it saw, should a caller take it first. */
 	private static final long IDLE_WAIT_MILLIS = 5;
@@ -69,11 +60,13 @@ public final class PoolResize {
 
 	/**
 	 * Asks Hikari for a connection for each caller waiting, up to the maximum. Hikari asks for one when a
-	 * borrow starts to wait, so callers already waiting when the maximum rose would get none until more
-	 * callers come (or its housekeeper fills the pool up to its size): under a spike every caller is
-	 * already waiting. Hikari's creator opens them one at a time and stops when no caller waits any more.
+	 * borrow starts to wait, so callers already waiting in its borrow when the maximum rose would get none
+	 * until more callers come (or its housekeeper fills the pool up to its size): under a spike every caller
+	 * is already waiting. Hikari opens them one at a time, while callers wait in its borrow, and takes as many
+	 * asks at once as the maximum the pool started with; asking again later asks for the rest.
+	 * @param pool the pool
 	 */
-	private static void openForWaiting(HikariDataSource pool) {
+	public static void openForWaiting(HikariDataSource pool) {
 		if (!(pool.getHikariPoolMXBean() instanceof HikariPool hikari)) {
 			return;
 		}
@@ -139,116 +132,6 @@ public final class PoolResize {
 			}
 		}
 		return retired;
-	}
-
-	/**
-	 * Hikari's bag of connections, reached by reflection and looked up once: the lent connections and their
-	 * eviction marks.
-	 */
-	private static final class LentConnections {
-
-		private static final Log logger = LogFactory.getLog(PoolResize.class);
-
-		private static volatile @Nullable Handles handles;
-
-		private static volatile boolean unreachable;
-
-		/**
-		 * Marks lent connections to be closed when they come back: Hikari closes a marked connection when it
-		 * is returned, or on its next borrow, and hands the caller another.
-		 * @return false if Hikari's internals cannot be reached
-		 */
-		static boolean markToClose(HikariPool hikari, int count) {
-			Handles found = handles();
-			if (found == null) {
-				return false;
-			}
-			try {
-				int left = count;
-				for (Object entry : found.lent(hikari)) {
-					if (left <= 0) {
-						break;
-					}
-					if (!(boolean) found.isMarkedEvicted().invoke(entry)) {
-						found.markEvicted().invoke(entry);
-						left--;
-					}
-				}
-				return true;
-			}
-			catch (ReflectiveOperationException | RuntimeException ex) {
-				unreachable(ex);
-				return false;
-			}
-		}
-
-		/**
-		 * Lent connections already marked to close.
-		 */
-		static int markedToClose(HikariPool hikari) {
-			Handles found = handles();
-			if (found == null) {
-				return 0;
-			}
-			try {
-				int marked = 0;
-				for (Object entry : found.lent(hikari)) {
-					if ((boolean) found.isMarkedEvicted().invoke(entry)) {
-						marked++;
-					}
-				}
-				return marked;
-			}
-			catch (ReflectiveOperationException | RuntimeException ex) {
-				unreachable(ex);
-				return 0;
-			}
-		}
-
-		private static @Nullable Handles handles() {
-			Handles found = handles;
-			if (found != null || unreachable) {
-				return found;
-			}
-			try {
-				Field bag = HikariPool.class.getDeclaredField("connectionBag");
-				bag.setAccessible(true);
-				Method values = bag.getType().getMethod("values", int.class);
-				Class<?> entry = Class.forName("com.zaxxer.hikari.pool.PoolEntry");
-				Method isMarkedEvicted = entry.getDeclaredMethod("isMarkedEvicted");
-				Method markEvicted = entry.getDeclaredMethod("markEvicted");
-				isMarkedEvicted.setAccessible(true);
-				markEvicted.setAccessible(true);
-				found = new Handles(bag, values, isMarkedEvicted, markEvicted);
-				handles = found;
-				return found;
-			}
-			catch (ReflectiveOperationException | RuntimeException ex) {
-				unreachable(ex);
-				return null;
-			}
-		}
-
-		private static void unreachable(Exception ex) {
-			handles = null;
-			if (!unreachable) {
-				unreachable = true;
-				logger.warn("Poolwise cannot reach HikariCP's connection bag (" + ex
-						+ "), so connections lent above a lowered maximum are not marked to close when they come "
-						+ "back; they are retired by borrowing them as they return, over a few autosize ticks or "
-						+ "endpoint resizes. On the module path, --add-opens "
-						+ "com.zaxxer.hikari/com.zaxxer.hikari.pool=ALL-UNNAMED lets Poolwise reach it.");
-			}
-		}
-
-		private record Handles(Field bag, Method values, Method isMarkedEvicted, Method markEvicted) {
-
-			List<?> lent(HikariPool hikari) throws ReflectiveOperationException {
-				return (List<?>) this.values.invoke(this.bag.get(hikari), STATE_IN_USE);
-			}
-
-		}
-
 	}
 
 }

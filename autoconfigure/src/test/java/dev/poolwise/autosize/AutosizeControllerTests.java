@@ -63,6 +63,19 @@ class AutosizeControllerTests {
 	}
 
 	@Test
+	void aStepThatClearlyPaidAgainstABaseOfFewBorrowsIsFollowedByAtMostTriplingThePool() {
+		this.max = 2;
+		// callers that each hold a connection 500ms: a pool of 2 hands out 4 a second, too few to judge by
+		IntFunction<Observation> slow = (max) -> {
+			int busy = Math.min(max, 40);
+			return new Observation(this.now, 40 - busy, busy, max, busy * 2.0, (40 - busy) * 500.0 / busy, busy);
+		};
+		List<Decision> decisions = run(4, slow, new Limits(2, 50, Integer.MAX_VALUE));
+		assertThat(decisions).filteredOn(Decision::changes).extracting(Decision::from, Decision::to)
+			.startsWith(tuple(2, 6), tuple(6, 18));
+	}
+
+	@Test
 	void belowItsGuaranteedShareOfTheFleetAPoolGrowsToItAtOnceWhenCallersWait() {
 		this.max = 3;
 		Limits squeezed = new Limits(2, 57, 3, 16);
