@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -64,6 +66,8 @@ class PoolResizeTests {
 			pool.getConnection().close();
 			PoolResize.maximum(pool, 2);
 			List<Connection> lent = lendAll(pool);
+			// a thread each: the common pool may run fewer at once on a small machine
+			ExecutorService callers = Executors.newFixedThreadPool(6);
 			List<CompletableFuture<Connection>> waiting = new ArrayList<>();
 			for (int i = 0; i < 6; i++) {
 				waiting.add(CompletableFuture.supplyAsync(() -> {
@@ -73,7 +77,7 @@ class PoolResizeTests {
 					catch (SQLException ex) {
 						throw new IllegalStateException(ex);
 					}
-				}));
+				}, callers));
 			}
 			await().atMost(Duration.ofSeconds(5))
 				.until(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() == 6);
@@ -87,6 +91,7 @@ class PoolResizeTests {
 			for (Connection connection : lent) {
 				connection.close();
 			}
+			callers.shutdown();
 		}
 	}
 

@@ -239,7 +239,8 @@ class TlsRotationFaultTests {
 							.isEqualTo("CN=poolwise-test-ca");
 					});
 					await().atMost(Duration.ofSeconds(30))
-						.untilAsserted(() -> assertThat(messages(load.lastFailure())).as("what callers get")
+						.untilAsserted(() -> assertThat(messages(load.lastFailure()))
+							.as(() -> "what callers get (" + load.done() + " calls done, " + load.failed() + " failed)")
 							.contains("db.pool.ssl.bundle=rot is invalid: the server's certificate"));
 					assertThat(output).contains("Pool 'dataSource' cannot open a connection: db.pool.ssl.bundle=rot is "
 							+ "invalid: the server's certificate (subject CN=localhost, issued by "

@@ -27,7 +27,7 @@ public final class Load implements AutoCloseable {
 
 	private final List<Thread> threads = new ArrayList<>();
 
-	private final AtomicReference<@Nullable SQLException> lastFailure = new AtomicReference<>();
+	private final AtomicReference<@Nullable Exception> lastFailure = new AtomicReference<>();
 
 	private Load(DataSource dataSource, int clients, String... statements) {
 		for (int i = 0; i < clients; i++) {
@@ -63,7 +63,8 @@ public final class Load implements AutoCloseable {
 				}
 				this.done.incrementAndGet();
 			}
-			catch (SQLException ex) {
+			catch (SQLException | RuntimeException ex) {
+				// a client counts every failure and goes on: one that died would hide what callers get
 				this.failed.incrementAndGet();
 				this.lastFailure.set(ex);
 			}
@@ -90,7 +91,7 @@ public final class Load implements AutoCloseable {
 	 * The latest failure a client saw.
 	 * @return the failure, or null when none failed
 	 */
-	public @Nullable SQLException lastFailure() {
+	public @Nullable Exception lastFailure() {
 		return this.lastFailure.get();
 	}
 
