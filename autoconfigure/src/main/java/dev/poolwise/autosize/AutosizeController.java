@@ -324,7 +324,7 @@ public final class AutosizeController {
 					+ KNEE_SMOOTHING * Math.abs(o.throughput() - throughput);
 			this.base = new Measure(current, (1 - KNEE_SMOOTHING) * throughput + KNEE_SMOOTHING * o.throughput(),
 					(1 - KNEE_SMOOTHING) * this.base.waitMillis + KNEE_SMOOTHING * o.meanWaitMillis(), o.inUse(),
-					this.base.borrows + o.handedOut());
+					(1 - KNEE_SMOOTHING) * this.base.borrows + KNEE_SMOOTHING * o.handedOut());
 		}
 		if (this.changedTicks >= LOAD_CHANGE_TICKS && current < top && cooledDown(o)) {
 			this.changedTicks = 0;
@@ -460,7 +460,8 @@ public final class AutosizeController {
 	}
 
 	/**
-	 * Size, throughput, wait and connections in use at the start of a step, and the borrows they rest on.
+	 * Size, throughput, wait and connections in use at the start of a step, and the borrows a window of it
+	 * rests on (the knee's level: a window's on average).
 	 */
 	private record Measure(int max, double throughput, double waitMillis, double inUse, double borrows) {
 

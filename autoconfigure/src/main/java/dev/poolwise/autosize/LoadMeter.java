@@ -83,11 +83,14 @@ final class LoadMeter {
 		double meanWaitMillis = (attempts > 0) ? Math.max(0, now.waitNanos() - this.last.waitNanos()) / 1e6 / attempts
 				: 0;
 		double inUse = Math.max(0, now.heldMillis() - this.last.heldMillis()) / 1e3 / elapsed;
+		// a window that callers began to wait in part way rests on the borrows since then
+		BorrowCounts from = this.mark;
+		long sample = (from != null) ? handedOut(from, now) : handedOut;
 		this.nanos = nanos;
 		this.last = now;
 		this.mark = null;
 		return new Observation(nanos, statistics.pending(), statistics.active(), statistics.max(),
-				handedOut / elapsed, meanWaitMillis, inUse, handedOut);
+				handedOut / elapsed, meanWaitMillis, inUse, sample);
 	}
 
 }

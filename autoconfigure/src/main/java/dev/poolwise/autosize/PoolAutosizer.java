@@ -109,6 +109,8 @@ public final class PoolAutosizer {
 
 	private int spikeBeats;
 
+	private boolean beatFailing;
+
 	private long spikeNanos;
 
 	private @Nullable String metAtOnce;
@@ -201,38 +203,47 @@ public final class PoolAutosizer {
 			return;
 		}
 		try {
-			long now = System.nanoTime();
-			if (now - this.lastTickNanos >= this.intervalNanos) {
-				tick();
-				return;
-			}
-			PoolStatistics statistics = PoolStatistics.of(this.pool);
-			if (statistics.pending() > 0) {
-				PoolResize.openForWaiting(this.pool);
-			}
-			LoadMeter measuring = this.meter;
-			if (measuring == null || !spikeMayGrow(now, statistics)) {
-				this.spikeBeats = 0;
-				return;
-			}
-			if (this.spikeBeats++ == 0) {
-				this.spikeNanos = now;
-				measuring.mark(now);
-			}
-			else if (this.spikeBeats > SPIKE_BEATS
-					&& measuring.handedOutSinceMark() >= (long) AutosizeController.SAMPLE * statistics.max()) {
-				// connections above a lowered maximum still serving would inflate what the pool delivers at it
-				if (statistics.total() <= statistics.max()) {
-					this.controller.windowStartsAtSpike();
-				}
-				this.metAtOnce = "met at once, " + (now - this.spikeNanos) / 1_000_000
-						+ "ms after callers began to wait in a calm pool";
-				tick();
-				this.calm = false;
-			}
+			beatOnce();
+			this.beatFailing = false;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Poolwise autosize of pool '" + this.beanName + "' failed a beat: " + ex.getMessage());
+			// said once until a beat succeeds again, not ten times an interval
+			if (!this.beatFailing) {
+				logger.warn("Poolwise autosize of pool '" + this.beanName + "' failed a beat", ex);
+			}
+			this.beatFailing = true;
+		}
+	}
+
+	private void beatOnce() {
+		long now = System.nanoTime();
+		if (now - this.lastTickNanos >= this.intervalNanos) {
+			tick();
+			return;
+		}
+		PoolStatistics statistics = PoolStatistics.of(this.pool);
+		if (statistics.pending() > 0) {
+			PoolResize.openForWaiting(this.pool);
+		}
+		LoadMeter measuring = this.meter;
+		if (measuring == null || !spikeMayGrow(now, statistics)) {
+			this.spikeBeats = 0;
+			return;
+		}
+		if (this.spikeBeats++ == 0) {
+			this.spikeNanos = now;
+			measuring.mark(now);
+		}
+		else if (this.spikeBeats > SPIKE_BEATS
+				&& measuring.handedOutSinceMark() >= (long) AutosizeController.SAMPLE * statistics.max()) {
+			// connections above a lowered maximum still serving would inflate what the pool delivers at it
+			if (statistics.total() <= statistics.max()) {
+				this.controller.windowStartsAtSpike();
+			}
+			this.metAtOnce = "met at once, " + (now - this.spikeNanos) / 1_000_000
+					+ "ms after callers began to wait in a calm pool";
+			tick();
+			this.calm = false;
 		}
 	}
 

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * The connections a running pool has lent out, in Hikari's connection bag: who holds the pool reads them, a
  * lowered maximum marks them to close. Hikari does not expose the bag, so it is reached by reflection, looked
  * up once; where it cannot be (a Hikari version that moved it, or the module path without
- * {@code --add-opens}) there are none to read or mark, which is said once at WARN. Read only when a report or
+ * {@code --add-opens}) there are none to read or mark, which is said once at WARN. A read that fails once (a
+ * connection closed under it) fails that call only. Read only when a report or
  * a resize is made, never on a borrow.
  */
 public final class LentConnections {
@@ -49,12 +50,15 @@ public final class LentConnections {
 			for (Object entry : found.lent(hikari)) {
 				long borrowed = found.lastBorrowed().getLong(entry);
 				long since = (borrowed != 0) ? borrowed : found.lastAccessed().getLong(entry);
-				lent.add(new Lent((Connection) found.connection().get(entry), since, borrowed != 0));
+				// closed since the bag was read (Hikari clears the field): no longer lent
+				if (found.connection().get(entry) instanceof Connection connection) {
+					lent.add(new Lent(connection, since, borrowed != 0));
+				}
 			}
 			return lent;
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
-			unreachable(ex);
+			// this read failed; the bag stays reachable for the next
 			return List.of();
 		}
 	}
@@ -86,7 +90,7 @@ public final class LentConnections {
 			return true;
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
-			unreachable(ex);
+			// this mark failed, and the caller retires the surplus another way; the next may succeed
 			return false;
 		}
 	}
@@ -111,7 +115,6 @@ public final class LentConnections {
 			return marked;
 		}
 		catch (ReflectiveOperationException | RuntimeException ex) {
-			unreachable(ex);
 			return 0;
 		}
 	}
@@ -149,7 +152,8 @@ public final class LentConnections {
 		handles = null;
 		if (!unreachable) {
 			unreachable = true;
-			logger.warn("Poolwise cannot reach HikariCP's connection bag (" + ex + "), so reports of who holds "
+			logger.warn("Poolwise cannot reach HikariCP's connection bag (" + ex
+					+ ((ex.getCause() != null) ? ", caused by " + ex.getCause() : "") + "), so reports of who holds "
 					+ "the pool's connections show none lent, and connections lent above a lowered maximum are "
 					+ "not marked to close when they come back; they are retired by borrowing them as they "
 					+ "return, over a few autosize ticks or endpoint resizes. On the module path, --add-opens "

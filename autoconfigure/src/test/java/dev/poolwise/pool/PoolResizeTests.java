@@ -67,7 +67,11 @@ class PoolResizeTests {
 			PoolResize.maximum(pool, 2);
 			List<Connection> lent = lendAll(pool);
 			// a thread each: the common pool may run fewer at once on a small machine
-			ExecutorService callers = Executors.newFixedThreadPool(6);
+			ExecutorService callers = Executors.newFixedThreadPool(6, (task) -> {
+				Thread thread = new Thread(task, "resize-raised-caller");
+				thread.setDaemon(true);
+				return thread;
+			});
 			List<CompletableFuture<Connection>> waiting = new ArrayList<>();
 			for (int i = 0; i < 6; i++) {
 				waiting.add(CompletableFuture.supplyAsync(() -> {

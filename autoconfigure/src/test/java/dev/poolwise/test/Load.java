@@ -21,6 +21,8 @@ public final class Load implements AutoCloseable {
 
 	private final AtomicBoolean running = new AtomicBoolean(true);
 
+	private final AtomicBoolean unchecked = new AtomicBoolean();
+
 	private final AtomicLong done = new AtomicLong();
 
 	private final AtomicLong failed = new AtomicLong();
@@ -64,9 +66,13 @@ public final class Load implements AutoCloseable {
 				this.done.incrementAndGet();
 			}
 			catch (SQLException | RuntimeException ex) {
-				// a client counts every failure and goes on: one that died would hide what callers get
+				// a client counts every failure and goes on: one that died would hide what callers get; the first
+				// unchecked one is printed whole, as a dying thread would have
 				this.failed.incrementAndGet();
 				this.lastFailure.set(ex);
+				if (ex instanceof RuntimeException && this.unchecked.compareAndSet(false, true)) {
+					ex.printStackTrace();
+				}
 			}
 		}
 	}
