@@ -182,7 +182,7 @@ public final class AutosizeController {
 	 * Judges the next observation, though it may be the first or follow a change: its window began when
 	 * callers started to wait in a calm pool, so it holds the pool's load at its size and nothing before.
 	 */
-	public void windowStartsAtSpike() {
+	void windowStartsAtSpike() {
 		this.measured = true;
 		this.settling = false;
 	}

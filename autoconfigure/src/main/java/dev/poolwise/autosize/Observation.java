@@ -16,20 +16,4 @@ package dev.poolwise.autosize;
 public record Observation(long nanos, int pending, int active, int max, double throughput, double meanWaitMillis,
 		double inUse, long handedOut) {
 
-	/**
-	 * An observation of a one-second window, all of it under the load it measures, as the controller's
-	 * simulations feed it.
-	 * @param nanos monotonic time of the measurement
-	 * @param pending threads waiting for a connection at that moment
-	 * @param active connections lent out at that moment
-	 * @param max the pool's working maximum
-	 * @param throughput connections handed out per second in the second before
-	 * @param meanWaitMillis mean time a caller waited for its connection
-	 * @param inUse mean connections in use
-	 */
-	public Observation(long nanos, int pending, int active, int max, double throughput, double meanWaitMillis,
-			double inUse) {
-		this(nanos, pending, active, max, throughput, meanWaitMillis, inUse, Math.round(throughput));
-	}
-
 }

@@ -445,11 +445,11 @@ public final class PoolAutosizer {
 			}
 		}
 		Decision decision = this.controller.decide(observation, new Limits(floor, this.ceiling, allowed, guaranteed));
-		if (decision.changes() && this.metAtOnce != null) {
-			decision = new Decision(decision.action(), decision.from(), decision.to(),
-					decision.reason() + "; " + this.metAtOnce);
-		}
 		if (decision.changes()) {
+			if (this.metAtOnce != null) {
+				decision = new Decision(decision.action(), decision.from(), decision.to(),
+						decision.reason() + "; " + this.metAtOnce);
+			}
 			PoolResize.maximum(this.pool, decision.to());
 			record(decision);
 			(decision.to() > decision.from() ? this.grown : this.shrunk).increment();

@@ -53,7 +53,7 @@ class AutosizeControllerTests {
 		IntFunction<Observation> server = (max) -> {
 			Observation o = serverBound(50).apply(max);
 			double throughput = (max <= 2) ? 200 : 200 + (max - 2) * 40;
-			return new Observation(o.nanos(), o.pending(), o.active(), o.max(), throughput, o.meanWaitMillis(),
+			return second(o.nanos(), o.pending(), o.active(), o.max(), throughput, o.meanWaitMillis(),
 					o.inUse());
 		};
 		List<Decision> decisions = run(AutosizeControllerTests.defaults(), 4, server,
@@ -68,7 +68,7 @@ class AutosizeControllerTests {
 		// callers that each hold a connection 500ms: a pool of 2 hands out 4 a second, too few to judge by
 		IntFunction<Observation> slow = (max) -> {
 			int busy = Math.min(max, 40);
-			return new Observation(this.now, 40 - busy, busy, max, busy * 2.0, (40 - busy) * 500.0 / busy, busy);
+			return second(this.now, 40 - busy, busy, max, busy * 2.0, (40 - busy) * 500.0 / busy, busy);
 		};
 		List<Decision> decisions = run(4, slow, new Limits(2, 50, Integer.MAX_VALUE));
 		assertThat(decisions).filteredOn(Decision::changes).extracting(Decision::from, Decision::to)
@@ -128,7 +128,7 @@ class AutosizeControllerTests {
 
 	@Test
 	void aDepressedFirstWindowIsNotTakenAsTheBaseOfTheFirstStep() {
-		this.controller.decide(observe((max) -> new Observation(this.now, 30, max, max, 200, 100, max)), LIMITS);
+		this.controller.decide(observe((max) -> second(this.now, 30, max, max, 200, 100, max)), LIMITS);
 		List<Decision> decisions = run(12, serverBound(10), LIMITS);
 		assertThat(decisions).filteredOn(Decision::changes).extracting(Decision::action)
 			.containsExactly(Action.GROW, Action.BACK_OFF);
@@ -159,7 +159,7 @@ class AutosizeControllerTests {
 		IntFunction<Observation> noisy = (max) -> {
 			Observation o = serverBound(14).apply(max);
 			double factor = 1 + (noise.nextDouble() - 0.5) * 0.2;
-			return new Observation(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * factor,
+			return second(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * factor,
 					o.meanWaitMillis() / factor, o.inUse());
 		};
 		run(200, noisy, LIMITS);
@@ -214,7 +214,7 @@ class AutosizeControllerTests {
 		IntFunction<Observation> luckyOnce = (max) -> {
 			Observation o = flat.apply(max);
 			boolean lucky = max > 10 && tick[0]++ == 1;
-			return lucky ? new Observation(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * 1.08,
+			return lucky ? second(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * 1.08,
 					o.meanWaitMillis(), o.inUse()) : o;
 		};
 		List<Decision> decisions = run(defaults, 20, luckyOnce, limits);
@@ -236,7 +236,7 @@ class AutosizeControllerTests {
 			if (first && seen[0]++ > 0) {
 				throughput = 130;
 			}
-			return new Observation(this.now, 40 - max, max, max, throughput, (40 - max) * 1000 / throughput, max);
+			return second(this.now, 40 - max, max, max, throughput, (40 - max) * 1000 / throughput, max);
 		};
 		List<Decision> decisions = run(defaults, 8, opening, new Limits(2, 50, Integer.MAX_VALUE));
 		assertThat(decisions).filteredOn(Decision::changes).extracting(Decision::action, Decision::to)
@@ -294,6 +294,14 @@ class AutosizeControllerTests {
 		assertThat(cut.reason()).contains("share of the connection budget 15");
 	}
 
+	/**
+	 * What a tick measures over a second wholly under the load: every borrow of the second counts.
+	 */
+	private static Observation second(long nanos, int pending, int active, int max, double throughput,
+			double meanWaitMillis, double inUse) {
+		return new Observation(nanos, pending, active, max, throughput, meanWaitMillis, inUse, Math.round(throughput));
+	}
+
 	private List<Decision> run(int ticks, IntFunction<Observation> pool, Limits limits) {
 		return run(this.controller, ticks, pool, limits);
 	}
@@ -333,7 +341,7 @@ class AutosizeControllerTests {
 		return (max) -> {
 			int busy = Math.min(max, demand);
 			int pending = demand - busy;
-			return new Observation(this.now, pending, busy, max, busy * 100.0, (pending > 0) ? 10.0 * pending / busy : 0.1,
+			return second(this.now, pending, busy, max, busy * 100.0, (pending > 0) ? 10.0 * pending / busy : 0.1,
 					busy);
 		};
 	}
@@ -348,7 +356,7 @@ class AutosizeControllerTests {
 			Observation o = pool.apply(max);
 			count[0]++;
 			boolean depressed = Arrays.stream(noisy).anyMatch((n) -> n == count[0]);
-			return depressed ? new Observation(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() / 2,
+			return depressed ? second(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() / 2,
 					o.meanWaitMillis() * 2, o.inUse()) : o;
 		};
 	}
@@ -360,7 +368,7 @@ class AutosizeControllerTests {
 	private IntFunction<Observation> serverBound(int knee) {
 		return (max) -> {
 			double throughput = (max <= knee) ? max * 100.0 : knee * 100.0 - (max - knee) * 5;
-			return new Observation(this.now, 50 - max, max, max, throughput, (50 - max) * 1000 / throughput, max);
+			return second(this.now, 50 - max, max, max, throughput, (50 - max) * 1000 / throughput, max);
 		};
 	}
 
@@ -375,7 +383,7 @@ class AutosizeControllerTests {
 			double throughput = (max <= knee) ? peak * max / knee : peak * Math.max(0.85, 1 - 0.02 * (max - knee));
 			int busy = Math.min(max, clients);
 			int pending = clients - busy;
-			return new Observation(this.now, pending, busy, max, throughput, pending * 1000 / throughput, busy);
+			return second(this.now, pending, busy, max, throughput, pending * 1000 / throughput, busy);
 		};
 	}
 
@@ -386,13 +394,13 @@ class AutosizeControllerTests {
 		return (max) -> {
 			Observation o = pool.apply(max);
 			double factor = 1 + (noise.nextDouble() - 0.5) * 2 * share;
-			return new Observation(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * factor,
+			return second(o.nanos(), o.pending(), o.active(), o.max(), o.throughput() * factor,
 					o.meanWaitMillis() / factor, o.inUse());
 		};
 	}
 
 	private IntFunction<Observation> idle(double inUse) {
-		return (max) -> new Observation(this.now, 0, (int) inUse, max, inUse * 100, 0.05, inUse);
+		return (max) -> second(this.now, 0, (int) inUse, max, inUse * 100, 0.05, inUse);
 	}
 
 }
